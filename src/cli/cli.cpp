@@ -1,0 +1,40 @@
+// Top-level argument parsing and error-to-exit-code mapping.
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/exit_codes.h"
+
+namespace onnxfn::cli {
+
+int run(int argc, char** argv) {
+  CLI::App app{"onnxfn: run scikit-learn models exported to ONNX, from one small static binary.\n"
+               "Every command takes --help."};
+  app.name("onnxfn");
+  app.set_version_flag("--version", "onnxfn 0.1.0");
+  app.require_subcommand(1);
+  Action action;
+  add_inspect_command(app, action);
+  // add_predict_command(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;  // --help/--version exit 0; usage errors 2
+  }
+  try {
+    return action ? action() : kExitOk;
+  } catch (const Error& e) {
+    std::cerr << "onnxfn: error (" << to_string(e.kind()) << "): " << e.what() << "\n";
+    return exit_code_for(e.kind());
+  } catch (const std::bad_alloc&) {
+    std::cerr << "onnxfn: error (resource limit): out of memory\n";
+    return kExitResource;
+  } catch (const std::exception& e) {
+    std::cerr << "onnxfn: internal error: " << e.what() << "\n";
+    return kExitResource;
+  }
+}
+
+}  // namespace onnxfn::cli

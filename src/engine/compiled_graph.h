@@ -1,0 +1,68 @@
+// CompiledGraph: one graph (the main graph or a control-flow body) turned into an execution plan:
+// value slots, a kernel per node, constants folded, and the step after which each slot dies so
+// its buffer can be reused within the same call.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/kernel.h"
+#include "engine/thread_pool.h"
+#include "model/model.h"
+
+namespace onnxfn {
+
+// The values of one running graph, reachable by name from nested graphs (outer scope).
+class Frame {
+ public:
+  virtual ~Frame() = default;
+  virtual const Value* lookup(const std::string& name) const = 0;
+};
+
+class CompiledGraph {
+ public:
+  // `outer` resolves names defined by enclosing graphs (null for the main graph). Throws
+  // Unsupported listing every node without a kernel.
+  CompiledGraph(const Graph& graph, const Model& model, const CompiledGraph* outer);
+  ~CompiledGraph();
+
+  // Runs with one value per graph input (in graph order); returns one value per graph output.
+  // `outer_frame` supplies outer-scope values (null for the main graph).
+  std::vector<Value> run(std::vector<Value> inputs, const Frame* outer_frame, ThreadPool& threads) const;
+
+  const Graph& graph() const { return graph_; }
+  size_t step_count() const { return steps_.size(); }
+  // True if `name` is defined here or in an enclosing graph.
+  bool defines(const std::string& name) const;
+
+ private:
+  struct Step {
+    const Node* node;
+    std::unique_ptr<Kernel> kernel;
+    std::vector<int> inputs;   // slot per input, -1 when omitted
+    std::vector<int> outputs;  // slot per output, -1 when omitted
+    std::vector<int> release;  // slots whose last use is this step
+  };
+  class RunFrame;
+
+  int slot(const std::string& name);  // creates on first use; outer-scope names get an outer slot
+  void plan_lifetimes();
+
+  const Graph& graph_;
+  const Model& model_;
+  const CompiledGraph* outer_;
+  std::unordered_map<std::string, int> slots_;
+  std::vector<std::string> slot_names_;
+  std::vector<bool> slot_is_outer_;
+  std::vector<Step> steps_;
+  std::vector<std::pair<int, Tensor>> constants_;
+  std::vector<int> input_slots_;
+  std::vector<int> output_slots_;
+};
+
+// Called by KernelBuildInfo::compile_subgraph for control-flow operators.
+std::unique_ptr<CompiledGraph> compile_subgraph(const Graph& graph, const Model& model, const CompiledGraph* outer);
+
+}  // namespace onnxfn

@@ -1,0 +1,109 @@
+// The kernel interface: a Kernel is built once per node at session creation (attributes parsed
+// and checked, constant inputs pre-processed) and run many times, concurrently, through a
+// KernelContext that holds one call's inputs, outputs and scratch.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/value.h"
+#include "model/model.h"
+
+namespace onnxfn {
+
+class ThreadPool;
+class KernelContext;
+class CompiledGraph;
+class Frame;
+
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  virtual void run(KernelContext& ctx) const = 0;
+  // False for kernels whose outputs must not be computed at load time (random generators).
+  virtual bool foldable() const { return true; }
+};
+
+// What a kernel factory sees of its node at session creation.
+class KernelBuildInfo {
+ public:
+  KernelBuildInfo(const Node& node, int64_t version, std::vector<const Tensor*> constants, const Model& model,
+                  const CompiledGraph* owner)
+      : node_(node), version_(version), constants_(std::move(constants)), model_(model), owner_(owner) {}
+
+  const Node& node() const { return node_; }
+  // The operator version whose semantics apply (resolved from the model's opset import).
+  int64_t version() const { return version_; }
+  const Model& model() const { return model_; }
+  size_t input_count() const { return node_.inputs.size(); }
+  bool has_input(size_t i) const { return i < node_.inputs.size() && !node_.inputs[i].empty(); }
+  // Non-null when input i is an initializer or a value folded at load time.
+  const Tensor* constant(size_t i) const { return i < constants_.size() ? constants_[i] : nullptr; }
+
+  // Compiles a graph attribute (control-flow body) whose outer scope is this node's graph.
+  std::unique_ptr<CompiledGraph> compile_subgraph(const Graph& body) const;
+
+  // Throws BadModel naming the node.
+  [[noreturn]] void fail(const std::string& problem) const;
+  // Throws Unsupported naming the node.
+  [[noreturn]] void unsupported(const std::string& problem) const;
+
+ private:
+  const Node& node_;
+  int64_t version_;
+  std::vector<const Tensor*> constants_;
+  const Model& model_;
+  const CompiledGraph* owner_;
+};
+
+// Per-call buffers: storage released by dead values is handed to later allocations of one run.
+class BufferPool {
+ public:
+  std::shared_ptr<Storage> take(size_t bytes);
+  void give(std::shared_ptr<Storage> storage);
+
+ private:
+  std::vector<std::shared_ptr<Storage>> free_;
+};
+
+class KernelContext {
+ public:
+  KernelContext(const Node& node, std::span<const Value* const> inputs, std::span<Value*> outputs,
+                BufferPool& pool, ThreadPool& threads, const Frame& frame)
+      : node_(node), inputs_(inputs), outputs_(outputs), buffers_(pool), threads_(threads), frame_(frame) {}
+
+  const Node& node() const { return node_; }
+  size_t input_count() const { return inputs_.size(); }
+  bool has_input(size_t i) const { return i < inputs_.size() && inputs_[i] && !inputs_[i]->empty(); }
+  const Value& input_value(size_t i) const;
+  // Input i as a tensor; BadInput naming the node when it is missing or not a tensor.
+  const Tensor& input(size_t i) const;
+
+  size_t output_count() const { return outputs_.size(); }
+  bool wants_output(size_t i) const { return i < outputs_.size() && outputs_[i] != nullptr; }
+  // Allocates output i, zero-filled; returns a tensor to write into. A dummy when the output
+  // is not wanted, so kernels need not check.
+  Tensor& output(size_t i, DType dtype, Shape shape);
+  void set_output(size_t i, Value value);
+
+  ThreadPool& threads() const { return threads_; }
+  // The running graph's values, for control-flow bodies that read the outer scope.
+  const Frame& frame() const { return frame_; }
+
+  // Throws BadInput naming the node: shapes or values of this call's inputs are invalid.
+  [[noreturn]] void fail(const std::string& problem) const;
+
+ private:
+  const Node& node_;
+  std::span<const Value* const> inputs_;
+  std::span<Value*> outputs_;
+  BufferPool& buffers_;
+  ThreadPool& threads_;
+  const Frame& frame_;
+  std::deque<Tensor> scratch_;  // outputs nobody wants; a deque keeps references stable
+};
+
+}  // namespace onnxfn

@@ -1,0 +1,60 @@
+// Session: a Model compiled for execution (DESIGN.md, Core objects: Session).
+//
+//   Session s(load_model("model.onnx"), {.threads = 0});   // 0: the CPUs the process may use
+//   NamedValues out = s.run({{"X", Value(tensor)}});       // const: call from many threads at once
+//
+// Creation picks a kernel per node (domain, op type, operator version), reports every
+// unsupported operator in one Unsupported error, folds initializer-only subgraphs, and plans
+// buffer lifetimes. run() keeps all per-call state in the call.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/value.h"
+#include "engine/compiled_graph.h"
+#include "engine/kernel.h"
+#include "engine/thread_pool.h"
+#include "model/model.h"
+
+namespace onnxfn {
+
+struct SessionOptions {
+  int threads = 0;  // intra-op threads including the caller; 0 = available_cpus()
+};
+
+using NamedValues = std::vector<std::pair<std::string, Value>>;
+
+class Session {
+ public:
+  explicit Session(Model model, const SessionOptions& options = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Feeds the named inputs, returns every graph output in model order. Throws BadInput for
+  // unknown, missing or mistyped inputs and for inputs that a kernel rejects.
+  NamedValues run(const NamedValues& inputs) const;
+
+  const Model& model() const { return model_; }
+  const std::vector<ValueInfo>& inputs() const { return model_.graph.inputs; }
+  const std::vector<ValueInfo>& outputs() const { return model_.graph.outputs; }
+  int threads() const { return pool_->size(); }
+  // Nodes left to run after constant folding.
+  size_t step_count() const { return graph_->step_count(); }
+
+ private:
+  void check_input(const ValueInfo& info, const Value& value) const;
+
+  Model model_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<CompiledGraph> graph_;
+};
+
+// Checks that every node of the model has a kernel; returns one line per unsupported operator
+// (deduplicated), empty when the model can run. Used by Session and by `inspect`.
+std::vector<std::string> unsupported_operators(const Model& model);
+
+}  // namespace onnxfn

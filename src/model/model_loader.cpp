@@ -1,0 +1,92 @@
+// load_model: file -> ModelProto (protobuf-lite) -> validated Model.
+#include "model/model_loader.h"
+
+#include <fstream>
+
+#include "model/proto_decoder.h"
+#include "model/versions.h"
+
+namespace onnxfn {
+namespace {
+
+[[noreturn]] void bad(const std::string& message) { throw_error(ErrorKind::BadModel, message); }
+
+void check_versions(const onnx::ModelProto& p, Model& m) {
+  if (!p.has_ir_version() || p.ir_version() <= 0) bad("model: ir_version is missing");
+  m.ir_version = p.ir_version();
+  if (m.ir_version < kMinIrVersion || m.ir_version > kMaxIrVersion)
+    throw_error(ErrorKind::Unsupported, "model: ir_version " + std::to_string(m.ir_version) + " is outside the range onnxfn supports (" +
+                                            std::to_string(kMinIrVersion) + " to " + std::to_string(kMaxIrVersion) + ")");
+  if (p.opset_import_size() == 0) bad("model: opset_import is empty; every model must import the operator sets it uses");
+  for (const auto& o : p.opset_import()) {
+    OpsetImport imp{canonical_domain(o.domain()), o.version()};
+    if (imp.version < 1) bad("model: opset_import for domain '" + imp.domain + "' has invalid version " + std::to_string(imp.version));
+    for (const OpsetImport& seen : m.opsets)
+      if (seen.domain == imp.domain) bad("model: domain '" + imp.domain + "' is imported twice");
+    if (auto known = max_known_opset(imp.domain); known && imp.version > *known)
+      throw_error(ErrorKind::Unsupported, "model: opset " + std::to_string(imp.version) + " of domain '" + imp.domain +
+                                              "' is newer than onnxfn supports (up to " + std::to_string(*known) + ")");
+    m.opsets.push_back(std::move(imp));
+  }
+}
+
+// Every node's domain must be imported (or be a model-local function's domain).
+void check_node_domains(const Model& m) {
+  for_each_node(m.graph, [&](const Node& n, int) {
+    if (m.opset(n.domain)) return;
+    for (const std::string& f : m.local_functions)
+      if (f == n.domain + ":" + n.op_type) return;
+    bad(n.label() + ": domain '" + n.domain + "' is not imported by the model (opset_import)");
+  });
+}
+
+}  // namespace
+
+Model load_model_from_bytes(std::string_view bytes, const std::filesystem::path& base_dir, const LoadOptions& options) {
+  if (bytes.size() > options.max_file_bytes)
+    throw_error(ErrorKind::ResourceLimit, "model: " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
+                                              std::to_string(options.max_file_bytes));
+  if (bytes.empty()) bad("model: the file is empty");
+  onnx::ModelProto proto;
+  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    bad("model: not a valid ONNX protobuf (truncated, corrupt or not an ONNX file)");
+
+  Model m;
+  check_versions(proto, m);
+  m.producer_name = proto.producer_name();
+  m.producer_version = proto.producer_version();
+  m.domain = proto.domain();
+  m.model_version = proto.model_version();
+  m.doc = proto.doc_string();
+  for (const auto& kv : proto.metadata_props()) m.metadata.emplace_back(kv.key(), kv.value());
+  for (const auto& f : proto.functions()) m.local_functions.push_back(canonical_domain(f.domain()) + ":" + f.name());
+  if (!proto.has_graph()) bad("model: has no graph");
+
+  detail::DecodeContext ctx{base_dir, options};
+  m.graph = detail::decode_graph(proto.graph(), ctx, {}, 0);
+  check_node_domains(m);
+  return m;
+}
+
+Model load_model(const std::filesystem::path& path, const LoadOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    bad(path.string() + ": " + (std::filesystem::exists(path, ec) ? "is not a regular file" : "no such file"));
+  uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) bad(path.string() + ": " + ec.message());
+  if (size > options.max_file_bytes)
+    throw_error(ErrorKind::ResourceLimit, path.string() + ": " + std::to_string(size) + " bytes exceeds the model size limit of " +
+                                              std::to_string(options.max_file_bytes));
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) bad(path.string() + ": cannot read the file");
+  try {
+    Model m = load_model_from_bytes(bytes, path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path(), options);
+    m.path = path;
+    return m;
+  } catch (const Error& e) {
+    throw Error(e.kind(), path.string() + ": " + e.what());
+  }
+}
+
+}  // namespace onnxfn
