@@ -7,6 +7,10 @@ namespace onnxfn {
 
 void register_all_kernels(KernelRegistry& r) {
   ops::register_identity(r);
+  ops::register_elementwise_kernels(r);
+  ops::register_tensor_kernels(r);
+  ops::register_ml_kernels(r);
+  ops::register_tree_kernels(r);
 }
 
 }  // namespace onnxfn

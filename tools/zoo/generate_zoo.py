@@ -103,7 +103,7 @@ def fit(spec: CaseSpec):
 def make_feeds(spec: CaseSpec, X_test: np.ndarray) -> dict[str, np.ndarray]:
     feeds = {}
     for graph_input in spec.inputs:
-        columns = X_test[:, graph_input.columns]
+        columns = X_test if graph_input.columns is None else X_test[:, graph_input.columns]
         feeds[graph_input.name] = np.asarray(columns).astype(_FEED_DTYPES[graph_input.tensor_type])
     return feeds
 

@@ -60,7 +60,7 @@ class InputSpec:
 
     name: str
     tensor_type: type
-    columns: slice = slice(None)
+    columns: slice | None = None  # None: all columns
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,10 @@
+// Registers the kernels of this family (see register.h).
+#include "ops/onnx/register.h"
+
+namespace onnxfn::ops {
+
+void register_elementwise_kernels(KernelRegistry& r) {
+  (void)r;
+}
+
+}  // namespace onnxfn::ops
