@@ -16,7 +16,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   Action action;
   add_inspect_command(app, action);
-  // add_predict_command(app, action);
+  add_predict_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,16 +12,22 @@ tests/fixtures/zoo/README.md; tools/zoo/test_zoo_drift.py checks it stays reprod
 from __future__ import annotations
 
 import os
+import sys
 
 # Before numpy/scipy/sklearn load their native libraries: one thread everywhere, so
 # nothing depends on the machine's core count (BLAS blocking, OpenMP reductions).
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+os.environ.update({"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+
+# skl2onnx collects opset domains in a set, so the order of a model's
+# opset_import entries follows Python's string hash. A fixed hash seed makes
+# model.onnx byte-identical across runs; it can only be set before start-up.
+if __name__ == "__main__" and os.environ.get("PYTHONHASHSEED") != "0":
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.execv(sys.executable, [sys.executable, *sys.argv])
 
 import argparse  # noqa: E402
 import dataclasses  # noqa: E402
 import shutil  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -46,8 +52,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 import zoo_compat  # noqa: E402
 import zoo_meta  # noqa: E402
 import zoo_ort  # noqa: E402
-from zoo_cases import TARGET_OPSET, CaseSpec, build_registry, on_tree_threshold  # noqa: E402
-from zoo_data import ROW_THRESHOLD  # noqa: E402
+from zoo_cases import TARGET_OPSET, CaseSpec, build_registry  # noqa: E402
 from zoo_encode import encode_request, encode_response, to_json_text  # noqa: E402
 
 zoo_compat.install()
@@ -94,10 +99,7 @@ def fit(spec: CaseSpec):
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(data.X_train, data.y_train)
-    X_test = data.X_test.copy()
-    if spec.edge is not None:
-        spec.edge(model, X_test)
-    return model, X_test
+    return model, data.X_test.copy()
 
 
 def make_feeds(spec: CaseSpec, X_test: np.ndarray) -> dict[str, np.ndarray]:
@@ -112,9 +114,10 @@ def _final_estimator(model):
     return model.steps[-1][1] if isinstance(model, Pipeline) else model
 
 
-def convert(spec: CaseSpec, model, feeds: dict[str, np.ndarray]) -> onnx.ModelProto:
+def _convert(spec: CaseSpec, model, X_test: np.ndarray) -> onnx.ModelProto:
+    widths = {name: array.shape[1] for name, array in make_feeds(spec, X_test).items()}
     initial_types = [
-        (graph_input.name, graph_input.tensor_type([None, feeds[graph_input.name].shape[1]]))
+        (graph_input.name, graph_input.tensor_type([None, widths[graph_input.name]]))
         for graph_input in spec.inputs
     ]
     # The zipmap option belongs to the classifier itself (the last pipeline step).
@@ -122,7 +125,11 @@ def convert(spec: CaseSpec, model, feeds: dict[str, np.ndarray]) -> onnx.ModelPr
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return convert_sklearn(
-            model, initial_types=initial_types, target_opset=TARGET_OPSET, options=options
+            model,
+            initial_types=initial_types,
+            target_opset=TARGET_OPSET,
+            options=options,
+            name=spec.name,  # graph name; skl2onnx's default is a random uuid
         )
 
 
@@ -131,43 +138,33 @@ def _short_reason(stage: str, error: Exception) -> str:
     return f"{stage}: {type(error).__name__}: {first_line}"[:240]
 
 
-def convert_and_run(spec: CaseSpec, model, feeds):
-    """skl2onnx conversion + onnxruntime run; may_fail cases raise ConversionFailed."""
+def convert(spec: CaseSpec, model, X_test: np.ndarray) -> onnx.ModelProto:
+    """skl2onnx conversion; a may_fail case raises ConversionFailed instead."""
     try:
-        onx = convert(spec, model, feeds)
+        return _convert(spec, model, X_test)
     except Exception as error:
         if spec.may_fail:
             raise ConversionFailed(_short_reason("skl2onnx", error)) from error
         raise
+
+
+def run_oracle(spec: CaseSpec, onx: onnx.ModelProto, feeds) -> list[tuple[str, object]]:
+    """onnxruntime outputs; a may_fail case that ORT rejects raises ConversionFailed."""
     try:
-        outputs = zoo_ort.run(zoo_ort.make_session(onx.SerializeToString()), feeds)
+        return zoo_ort.run(zoo_ort.make_session(onx.SerializeToString()), feeds)
     except Exception as error:
         if spec.may_fail:
             raise ConversionFailed(_short_reason("onnxruntime", error)) from error
         raise
-    return onx, outputs
-
-
-def _check_threshold_row(onx: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> None:
-    """The planted value must equal one of the ONNX tree thresholds exactly."""
-    thresholds = {
-        value
-        for node in onx.graph.node
-        for attribute in node.attribute
-        if attribute.name == "nodes_values"
-        for value in attribute.floats
-    }
-    row = next(iter(feeds.values()))[ROW_THRESHOLD]
-    if not any(float(v) in thresholds for v in row):
-        raise AssertionError("threshold test row matches no ONNX nodes_values entry")
 
 
 def build_case(spec: CaseSpec) -> CaseFiles:
     model, X_test = fit(spec)
+    onx = convert(spec, model, X_test)
+    if spec.edge is not None:
+        spec.edge(model, onx, X_test)  # after conversion: may read values from the model
     feeds = make_feeds(spec, X_test)
-    onx, outputs = convert_and_run(spec, model, feeds)
-    if spec.edge is on_tree_threshold:
-        _check_threshold_row(onx, feeds)
+    outputs = run_oracle(spec, onx, feeds)
     meta = zoo_meta.describe_model(
         onx, case=spec.name, estimator=type(model).__name__, task=spec.task
     )

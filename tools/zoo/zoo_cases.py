@@ -7,6 +7,7 @@ from functools import partial
 from typing import Callable
 
 import numpy as np
+import onnx
 from skl2onnx.common.data_types import (
     DoubleTensorType,
     FloatTensorType,
@@ -73,8 +74,9 @@ class CaseSpec:
     # True: skl2onnx default (ZipMap output); False: options {'zipmap': False};
     # None: not a classifier, or a classifier skl2onnx never zips (LinearSVC).
     zipmap: bool | None = None
-    # Called as edge(fitted_model, X_test) to plant model-dependent edge values.
-    edge: Callable[[object, np.ndarray], None] | None = None
+    # Called as edge(fitted_model, onnx_model, X_test) after conversion, to
+    # plant model-dependent edge values in the test rows.
+    edge: Callable[[object, onnx.ModelProto, np.ndarray], None] | None = None
     # Double variants: skl2onnx/onnxruntime support is partial. A failure to
     # convert or to load in onnxruntime is recorded in index.json, not fatal.
     may_fail: bool = False
@@ -87,8 +89,8 @@ class CaseSpec:
 # ---------------------------------------------------------------- edge values
 
 
-def _root_split(model) -> tuple[int, float]:
-    """(feature, threshold) of the root split of the first tree of a fitted tree model."""
+def _sklearn_root_split(model) -> tuple[int, float]:
+    """(feature, float64 threshold) of the root split of the first tree of a fitted model."""
     if hasattr(model, "_predictors"):  # HistGradientBoosting*: first iteration, first tree
         root = model._predictors[0][0].nodes[0]
         assert not root["is_leaf"]
@@ -103,19 +105,41 @@ def _root_split(model) -> tuple[int, float]:
     return int(tree.feature[0]), float(tree.threshold[0])
 
 
-def on_tree_threshold(model, X_test: np.ndarray) -> None:
+def _onnx_root_split(onx: onnx.ModelProto) -> tuple[int, float]:
+    """(feature, threshold) of node 0 of tree 0 in the first TreeEnsemble* node."""
+    for node in onx.graph.node:
+        if node.domain == "ai.onnx.ml" and node.op_type.startswith("TreeEnsemble"):
+            attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+            for i, (tree_id, node_id) in enumerate(zip(attrs["nodes_treeids"], attrs["nodes_nodeids"])):
+                if tree_id == 0 and node_id == 0:
+                    assert attrs["nodes_modes"][i] == b"BRANCH_LEQ"
+                    return int(attrs["nodes_featureids"][i]), float(attrs["nodes_values"][i])
+    raise AssertionError("no TreeEnsemble root node found")
+
+
+def on_tree_threshold(model, onx: onnx.ModelProto, X_test: np.ndarray) -> None:
     """Put one test value exactly on the root threshold of the first tree.
 
-    skl2onnx stores tree thresholds as float32 `nodes_values` (for float AND
-    double inputs), so the value is the float32 rounding of sklearn's float64
-    threshold: it then equals the ONNX threshold bit for bit and tests the
-    BRANCH_LEQ tie (x <= t goes to the true branch).
+    The value is read back from the converted model rather than rounded here:
+    skl2onnx stores thresholds as float32 `nodes_values` (for float AND double
+    inputs), and for sklearn trees it may nudge a threshold to the float32 just
+    below sklearn's float64 value (so float32 comparisons agree with sklearn),
+    while HistGradientBoosting thresholds are rounded to nearest. The stored
+    value makes the tie exact for the runtime (BRANCH_LEQ: x <= t is the true
+    branch). We assert it is the trained tree's root threshold, within one
+    float32 rounding step.
     """
-    feature, threshold = _root_split(model)
-    X_test[data.ROW_THRESHOLD, feature] = float(np.float32(threshold))
+    feature, threshold = _onnx_root_split(onx)
+    sk_feature, sk_threshold = _sklearn_root_split(model)
+    spacing = float(np.spacing(np.float32(abs(sk_threshold))))
+    assert feature == sk_feature and abs(threshold - sk_threshold) <= spacing, (
+        (feature, threshold),
+        (sk_feature, sk_threshold),
+    )
+    X_test[data.ROW_THRESHOLD, feature] = threshold
 
 
-def on_binarizer_threshold(model, X_test: np.ndarray) -> None:
+def on_binarizer_threshold(model, onx: onnx.ModelProto, X_test: np.ndarray) -> None:
     """A row exactly at the Binarizer threshold (sklearn: x > t is 1, so it maps to 0)."""
     X_test[data.ROW_THRESHOLD, :] = model.threshold
 

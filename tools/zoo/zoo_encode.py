@@ -121,11 +121,27 @@ def _is_flat(value) -> bool:
     return all(_is_scalar(v) for v in items)
 
 
+_MAX_STRING_LINE = 100
+
+
+def _one_line(value) -> str | None:
+    """Single-line JSON for scalars and for flat containers: numeric ones (a
+    tensor's data, one ZipMap row) at any length, others only when short."""
+    if not _is_flat(value):
+        return None
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    if len(text) > _MAX_STRING_LINE and any(isinstance(v, str) for v in items):
+        return None
+    return text
+
+
 def _layout(value, depth: int) -> str:
-    # Like json.dumps(indent=2), except that containers holding only scalars
-    # (a tensor's data, one ZipMap row) stay on one line: small files, row-sized diffs.
-    if _is_flat(value):
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    # Like json.dumps(indent=2), except that flat containers (see _one_line)
+    # stay on one line: small files, row-sized diffs.
+    text = _one_line(value)
+    if text is not None:
+        return text
     pad, end = "  " * (depth + 1), "  " * depth
     if isinstance(value, dict):
         items = [

@@ -1,0 +1,145 @@
+// Encoding outputs as an Open Inference Protocol v2 response. Floats are written in their
+// shortest round-trip form for their own precision (std::to_chars), so a float32 printed here
+// parses back to the identical float32.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "protocol/inference_protocol.h"
+
+namespace onnxfn {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+template <class T>
+void write_float(Writer& w, T v) {
+  if (std::isnan(v)) {
+    w.Null();
+  } else if (std::isinf(v)) {
+    w.String(v > 0 ? "Infinity" : "-Infinity");
+  } else {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof(buf), v);
+    w.RawValue(buf, static_cast<size_t>(r.ptr - buf), rapidjson::kNumberType);
+  }
+}
+
+// Writes element i of a tensor as a JSON value.
+void write_element(Writer& w, const Tensor& t, int64_t i) {
+  switch (t.dtype()) {
+    case DType::Float: write_float(w, t.data<float>()[i]); break;
+    case DType::Double: write_float(w, t.data<double>()[i]); break;
+    case DType::Int64: w.Int64(t.data<int64_t>()[i]); break;
+    case DType::Int32: w.Int(t.data<int32_t>()[i]); break;
+    case DType::Int16: w.Int(t.data<int16_t>()[i]); break;
+    case DType::Int8: w.Int(t.data<int8_t>()[i]); break;
+    case DType::UInt64: w.Uint64(t.data<uint64_t>()[i]); break;
+    case DType::UInt32: w.Uint(t.data<uint32_t>()[i]); break;
+    case DType::UInt16: w.Uint(t.data<uint16_t>()[i]); break;
+    case DType::UInt8: w.Uint(t.data<uint8_t>()[i]); break;
+    case DType::Bool: w.Bool(t.data<bool>()[i]); break;
+    case DType::String: {
+      const std::string& s = t.data<std::string>()[i];
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      break;
+    }
+    default: throw_error(ErrorKind::Internal, "cannot encode element type " + dtype_name(t.dtype()));
+  }
+}
+
+std::string key_text(const Tensor& keys, int64_t i) {
+  if (keys.dtype() == DType::String) return keys.data<std::string>()[i];
+  if (keys.dtype() == DType::Int64) return std::to_string(keys.data<int64_t>()[i]);
+  if (keys.dtype() == DType::Int32) return std::to_string(keys.data<int32_t>()[i]);
+  throw_error(ErrorKind::Internal, "cannot encode map keys of type " + dtype_name(keys.dtype()));
+}
+
+void write_map(Writer& w, const Map& m) {
+  w.StartObject();
+  for (int64_t i = 0; i < m.keys.numel(); ++i) {
+    std::string k = key_text(m.keys, i);
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    write_element(w, m.values, i);
+  }
+  w.EndObject();
+}
+
+void write_output(Writer& w, const std::string& name, const Value& value) {
+  w.StartObject();
+  w.Key("name");
+  w.String(name.c_str());
+  if (const auto* t = std::get_if<Tensor>(&value.v)) {
+    auto dt = v2_datatype(t->dtype());
+    if (!dt) throw_error(ErrorKind::Internal, "output '" + name + "': element type " + dtype_name(t->dtype()) + " has no v2 datatype");
+    w.Key("datatype");
+    w.String(dt->data(), static_cast<rapidjson::SizeType>(dt->size()));
+    w.Key("shape");
+    w.StartArray();
+    for (int64_t d : t->shape()) w.Int64(d);
+    w.EndArray();
+    w.Key("data");
+    w.StartArray();
+    for (int64_t i = 0; i < t->numel(); ++i) write_element(w, *t, i);
+    w.EndArray();
+  } else if (const auto* s = std::get_if<Sequence>(&value.v)) {
+    w.Key("datatype");
+    w.String("JSON");
+    w.Key("shape");
+    w.StartArray();
+    w.Int64(static_cast<int64_t>(s->items.size()));
+    w.EndArray();
+    w.Key("data");
+    w.StartArray();
+    for (const Value& item : s->items) {
+      if (const auto* m = std::get_if<Map>(&item.v)) {
+        write_map(w, *m);
+      } else if (const auto* it = std::get_if<Tensor>(&item.v)) {
+        w.StartArray();
+        for (int64_t i = 0; i < it->numel(); ++i) write_element(w, *it, i);
+        w.EndArray();
+      } else {
+        throw_error(ErrorKind::Internal, "output '" + name + "': cannot encode " + item.describe());
+      }
+    }
+    w.EndArray();
+  } else if (const auto* m = std::get_if<Map>(&value.v)) {
+    w.Key("datatype");
+    w.String("JSON");
+    w.Key("shape");
+    w.StartArray();
+    w.Int64(1);
+    w.EndArray();
+    w.Key("data");
+    w.StartArray();
+    write_map(w, *m);
+    w.EndArray();
+  } else {
+    throw_error(ErrorKind::Internal, "output '" + name + "' has no value");
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string encode_inference_response(const NamedValues& outputs, std::string_view model_name, std::string_view id) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("model_name");
+  w.String(model_name.data(), static_cast<rapidjson::SizeType>(model_name.size()));
+  if (!id.empty()) {
+    w.Key("id");
+    w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+  }
+  w.Key("outputs");
+  w.StartArray();
+  for (const auto& [name, value] : outputs) write_output(w, name, value);
+  w.EndArray();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace onnxfn
