@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian 12 machine (run as root): Debian packages by name, the
+# Python tooling in .venv (pinned in tools/requirements.txt), and a Release build of onnxfn at
+# build/onnxfn. Sourced by scripts/main.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+APT_PACKAGES=(
+  g++ cmake ninja-build pkg-config
+  protobuf-compiler libprotobuf-dev libonnx-dev   # ONNX loading (protobuf-lite from onnx.proto)
+  libcli11-dev rapidjson-dev libeigen3-dev        # command line, JSON, linear algebra
+  libgtest-dev libbenchmark-dev                   # tests and kernel benchmarks
+  clang libclang-rt-14-dev                        # libFuzzer targets
+  python3-venv
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_apt_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+setup_python() {
+  local stamp=.venv/.requirements.sha256
+  local want
+  want=$(sha256sum tools/requirements.txt | cut -d' ' -f1)
+  if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "setting up the Python environment in .venv"
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -r tools/requirements.txt
+    echo "$want" > "$stamp"
+  fi
+}
+
+# build_onnxfn DIR [cmake args...]: configure once, then build incrementally.
+build_onnxfn() {
+  local dir=$1
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  fi
+  log "building in $dir"
+  ninja -C "$dir" -j"$(nproc)" | grep -v '^\[' || true
+  test "${PIPESTATUS[0]}" -eq 0
+}
+
+install_apt_packages
+setup_python
+build_onnxfn build -DCMAKE_BUILD_TYPE=Release -DONNXFN_WERROR=ON

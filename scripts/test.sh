@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh Debian 12 machine: unit and parity tests (Release), the same tests
+# under ASan + UBSan, the Python checks against ONNX Runtime (zoo drift, ONNX backend node tests,
+# differential tests), and each libFuzzer target for a bounded time. Exits non-zero on any failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+start=$(date +%s)
+
+log "unit, parity and CLI tests (Release)"
+(cd build && ctest -j"$(nproc)" --output-on-failure --timeout 600)
+
+log "Python checks against ONNX Runtime"
+ONNXFN_BINARY="$ROOT/build/onnxfn" .venv/bin/python -m pytest -q -p no:cacheprovider tools tests/conformance
+
+log "the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+build_onnxfn build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXFN_WERROR=ON -DONNXFN_SANITIZE=address,undefined
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$(nproc)" --output-on-failure --timeout 900)
+
+log "fuzzing each parser for ${FUZZ_SECONDS}s"
+CC=clang CXX=clang++ build_onnxfn build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXFN_FUZZ=ON -DONNXFN_TESTS=OFF \
+  -DONNXFN_SANITIZE=address,undefined
+bash scripts/run_fuzzers.sh build-fuzz "$FUZZ_SECONDS"
+
+log "all tests passed in $(( $(date +%s) - start ))s"
