@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Generate the fixture zoo: small scikit-learn models converted with skl2onnx, plus
-KServe v2 requests, ONNX Runtime's outputs and onnx metadata for each case.
+"""Generate the fixture zoo: sklearn models -> skl2onnx, v2 requests, ONNX Runtime outputs, metadata.
 
 Usage:  .venv/bin/python tools/zoo/generate_zoo.py --out tests/fixtures/zoo [--only NAME ...]
 
-The output is deterministic: fixed seeds everywhere and every native thread pool
-(OpenMP, BLAS, onnxruntime) pinned to one thread. The format is documented in
-tests/fixtures/zoo/README.md; tools/zoo/test_zoo_drift.py checks it stays reproducible.
+The output is deterministic: fixed seeds everywhere, every native thread pool
+(OpenMP, BLAS, onnxruntime) pinned to one thread and a fixed PYTHONHASHSEED.
+The format is documented in tests/fixtures/zoo/README.md;
+tools/zoo/test_zoo_drift.py checks the committed zoo stays reproducible.
 """
 
 from __future__ import annotations
@@ -56,8 +56,6 @@ from zoo_cases import TARGET_OPSET, CaseSpec, build_registry  # noqa: E402
 from zoo_encode import encode_request, encode_response, to_json_text  # noqa: E402
 
 zoo_compat.install()
-
-CASE_FILES = ("model.onnx", "request.json", "expected.json", "meta.json")
 
 # skl2onnx tensor type -> numpy dtype of the fed array.
 _FEED_DTYPES = {

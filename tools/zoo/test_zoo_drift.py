@@ -1,5 +1,7 @@
-"""Drift check for tests/fixtures/zoo: the committed zoo must match a fresh regeneration,
-and every committed model must reproduce its committed expected.json under onnxruntime.
+"""Drift check for tests/fixtures/zoo: regeneration must match it, and ORT must reproduce it.
+
+The committed zoo must match a fresh regeneration, and every committed model
+must reproduce its committed expected.json under onnxruntime.
 
 Run: .venv/bin/python -m pytest tools/zoo -q
 """
@@ -7,7 +9,6 @@ Run: .venv/bin/python -m pytest tools/zoo -q
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import sys

@@ -66,6 +66,8 @@ class InputSpec:
 
 @dataclasses.dataclass(frozen=True)
 class CaseSpec:
+    """One zoo case: how to train it, what to feed it and how to convert it."""
+
     name: str
     make_estimator: Callable[[], object]
     make_data: Callable[[], Dataset]
@@ -80,10 +82,6 @@ class CaseSpec:
     # Double variants: skl2onnx/onnxruntime support is partial. A failure to
     # convert or to load in onnxruntime is recorded in index.json, not fatal.
     may_fail: bool = False
-
-    @property
-    def is_classifier(self) -> bool:
-        return self.task == "classification"
 
 
 # ---------------------------------------------------------------- edge values

@@ -69,11 +69,6 @@ def opset_imports(model: onnx.ModelProto) -> dict[str, int]:
     return dict(sorted(versions.items()))
 
 
-def duplicated_opset_domains(model: onnx.ModelProto) -> list[str]:
-    counts = collections.Counter(domain_name(e.domain) for e in model.opset_import)
-    return sorted(d for d, n in counts.items() if n > 1)
-
-
 def _graphs(graph: onnx.GraphProto):
     """The graph and, recursively, every subgraph held by a node attribute (e.g. Scan bodies)."""
     yield graph
@@ -107,12 +102,8 @@ def tensor_data_bytes(tensor: onnx.TensorProto) -> int:
 
 
 def initializer_bytes(model: onnx.ModelProto) -> int:
-    """Top-level graph initializers only (no zoo model has subgraph initializers)."""
-    return sum(tensor_data_bytes(t) for t in model.graph.initializer)
-
-
-def subgraph_initializer_count(model: onnx.ModelProto) -> int:
-    return sum(len(g.initializer) for g in _graphs(model.graph)) - len(model.graph.initializer)
+    """Initializers of the main graph and of every subgraph (e.g. the KNN Scan bodies)."""
+    return sum(tensor_data_bytes(t) for graph in _graphs(model.graph) for t in graph.initializer)
 
 
 def has_zipmap(model: onnx.ModelProto) -> bool:
