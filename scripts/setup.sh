@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libcli11-dev rapidjson-dev libeigen3-dev        # command line, JSON, linear algebra
   libgtest-dev libbenchmark-dev                   # tests and kernel benchmarks
   clang libclang-rt-14-dev                        # libFuzzer targets
+  libutf8proc-dev libre2-dev                      # text functions: Unicode, linear-time regexes
   python3-venv
 )
 

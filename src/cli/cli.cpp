@@ -17,6 +17,9 @@ int run(int argc, char** argv) {
   Action action;
   add_inspect_command(app, action);
   add_predict_command(app, action);
+  add_bench_command(app, action);
+  add_features_command(app, action);
+  add_fit_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,5 +16,8 @@ int run(int argc, char** argv);
 using Action = std::function<int()>;
 void add_inspect_command(CLI::App& app, Action& action);
 void add_predict_command(CLI::App& app, Action& action);
+void add_bench_command(CLI::App& app, Action& action);
+void add_features_command(CLI::App& app, Action& action);
+void add_fit_command(CLI::App& app, Action& action);
 
 }  // namespace onnxfn::cli

@@ -7,9 +7,9 @@
 
 namespace onnxfn {
 
-class CompiledGraph::RunFrame : public Frame {
+class CompiledGraph::RunScope : public Scope {
  public:
-  RunFrame(const CompiledGraph& g, std::vector<Value>& slots, const Frame* outer) : g_(g), slots_(slots), outer_(outer) {}
+  RunScope(const CompiledGraph& g, std::vector<Value>& slots, const Scope* outer) : g_(g), slots_(slots), outer_(outer) {}
   const Value* lookup(const std::string& name) const override {
     auto it = g_.slots_.find(name);
     if (it != g_.slots_.end() && !g_.slot_is_outer_[static_cast<size_t>(it->second)]) {
@@ -22,13 +22,34 @@ class CompiledGraph::RunFrame : public Frame {
  private:
   const CompiledGraph& g_;
   std::vector<Value>& slots_;
-  const Frame* outer_;
+  const Scope* outer_;
 };
 
 namespace {
 
+// Names a graph (or any graph nested in it) reads without defining them: its outer-scope uses.
+void collect_free_names(const Graph& g, std::set<std::string>& free) {
+  std::set<std::string> defined;
+  for (const auto& i : g.inputs) defined.insert(i.name);
+  for (const auto& i : g.initializers) defined.insert(i.name);
+  for (const Node& n : g.nodes)
+    for (const auto& o : n.outputs) defined.insert(o);
+  std::set<std::string> used;
+  for (const Node& n : g.nodes) {
+    for (const auto& in : n.inputs)
+      if (!in.empty()) used.insert(in);
+    for (const Attribute& a : n.attributes) {
+      if (a.g) collect_free_names(*a.g, used);
+      for (const auto& sub : a.graphs) collect_free_names(*sub, used);
+    }
+  }
+  for (const auto& o : g.outputs) used.insert(o.name);
+  for (const auto& u : used)
+    if (!defined.count(u)) free.insert(u);
+}
+
 // The frame used while folding constants at load time: only constants exist.
-class ConstantFrame : public Frame {
+class ConstantScope : public Scope {
  public:
   const Value* lookup(const std::string&) const override { return nullptr; }
 };
@@ -105,7 +126,7 @@ CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const Compi
 
   ThreadPool fold_threads(1);
   BufferPool fold_buffers;
-  ConstantFrame no_frame;
+  ConstantScope no_scope;
   for (size_t k = 0; k < graph.nodes.size(); ++k) {
     const Node& n = graph.nodes[k];
     Step step;
@@ -121,7 +142,15 @@ CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const Compi
     }
     for (const std::string& out : n.outputs) step.outputs.push_back(out.empty() ? -1 : slot(out));
     bool has_subgraph = false;
-    for (const Attribute& a : n.attributes) has_subgraph |= a.g || !a.graphs.empty();
+    std::set<std::string> captured;
+    for (const Attribute& a : n.attributes) {
+      has_subgraph |= a.g || !a.graphs.empty();
+      if (a.g) collect_free_names(*a.g, captured);
+      for (const auto& sub : a.graphs) collect_free_names(*sub, captured);
+    }
+    // Values the bodies read must stay alive (and be computed) until this step has run.
+    for (const std::string& name : captured)
+      if (slots_.count(name) || (outer_ && outer_->defines(name))) step.captures.push_back(slot_of_use(name));
 
     KernelBuildInfo info(n, resolved[k].version, constants, model, this);
     step.kernel = resolved[k].factory(info);
@@ -137,7 +166,7 @@ CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const Compi
       std::vector<Value*> out_ptrs;
       for (size_t i = 0; i < out_values.size(); ++i) out_ptrs.push_back(n.outputs[i].empty() ? nullptr : &out_values[i]);
       try {
-        KernelContext ctx(n, in_ptrs, out_ptrs, fold_buffers, fold_threads, no_frame);
+        KernelContext ctx(n, in_ptrs, out_ptrs, fold_buffers, fold_threads, no_scope);
         step.kernel->run(ctx);
       } catch (const Error& e) {
         if (e.kind() == ErrorKind::ResourceLimit) throw;
@@ -168,8 +197,9 @@ CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const Compi
 void CompiledGraph::plan_lifetimes() {
   std::vector<int> last_use(slot_names_.size(), -1);
   for (size_t k = 0; k < steps_.size(); ++k) {
-    for (int s : steps_[k].inputs)
-      if (s >= 0) last_use[static_cast<size_t>(s)] = static_cast<int>(k);
+    for (const auto* uses : {&steps_[k].inputs, &steps_[k].captures})
+      for (int s : *uses)
+        if (s >= 0) last_use[static_cast<size_t>(s)] = static_cast<int>(k);
     for (int s : steps_[k].outputs)  // an output nobody reads dies right after its step
       if (s >= 0 && last_use[static_cast<size_t>(s)] < static_cast<int>(k)) last_use[static_cast<size_t>(s)] = static_cast<int>(k);
   }
@@ -180,8 +210,9 @@ void CompiledGraph::plan_lifetimes() {
   // Outputs that nobody reads are not computed at all when the kernel can skip them.
   std::vector<bool> read(slot_names_.size(), false);
   for (const Step& st : steps_)
-    for (int s : st.inputs)
-      if (s >= 0) read[static_cast<size_t>(s)] = true;
+    for (const auto* uses : {&st.inputs, &st.captures})
+      for (int s : *uses)
+        if (s >= 0) read[static_cast<size_t>(s)] = true;
   for (int s : output_slots_)
     if (s >= 0) read[static_cast<size_t>(s)] = true;
   for (Step& st : steps_)
@@ -189,18 +220,18 @@ void CompiledGraph::plan_lifetimes() {
       if (s >= 0 && !read[static_cast<size_t>(s)]) s = -1;
 }
 
-std::vector<Value> CompiledGraph::run(std::vector<Value> inputs, const Frame* outer_frame, ThreadPool& threads) const {
+std::vector<Value> CompiledGraph::run(std::vector<Value> inputs, const Scope* outer_scope, ThreadPool& threads) const {
   ONNXFN_ASSERT(inputs.size() == input_slots_.size());
   std::vector<Value> slots(slot_names_.size());
   for (const auto& [s, t] : constants_) slots[static_cast<size_t>(s)] = Value(t);
   for (size_t i = 0; i < inputs.size(); ++i) slots[static_cast<size_t>(input_slots_[i])] = std::move(inputs[i]);
   for (size_t s = 0; s < slots.size(); ++s) {
     if (!slot_is_outer_[s]) continue;
-    const Value* v = outer_frame ? outer_frame->lookup(slot_names_[s]) : nullptr;
+    const Value* v = outer_scope ? outer_scope->lookup(slot_names_[s]) : nullptr;
     if (!v) throw_error(ErrorKind::Internal, "internal error: outer-scope value '" + slot_names_[s] + "' is not available");
     slots[s] = *v;
   }
-  RunFrame frame(*this, slots, outer_frame);
+  RunScope frame(*this, slots, outer_scope);
   BufferPool buffers;
   std::vector<const Value*> in_ptrs;
   std::vector<Value*> out_ptrs;

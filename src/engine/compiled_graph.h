@@ -15,9 +15,9 @@
 namespace onnxfn {
 
 // The values of one running graph, reachable by name from nested graphs (outer scope).
-class Frame {
+class Scope {
  public:
-  virtual ~Frame() = default;
+  virtual ~Scope() = default;
   virtual const Value* lookup(const std::string& name) const = 0;
 };
 
@@ -29,8 +29,8 @@ class CompiledGraph {
   ~CompiledGraph();
 
   // Runs with one value per graph input (in graph order); returns one value per graph output.
-  // `outer_frame` supplies outer-scope values (null for the main graph).
-  std::vector<Value> run(std::vector<Value> inputs, const Frame* outer_frame, ThreadPool& threads) const;
+  // `outer_scope` supplies outer-scope values (null for the main graph).
+  std::vector<Value> run(std::vector<Value> inputs, const Scope* outer_scope, ThreadPool& threads) const;
 
   const Graph& graph() const { return graph_; }
   size_t step_count() const { return steps_.size(); }
@@ -44,8 +44,9 @@ class CompiledGraph {
     std::vector<int> inputs;   // slot per input, -1 when omitted
     std::vector<int> outputs;  // slot per output, -1 when omitted
     std::vector<int> release;  // slots whose last use is this step
+    std::vector<int> captures; // slots that the node's subgraphs read from this graph
   };
-  class RunFrame;
+  class RunScope;
 
   int slot(const std::string& name);  // creates on first use; outer-scope names get an outer slot
   void plan_lifetimes();

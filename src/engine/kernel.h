@@ -17,7 +17,7 @@ namespace onnxfn {
 class ThreadPool;
 class KernelContext;
 class CompiledGraph;
-class Frame;
+class Scope;
 
 class Kernel {
  public:
@@ -72,8 +72,8 @@ class BufferPool {
 class KernelContext {
  public:
   KernelContext(const Node& node, std::span<const Value* const> inputs, std::span<Value*> outputs,
-                BufferPool& pool, ThreadPool& threads, const Frame& frame)
-      : node_(node), inputs_(inputs), outputs_(outputs), buffers_(pool), threads_(threads), frame_(frame) {}
+                BufferPool& pool, ThreadPool& threads, const Scope& scope)
+      : node_(node), inputs_(inputs), outputs_(outputs), buffers_(pool), threads_(threads), scope_(scope) {}
 
   const Node& node() const { return node_; }
   size_t input_count() const { return inputs_.size(); }
@@ -91,7 +91,7 @@ class KernelContext {
 
   ThreadPool& threads() const { return threads_; }
   // The running graph's values, for control-flow bodies that read the outer scope.
-  const Frame& frame() const { return frame_; }
+  const Scope& scope() const { return scope_; }
 
   // Throws BadInput naming the node: shapes or values of this call's inputs are invalid.
   [[noreturn]] void fail(const std::string& problem) const;
@@ -102,7 +102,7 @@ class KernelContext {
   std::span<Value*> outputs_;
   BufferPool& buffers_;
   ThreadPool& threads_;
-  const Frame& frame_;
+  const Scope& scope_;
   std::deque<Tensor> scratch_;  // outputs nobody wants; a deque keeps references stable
 };
 

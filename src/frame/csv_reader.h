@@ -1,10 +1,11 @@
 // RFC 4180 CSV tokenizer over an in-memory buffer: quoted fields with embedded delimiters, quotes
 // ("" escapes) and newlines; LF or CRLF row ends; an optional UTF-8 BOM. Fields are views into the
-// buffer (or into a per-row scratch buffer for quoted fields that contain escapes), so reading does
-// not allocate per field. Malformed input throws BadInput naming the source, line and field.
+// buffer (or into a per-row scratch buffer for quoted fields that contain "" escapes), so reading
+// does not allocate per field. Malformed input throws BadInput naming the source, line and field.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ class CsvReader {
   bool next(std::vector<std::string_view>& fields);
   bool quoted(size_t field) const { return field < quoted_.size() && quoted_[field]; }
 
+  // By default blank lines are skipped. With keep_blank_lines(true) a blank line is a row of one
+  // unquoted empty field: in a one-column CSV that is how a null is written.
+  void keep_blank_lines(bool keep) { keep_blank_lines_ = keep; }
+
   // 1-based line on which the last row returned by next() started.
   size_t line() const { return row_line_; }
   const std::string& source() const { return source_; }
@@ -29,14 +34,23 @@ class CsvReader {
   std::string where(size_t field, std::string_view name = {}) const;
 
  private:
+  // The first byte at or after i that ends an unquoted field (text size if none).
+  size_t find_special(size_t i) const;
+
   std::string_view text_;
   std::string source_;
   char delim_;
   size_t pos_ = 0;
   size_t line_ = 1;
   size_t row_line_ = 0;
-  std::vector<bool> quoted_;
-  std::vector<std::string> scratch_;  // unescaped quoted fields of the current row
+  bool keep_blank_lines_ = false;
+  bool special_[256] = {};             // bytes that end an unquoted field: delimiter, quote, CR, LF
+  std::vector<uint8_t> quoted_;
+  std::string scratch_;                // unescaped quoted fields of the current row, back to back
+  struct Patch {
+    size_t field, offset, size;
+  };
+  std::vector<Patch> patches_;         // fields that point into scratch_ once the row is complete
 };
 
 }  // namespace onnxfn

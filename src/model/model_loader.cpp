@@ -21,8 +21,17 @@ void check_versions(const onnx::ModelProto& p, Model& m) {
   for (const auto& o : p.opset_import()) {
     OpsetImport imp{canonical_domain(o.domain()), o.version()};
     if (imp.version < 1) bad("model: opset_import for domain '" + imp.domain + "' has invalid version " + std::to_string(imp.version));
-    for (const OpsetImport& seen : m.opsets)
-      if (seen.domain == imp.domain) bad("model: domain '" + imp.domain + "' is imported twice");
+    // skl2onnx writes the default domain twice (as "" and again as ""); ONNX Runtime accepts
+    // repeated imports of one version, so only conflicting versions are an error.
+    bool repeated = false;
+    for (const OpsetImport& seen : m.opsets) {
+      if (seen.domain != imp.domain) continue;
+      if (seen.version != imp.version)
+        bad("model: domain '" + imp.domain + "' is imported twice, as versions " + std::to_string(seen.version) + " and " +
+            std::to_string(imp.version));
+      repeated = true;
+    }
+    if (repeated) continue;
     if (auto known = max_known_opset(imp.domain); known && imp.version > *known)
       throw_error(ErrorKind::Unsupported, "model: opset " + std::to_string(imp.version) + " of domain '" + imp.domain +
                                               "' is newer than onnxfn supports (up to " + std::to_string(*known) + ")");

@@ -9,6 +9,7 @@ void register_all_kernels(KernelRegistry& r) {
   ops::register_identity(r);
   ops::register_elementwise_kernels(r);
   ops::register_tensor_kernels(r);
+  ops::register_control_flow_kernels(r);
   ops::register_ml_kernels(r);
   ops::register_tree_kernels(r);
 }

@@ -149,7 +149,8 @@ std::optional<DType> dtype_from_v2(std::string_view datatype) {
 
 InferenceRequest parse_inference_request(std::string_view json) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag>(json.data(), json.size());
+  // Full precision: the default fast path can be one ulp off, which flips tree thresholds.
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (doc.HasParseError())
     bad("request: invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError()));
   if (!doc.IsObject()) bad("request: expected a JSON object with \"inputs\"");

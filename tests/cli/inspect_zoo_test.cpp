@@ -21,7 +21,9 @@ void expect_same_type(const rapidjson::Value& ours, const rapidjson::Value& meta
   std::string kind = meta["kind"].GetString();
   if (kind == "tensor") {
     EXPECT_STREQ(ours["elem_type"].GetString(), meta["elem_type"].GetString()) << where;
-    if (meta.HasMember("shape")) EXPECT_TRUE(ours["shape"] == meta["shape"]) << where << ": shape differs";
+    if (meta.HasMember("shape")) {
+      EXPECT_TRUE(ours["shape"] == meta["shape"]) << where << ": shape differs";
+    }
   } else if (kind == "sequence") {
     expect_same_type(ours["elem"], meta["elem"], where + ".elem");
   } else if (kind == "map") {
@@ -69,7 +71,7 @@ TEST_P(InspectZoo, json_matches_onnx_metadata) {
   EXPECT_TRUE(ours["supported"].GetBool());
 }
 
-INSTANTIATE_TEST_SUITE_P(Zoo, InspectZoo, ::testing::ValuesIn(zoo_cases()), [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Zoo, InspectZoo, ::testing::ValuesIn(zoo_cases()), [](const auto& p) { return p.param; });
 
 }  // namespace
 }  // namespace onnxfn

@@ -92,7 +92,7 @@ TEST_P(PredictZoo, json_and_csv_requests_match_onnxruntime) {
   fs::remove(csv);
 }
 
-INSTANTIATE_TEST_SUITE_P(Zoo, PredictZoo, ::testing::ValuesIn(zoo_cases()), [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Zoo, PredictZoo, ::testing::ValuesIn(zoo_cases()), [](const auto& p) { return p.param; });
 
 // Runs predict on `model` with `input_text` (written to a file with extension `ext`); returns the
 // exit code and puts stderr in *err.

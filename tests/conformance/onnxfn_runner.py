@@ -69,8 +69,8 @@ def decode_output(out):
     return np.array(data, dtype=dt).reshape(out["shape"])
 
 
-def run_predict(model_path, inputs, threads=1, timeout=120):
-    """Runs `onnxfn predict`; returns (exit code, list of outputs or None, stderr)."""
+def _predict_response(model_path, inputs, threads, timeout):
+    """Runs `onnxfn predict`; returns (exit code, the decoded JSON response or None, stderr)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(encode_request(inputs), f)
         request = f.name
@@ -81,8 +81,23 @@ def run_predict(model_path, inputs, threads=1, timeout=120):
         os.unlink(request)
     if p.returncode != 0:
         return p.returncode, None, p.stderr
-    response = json.loads(p.stdout)
-    return 0, [decode_output(o) for o in response["outputs"]], p.stderr
+    return 0, json.loads(p.stdout), p.stderr
+
+
+def run_predict(model_path, inputs, threads=1, timeout=120):
+    """Runs `onnxfn predict`; returns (exit code, list of outputs or None, stderr)."""
+    code, response, stderr = _predict_response(model_path, inputs, threads, timeout)
+    if code != 0:
+        return code, None, stderr
+    return 0, [decode_output(o) for o in response["outputs"]], stderr
+
+
+def run_predict_named(model_path, inputs, threads=1, timeout=120):
+    """Like run_predict, but the outputs are a list of (output name, value) in response order."""
+    code, response, stderr = _predict_response(model_path, inputs, threads, timeout)
+    if code != 0:
+        return code, None, stderr
+    return 0, [(o["name"], decode_output(o)) for o in response["outputs"]], stderr
 
 
 def inspect(model_path):

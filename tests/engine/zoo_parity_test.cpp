@@ -27,7 +27,7 @@ TEST_P(ZooParity, matches_onnxruntime) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Zoo, ZooParity, ::testing::ValuesIn(zoo_cases()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& p) { return p.param; });
 
 }  // namespace
 }  // namespace onnxfn

@@ -1,0 +1,63 @@
+"""The benchmark's tree models, trained deterministically with scikit-learn and converted with
+skl2onnx (zipmap=False, so that onnxruntime-node, which cannot return ZipMap's sequence of maps,
+runs the same graphs). Models are cached in the output folder by name."""
+import pathlib
+
+import numpy as np
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.ensemble import (GradientBoostingClassifier, HistGradientBoostingClassifier,
+                              RandomForestClassifier)
+from skl2onnx import to_onnx
+
+
+def _synthetic(n_features, n_classes, rows=20000, seed=0):
+    x, y = make_classification(n_samples=rows, n_features=n_features, n_informative=min(n_features, 12),
+                               n_redundant=2, n_classes=n_classes, random_state=seed)
+    return x.astype(np.float32), y
+
+
+def rf_100x8():
+    x, y = _synthetic(20, 2)
+    return RandomForestClassifier(n_estimators=100, max_depth=8, random_state=0, n_jobs=1).fit(x, y), x
+
+
+def gbm_500x6():
+    # 167 boosting rounds x 3 classes = 501 trees of depth 6.
+    x, y = _synthetic(20, 3, rows=6000)
+    return GradientBoostingClassifier(n_estimators=167, max_depth=6, random_state=0).fit(x, y), x
+
+
+def hgb_missing():
+    x, y = _synthetic(20, 2)
+    rng = np.random.RandomState(1)
+    x[rng.rand(*x.shape) < 0.1] = np.nan
+    return HistGradientBoostingClassifier(max_iter=200, max_depth=8, random_state=0).fit(x, y), x
+
+
+def rf_real_data():
+    data = load_breast_cancer()
+    x = data.data.astype(np.float32)
+    return RandomForestClassifier(n_estimators=200, random_state=0, n_jobs=1).fit(x, data.target), x
+
+
+MODELS = {
+    "rf_100x8": ("random forest, 100 trees of depth 8, binary, 20 features", rf_100x8),
+    "gbm_500x6": ("gradient boosting, 501 trees of depth 6, 3 classes", gbm_500x6),
+    "hgb_missing": ("HistGradientBoosting, 200 iterations, 10% missing values", hgb_missing),
+    "rf_breast_cancer": ("random forest, 200 trees, breast cancer data (30 features)", rf_real_data),
+}
+
+
+def build(name, out_dir: pathlib.Path):
+    """Returns (model path, example rows float32 [n, features]) for a benchmark model."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{name}.onnx"
+    rows_path = out_dir / f"{name}.rows.npy"
+    if path.exists() and rows_path.exists():
+        return path, np.load(rows_path)
+    model, x = MODELS[name][1]()
+    onx = to_onnx(model, x[:1], options={id(model): {"zipmap": False}}, target_opset={"": 17, "ai.onnx.ml": 3})
+    path.write_bytes(onx.SerializeToString())
+    rows = x[:10000]
+    np.save(rows_path, rows)
+    return path, rows

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The benchmark harness, one command: sets up (Debian packages, .venv, build/onnxfn, and
+# onnxruntime-node from bench/package-lock.json), then runs bench/run_bench.py.
+#   bash bench/run.sh [run_bench.py options, e.g. --models rf_100x8 --batches 10000]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/setup.sh"
+if [ ! -d bench/node_modules/onnxruntime-node ]; then
+  log "installing onnxruntime-node from bench/package-lock.json"
+  # --ignore-scripts: its install script tries to download CUDA files; the CPU library ships in the package.
+  (cd bench && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+fi
+# OPENBLAS_* are set on some machines for old OpenBLAS builds; neither runtime benchmarked uses BLAS.
+exec env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python bench/run_bench.py "$@"

@@ -1,0 +1,158 @@
+"""onnxfn vs ONNX Runtime (Python onnxruntime and Node.js onnxruntime-node), in one run on one
+machine: tree models at batch sizes 1, 100 and 10,000 with 1 and 2 threads, plus whole-process
+cold start (process start to first prediction) and peak RSS of a 10,000-row run.
+
+Each runtime times session.run alone over --repeat runs after warm-up and reports the median;
+ratios are ONNX Runtime time / onnxfn time (above 1: onnxfn is faster).
+Run through bench/run.sh, which sets everything up.
+"""
+import argparse
+import json
+import os
+import pathlib
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnxruntime as ort
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tools" / "zoo"))
+import zoo_compat  # noqa: E402  (lets skl2onnx 1.20 convert HistGradientBoosting under protobuf 7)
+
+zoo_compat.install()
+import bench_models  # noqa: E402
+
+ONNXFN = os.environ.get("ONNXFN_BINARY", str(ROOT / "build" / "onnxfn"))
+
+
+def write_rows_json(rows, path, input_name):
+    data = [None if np.isnan(v) else float(v) for v in rows.reshape(-1)]
+    path.write_text(json.dumps({"name": input_name, "width": rows.shape[1], "data": data}))
+
+
+def write_request(rows, path, input_name):
+    data = [None if np.isnan(v) else float(v) for v in rows.reshape(-1)]
+    path.write_text(json.dumps({"inputs": [{"name": input_name, "datatype": "FP32", "shape": list(rows.shape), "data": data}]}))
+
+
+def time_onnxfn(model, request, rows, threads, repeat, warmup):
+    out = subprocess.run([ONNXFN, "bench", str(model), "--input", str(request), "--rows", str(rows), "--threads", str(threads),
+                          "--repeat", str(repeat), "--warmup", str(warmup), "--json"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)["median_ms"]
+
+
+def time_ort_python(model, example, rows, threads, repeat, warmup):
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    sess = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+    x = np.ascontiguousarray(np.resize(example, (rows, example.shape[1])).astype(np.float32))
+    feed = {sess.get_inputs()[0].name: x}
+    for _ in range(warmup):
+        sess.run(None, feed)
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        sess.run(None, feed)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def time_ort_node(model, rows_json, rows, threads, repeat, warmup):
+    out = subprocess.run(["node", str(HERE / "ort_node_bench.js"), str(model), str(rows_json), str(rows), str(threads),
+                          str(repeat), str(warmup)], capture_output=True, text=True, check=True, cwd=HERE)
+    return json.loads(out.stdout)["median_ms"]
+
+
+def run_measured(cmd, cwd=None):
+    """Wall time (ms) from process start to exit, and peak RSS (MB) of the process."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = (time.perf_counter() - t) * 1000
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {p.stderr.read().decode()[-500:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def cold_and_rss(model, request_1, request_10k, rows_json, runs):
+    py_cold = ("import sys, json, numpy as np, onnxruntime as ort\n"
+               "s = ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n"
+               "d = json.load(open(sys.argv[2]))['inputs'][0]\n"
+               "x = np.array([np.nan if v is None else v for v in d['data']], dtype=np.float32).reshape(d['shape'])\n"
+               "s.run(None, {d['name']: x})\n")
+    commands = {
+        "onnxfn": lambda req: [ONNXFN, "predict", str(model), "--input", str(req), "--threads", "1", "--output", os.devnull],
+        "onnxruntime (Python)": lambda req: [sys.executable, "-c", py_cold, str(model), str(req)],
+        "onnxruntime-node": lambda req: ["node", str(HERE / "ort_node_cold.js"), str(model), str(rows_json)],
+    }
+    result = {}
+    for name, make in commands.items():
+        cold = statistics.median(run_measured(make(request_1), cwd=HERE)[0] for _ in range(runs))
+        if name == "onnxruntime-node":  # the Node script predicts one row; measure RSS with a 10k-row timing run
+            rss = run_measured(["node", str(HERE / "ort_node_bench.js"), str(model), str(rows_json), "10000", "1", "1", "0"], cwd=HERE)[1]
+        else:
+            rss = run_measured(make(request_10k), cwd=HERE)[1]
+        result[name] = (cold, rss)
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", nargs="*", default=list(bench_models.MODELS), help="subset of: " + ", ".join(bench_models.MODELS))
+    ap.add_argument("--batches", nargs="*", type=int, default=[1, 100, 10000])
+    ap.add_argument("--threads", nargs="*", type=int, default=[1, 2])
+    ap.add_argument("--cold-runs", type=int, default=7)
+    ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for models and results")
+    ap.add_argument("--json", help="also write the results as JSON here")
+    args = ap.parse_args()
+    out = pathlib.Path(args.out)
+    results = {"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "onnxruntime": ort.__version__,
+               "date": time.strftime("%Y-%m-%d"), "rows": [], "cold": []}
+    print(f"onnxfn vs ONNX Runtime {ort.__version__} (Python) and onnxruntime-node; {os.cpu_count()} CPUs; "
+          f"median ms of session.run; ratio = ONNX Runtime / onnxfn\n")
+    header = f"{'model':18s} {'batch':>6s} {'thr':>3s} {'onnxfn':>9s} {'ort-py':>9s} {'ort-node':>9s} {'x py':>6s} {'x node':>6s}"
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        for name in args.models:
+            model, rows = bench_models.build(name, out)
+            input_name = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).get_inputs()[0].name
+            request = tmp / f"{name}.request.json"
+            write_request(rows[:1000], request, input_name)
+            rows_json = tmp / f"{name}.rows.json"
+            write_rows_json(rows[:1000], rows_json, input_name)
+            for batch in args.batches:
+                repeat = 200 if batch <= 100 else 20
+                warmup = 20 if batch <= 100 else 3
+                for threads in args.threads:
+                    ours = time_onnxfn(model, request, batch, threads, repeat, warmup)
+                    py = time_ort_python(model, rows, batch, threads, repeat, warmup)
+                    node = time_ort_node(model, rows_json, batch, threads, repeat, warmup)
+                    results["rows"].append({"model": name, "batch": batch, "threads": threads, "onnxfn_ms": ours,
+                                            "ort_python_ms": py, "ort_node_ms": node})
+                    print(f"{name:18s} {batch:6d} {threads:3d} {ours:9.3f} {py:9.3f} {node:9.3f} {py / ours:6.2f} {node / ours:6.2f}", flush=True)
+            request_1 = tmp / f"{name}.one.json"
+            write_request(rows[:1], request_1, input_name)
+            request_10k = tmp / f"{name}.10k.json"
+            write_request(np.resize(rows, (10000, rows.shape[1])), request_10k, input_name)
+            for runtime, (cold, rss) in cold_and_rss(model, request_1, request_10k, rows_json, args.cold_runs).items():
+                results["cold"].append({"model": name, "runtime": runtime, "cold_start_ms": cold, "peak_rss_mb": rss})
+    print("\nwhole-process cold start (start to first prediction, 1 row) and peak RSS (10,000-row run)")
+    print(f"{'model':18s} {'runtime':22s} {'cold ms':>8s} {'RSS MB':>8s}")
+    for c in results["cold"]:
+        print(f"{c['model']:18s} {c['runtime']:22s} {c['cold_start_ms']:8.1f} {c['peak_rss_mb']:8.1f}")
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

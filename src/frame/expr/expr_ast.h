@@ -1,0 +1,122 @@
+// Internal to src/frame/expr/: the expression tree, typing information and evaluation operands.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "common/error.h"
+#include "frame/expr/expression.h"
+#include "frame/text/prepared_string.h"
+#include "frame/text/regex_functions.h"
+
+namespace onnxfn::expr {
+
+using LiteralValue = std::variant<std::monostate, int64_t, double, std::string, bool>;
+
+struct FunctionDef;
+
+struct ExprNode {
+  enum class Kind { Literal, Column, Unary, Binary, Call };
+  Kind kind = Kind::Literal;
+  size_t position = 0;     // character offset in the expression text, for errors
+  LiteralValue literal;       // Kind::Literal
+  std::string name;        // column or function name; operator for Unary/Binary
+  std::vector<std::unique_ptr<ExprNode>> args;
+
+  // Filled by bind(): the result type (nullopt for a bare null literal) and call bindings.
+  std::optional<ColumnType> type;
+  const FunctionDef* function = nullptr;
+  std::shared_ptr<const text::Regex> regex;  // regex functions: compiled pattern
+  const text::IdfTable* idf = nullptr;       // tfidf_cosine: the named table
+  std::string canonical;                     // canonical text of the subtree (cache key)
+};
+
+// A value during evaluation: a full column, or one value standing for every row. Frame columns
+// are borrowed, computed ones owned, so reading a column never copies it.
+struct Operand {
+  const Column* ref = nullptr;
+  std::shared_ptr<Column> owned;
+  bool scalar = false;
+
+  static Operand own(Column c, bool is_scalar) {
+    Operand o;
+    o.owned = std::make_shared<Column>(std::move(c));
+    o.scalar = is_scalar;
+    return o;
+  }
+  static Operand borrow(const Column& c) {
+    Operand o;
+    o.ref = &c;
+    return o;
+  }
+  const Column& column() const { return ref ? *ref : *owned; }
+  size_t index(size_t row) const { return scalar ? 0 : row; }
+  bool is_null(size_t row) const { return column().is_null(index(row)); }
+};
+
+// Per-evaluation scratch: prepared strings are computed once per distinct argument subtree, so
+// five similarity features on the same two columns prepare each record once.
+struct EvalContext {
+  const Frame& frame;
+  size_t rows;
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<text::PreparedString>>> prepared;
+};
+
+Operand evaluate_node(const ExprNode& node, EvalContext& ctx);
+
+// Error naming the expression and position.
+[[noreturn]] void expr_error(const std::string& expression, size_t position, const std::string& problem);
+
+struct ArgInfo {
+  std::optional<ColumnType> type;  // nullopt: a null literal
+  const ExprNode* node;
+};
+
+struct FunctionDef {
+  std::string_view name;
+  size_t min_args;
+  size_t max_args;
+  std::string_view signature;
+  // Checks argument types (throwing through `fail`) and returns the result type; may also
+  // prepare the node (compile a regex, find a state table).
+  std::function<ColumnType(ExprNode& node, const std::vector<ArgInfo>& args, const StateStore* state,
+                           const std::function<void(size_t arg, const std::string&)>& fail)>
+      bind;
+  std::function<Operand(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx)> eval;
+};
+
+const FunctionDef* find_function(std::string_view name);
+const std::vector<FunctionDef>& all_functions();
+
+// Builds a result column of `rows` values by calling produce(row) -> std::optional<T>.
+template <class T, class Produce>
+Column build_column(ColumnType type, size_t rows, Produce&& produce) {
+  Column out(type);
+  out.reserve(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    std::optional<T> v = produce(r);
+    if (!v) {
+      out.append_null();
+    } else if constexpr (std::is_same_v<T, int64_t>) {
+      out.append_int64(*v);
+    } else if constexpr (std::is_same_v<T, double>) {
+      out.append_float64(*v);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      out.append_bool(*v);
+    } else {
+      out.append_string(*v);
+    }
+  }
+  return out;
+}
+
+// Numeric value of an int64/float64/bool operand at a row (null → nullopt).
+std::optional<double> number_at(const Operand& op, size_t row);
+std::optional<std::string_view> string_at(const Operand& op, size_t row);
+
+}  // namespace onnxfn::expr

@@ -1,0 +1,456 @@
+// The expression function table: string, number, null-handling and similarity functions. Each
+// entry binds (checks argument types, prepares constant arguments) and evaluates column-wise.
+#include <charconv>
+#include <cmath>
+
+#include "frame/expr/expr_ast.h"
+#include "frame/text/model_numbers.h"
+#include "frame/text/similarity.h"
+#include "frame/text/string_functions.h"
+#include "frame/text/tokenize.h"
+#include "frame/text/unicode.h"
+
+namespace onnxfn::expr {
+namespace {
+
+using Fail = std::function<void(size_t, const std::string&)>;
+
+bool is_string(const ArgInfo& a) { return !a.type || *a.type == ColumnType::String; }
+bool is_number(const ArgInfo& a) {
+  return !a.type || *a.type == ColumnType::Int64 || *a.type == ColumnType::Float64 || *a.type == ColumnType::Bool;
+}
+
+void need_strings(const std::vector<ArgInfo>& args, const Fail& fail, size_t first = 0, size_t last = SIZE_MAX) {
+  for (size_t i = first; i < args.size() && i <= last; ++i)
+    if (!is_string(args[i])) fail(i, "must be a string");
+}
+void need_numbers(const std::vector<ArgInfo>& args, const Fail& fail) {
+  for (size_t i = 0; i < args.size(); ++i)
+    if (!is_number(args[i])) fail(i, "must be a number");
+}
+// Argument i must be a string literal (a regex pattern, a state name).
+const std::string& literal_string(const std::vector<ArgInfo>& args, size_t i, const Fail& fail) {
+  const ExprNode* n = args[i].node;
+  if (n->kind != ExprNode::Kind::Literal || !std::holds_alternative<std::string>(n->literal)) fail(i, "must be a string literal");
+  return std::get<std::string>(n->literal);
+}
+int64_t literal_int(const std::vector<ArgInfo>& args, size_t i, const Fail& fail) {
+  const ExprNode* n = args[i].node;
+  if (n->kind != ExprNode::Kind::Literal || !std::holds_alternative<int64_t>(n->literal)) fail(i, "must be an integer literal");
+  return std::get<int64_t>(n->literal);
+}
+
+size_t rows_of(const std::vector<Operand>& args, const EvalContext& ctx) {
+  for (const Operand& a : args)
+    if (!a.scalar) return ctx.rows;
+  return 1;
+}
+bool all_scalar(const std::vector<Operand>& args) {
+  for (const Operand& a : args)
+    if (!a.scalar) return false;
+  return true;
+}
+
+// string -> string, null in, null out.
+template <class Fn>
+Operand map_strings(std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
+  size_t rows = rows_of(args, ctx);
+  return Operand::own(build_column<std::string>(ColumnType::String, rows, [&](size_t r) -> std::optional<std::string> {
+                        auto s = string_at(args[0], r);
+                        if (!s) return std::nullopt;
+                        return fn(*s, r);
+                      }),
+                      all_scalar(args));
+}
+
+// number(s) -> float64; any null argument gives null.
+template <class Fn>
+Operand map_numbers(std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
+  size_t rows = rows_of(args, ctx);
+  return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
+                        std::vector<double> v;
+                        for (const Operand& a : args) {
+                          auto x = number_at(a, r);
+                          if (!x) return std::nullopt;
+                          v.push_back(*x);
+                        }
+                        return fn(v);
+                      }),
+                      all_scalar(args));
+}
+
+// The prepared strings of an argument, computed once per evaluation and argument subtree.
+std::shared_ptr<const std::vector<text::PreparedString>> prepared(const ExprNode& arg, const Operand& op, EvalContext& ctx) {
+  auto it = ctx.prepared.find(arg.canonical);
+  if (it != ctx.prepared.end()) return it->second;
+  size_t rows = op.scalar ? 1 : ctx.rows;
+  auto values = std::make_shared<std::vector<text::PreparedString>>(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    auto s = string_at(op, r);
+    if (s) (*values)[r].assign(*s);
+  }
+  ctx.prepared.emplace(arg.canonical, values);
+  return values;
+}
+
+// A pairwise measure over two prepared string arguments -> float64.
+template <class Fn>
+Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
+  auto a = prepared(*node.args[0], args[0], ctx);
+  auto b = prepared(*node.args[1], args[1], ctx);
+  size_t rows = rows_of(args, ctx);
+  return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
+                        return fn((*a)[args[0].index(r)], (*b)[args[1].index(r)]);
+                      }),
+                      all_scalar(args));
+}
+
+ColumnType bind_strings_to_string(ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& f) {
+  need_strings(a, f);
+  return ColumnType::String;
+}
+ColumnType bind_pair_similarity(ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& f) {
+  need_strings(a, f);
+  return ColumnType::Float64;
+}
+ColumnType bind_numbers(ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& f) {
+  need_numbers(a, f);
+  return ColumnType::Float64;
+}
+
+// Shorthand for simple string -> string functions.
+FunctionDef string_function(std::string_view name, std::string_view signature, std::string (*fn)(std::string_view)) {
+  return {name, 1, 1, signature, bind_strings_to_string,
+          [fn](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+            return map_strings(args, ctx, [fn](std::string_view s, size_t) { return fn(s); });
+          }};
+}
+
+template <class Measure>
+FunctionDef similarity_function(std::string_view name, std::string_view signature, Measure measure) {
+  return {name, 2, 2, signature, bind_pair_similarity,
+          [measure](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
+            return pairwise(node, args, ctx, measure);
+          }};
+}
+
+std::string clean_text(std::string_view s) {
+  // The usual matching normalisation: case folding, NFKC, accent folding, punctuation to
+  // spaces, whitespace collapsed (the same steps PreparedString applies with punctuation on).
+  return text::collapse_whitespace(text::strip_punctuation(text::fold_accents(text::case_fold(s), true), " "));
+}
+
+std::vector<FunctionDef> make_functions() {
+  std::vector<FunctionDef> f;
+  // ---- strings ----
+  f.push_back(string_function("lower", "lower(string) -> string", text::to_lower));
+  f.push_back(string_function("upper", "upper(string) -> string", text::to_upper));
+  f.push_back(string_function("casefold", "casefold(string) -> string", text::case_fold));
+  f.push_back(string_function("trim", "trim(string) -> string", text::trim));
+  f.push_back(string_function("nfkc", "nfkc(string) -> string",
+                              [](std::string_view s) { return text::normalize(s, text::NormalForm::NFKC); }));
+  f.push_back(string_function("fold_accents", "fold_accents(string) -> string",
+                              [](std::string_view s) { return text::fold_accents(s); }));
+  f.push_back(string_function("strip_punct", "strip_punct(string) -> string",
+                              [](std::string_view s) { return text::collapse_whitespace(text::strip_punctuation(s, " ")); }));
+  f.push_back(string_function("collapse_ws", "collapse_ws(string) -> string", text::collapse_whitespace));
+  f.push_back(string_function("clean", "clean(string) -> string: casefold, NFKC, fold accents, punctuation to spaces, collapse spaces",
+                              clean_text));
+  f.push_back(string_function("model_numbers", "model_numbers(string) -> string: codes mixing letters and digits, space-separated",
+                              [](std::string_view s) {
+                                std::string out;
+                                for (const auto& code : text::extract_model_numbers(s)) out += (out.empty() ? "" : " ") + code;
+                                return out;
+                              }));
+  f.push_back({"concat", 1, 16, "concat(string, ...) -> string (nulls are skipped)",
+               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 need_strings(a, fl);
+                 return ColumnType::String;
+               },
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 size_t rows = rows_of(args, ctx);
+                 return Operand::own(build_column<std::string>(ColumnType::String, rows, [&](size_t r) -> std::optional<std::string> {
+                                       std::string out;
+                                       for (const Operand& a : args)
+                                         if (auto s = string_at(a, r)) out += *s;
+                                       return out;
+                                     }),
+                                     all_scalar(args));
+               }});
+  f.push_back({"regex_extract", 2, 3, "regex_extract(string, 'pattern'[, group]) -> string (null when no match)",
+               [](ExprNode& n, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 need_strings(a, fl, 0, 0);
+                 n.regex = std::make_shared<const text::Regex>(literal_string(a, 1, fl));
+                 if (a.size() == 3) {
+                   int64_t g = literal_int(a, 2, fl);
+                   if (g < 0 || g > n.regex->capture_groups()) fl(2, "names a capture group the pattern does not have");
+                 }
+                 return ColumnType::String;
+               },
+               [](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
+                 int group = args.size() == 3 ? static_cast<int>(args[2].column().int64_values()[0]) : 0;
+                 size_t rows = args[0].scalar ? 1 : ctx.rows;
+                 return Operand::own(build_column<std::string>(ColumnType::String, rows, [&](size_t r) -> std::optional<std::string> {
+                                       auto s = string_at(args[0], r);
+                                       if (!s) return std::nullopt;
+                                       return text::regex_extract(*n.regex, *s, group);
+                                     }),
+                                     args[0].scalar);
+               }});
+  f.push_back({"regex_replace", 3, 3, "regex_replace(string, 'pattern', 'rewrite') -> string (every match; \\1 for groups)",
+               [](ExprNode& n, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 need_strings(a, fl, 0, 0);
+                 n.regex = std::make_shared<const text::Regex>(literal_string(a, 1, fl));
+                 text::regex_replace(*n.regex, "", literal_string(a, 2, fl), true);  // checks the rewrite once
+                 return ColumnType::String;
+               },
+               [](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
+                 std::string rewrite(args[2].column().string_value(0));
+                 return map_strings(args, ctx, [&](std::string_view s, size_t) { return text::regex_replace(*n.regex, s, rewrite, true); });
+               }});
+  f.push_back({"split_part", 3, 3, "split_part(string, 'separator', index) -> string (1-based; null when out of range)",
+               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 need_strings(a, fl, 0, 1);
+                 if (literal_string(a, 1, fl).empty()) fl(1, "must not be empty");
+                 if (literal_int(a, 2, fl) < 1) fl(2, "must be 1 or more");
+                 return ColumnType::String;
+               },
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 std::string sep(args[1].column().string_value(0));
+                 size_t index = static_cast<size_t>(args[2].column().int64_values()[0]);
+                 size_t rows = args[0].scalar ? 1 : ctx.rows;
+                 return Operand::own(build_column<std::string>(ColumnType::String, rows, [&](size_t r) -> std::optional<std::string> {
+                                       auto s = string_at(args[0], r);
+                                       if (!s) return std::nullopt;
+                                       auto parts = text::split(*s, sep);
+                                       if (index > parts.size()) return std::nullopt;
+                                       return parts[index - 1];
+                                     }),
+                                     args[0].scalar);
+               }});
+  f.push_back({"length", 1, 1, "length(string) -> int64 (code points)",
+               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 need_strings(a, fl);
+                 return ColumnType::Int64;
+               },
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 size_t rows = rows_of(args, ctx);
+                 return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) -> std::optional<int64_t> {
+                                       auto s = string_at(args[0], r);
+                                       if (!s) return std::nullopt;
+                                       return static_cast<int64_t>(text::decode_utf8(*s).size());
+                                     }),
+                                     all_scalar(args));
+               }});
+  f.push_back({"token_count", 1, 1, "token_count(string) -> int64 (word tokens)",
+               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 need_strings(a, fl);
+                 return ColumnType::Int64;
+               },
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 size_t rows = rows_of(args, ctx);
+                 return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) -> std::optional<int64_t> {
+                                       auto s = string_at(args[0], r);
+                                       if (!s) return std::nullopt;
+                                       return static_cast<int64_t>(text::tokenize(*s).size());
+                                     }),
+                                     all_scalar(args));
+               }});
+  f.push_back({"to_number", 1, 1, "to_number(string) -> float64 (null when the text is not a number)",
+               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 need_strings(a, fl);
+                 return ColumnType::Float64;
+               },
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 size_t rows = rows_of(args, ctx);
+                 return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
+                                       auto s = string_at(args[0], r);
+                                       if (!s) return std::nullopt;
+                                       // Prices arrive as "$1,299.00": keep digits, sign, point, exponent.
+                                       std::string digits;
+                                       for (char c : *s)
+                                         if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == 'e' || c == 'E') digits += c;
+                                       double v = 0;
+                                       auto res = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+                                       if (digits.empty() || res.ec != std::errc() || res.ptr != digits.data() + digits.size()) return std::nullopt;
+                                       return v;
+                                     }),
+                                     all_scalar(args));
+               }});
+  // ---- nulls and conditionals ----
+  f.push_back({"is_null", 1, 1, "is_null(any) -> bool",
+               [](ExprNode&, const std::vector<ArgInfo>&, const StateStore*, const Fail&) { return ColumnType::Bool; },
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 size_t rows = rows_of(args, ctx);
+                 return Operand::own(build_column<bool>(ColumnType::Bool, rows,
+                                                        [&](size_t r) -> std::optional<bool> { return args[0].is_null(r); }),
+                                     all_scalar(args));
+               }});
+  auto same_type = [](const std::vector<ArgInfo>& a, size_t first, const Fail& fl) -> ColumnType {
+    std::optional<ColumnType> t;
+    bool numeric = true;
+    for (size_t i = first; i < a.size(); ++i) {
+      if (!a[i].type) continue;
+      numeric &= *a[i].type == ColumnType::Int64 || *a[i].type == ColumnType::Float64;
+      if (!t) t = a[i].type;
+      else if (*t != *a[i].type && !numeric) fl(i, "has type " + std::string(column_type_name(*a[i].type)) + ", the others " + std::string(column_type_name(*t)));
+      else if (*t != *a[i].type) t = ColumnType::Float64;
+    }
+    return t.value_or(ColumnType::Float64);
+  };
+  // Picks per row among operands converted to the result type.
+  auto pick = [](ColumnType type, const Operand& op, size_t r, Column& out) {
+    if (op.is_null(r)) return out.append_null();
+    size_t i = op.index(r);
+    const Column& c = op.column();
+    if (type == ColumnType::Float64 && c.type() == ColumnType::Int64) return out.append_float64(static_cast<double>(c.int64_values()[i]));
+    out.append_from(c, i);
+  };
+  f.push_back({"coalesce", 1, 16, "coalesce(a, b, ...) -> the first non-null argument",
+               [same_type](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) { return same_type(a, 0, fl); },
+               [pick](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
+                 size_t rows = rows_of(args, ctx);
+                 ColumnType type = n.type.value_or(ColumnType::Float64);
+                 Column out(type);
+                 out.reserve(rows);
+                 for (size_t r = 0; r < rows; ++r) {
+                   const Operand* chosen = nullptr;
+                   for (const Operand& a : args)
+                     if (!a.is_null(r)) {
+                       chosen = &a;
+                       break;
+                     }
+                   if (chosen) pick(type, *chosen, r, out);
+                   else out.append_null();
+                 }
+                 return Operand::own(std::move(out), all_scalar(args));
+               }});
+  f.push_back({"if", 3, 3, "if(bool, a, b) -> a where true, b where false or null",
+               [same_type](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 if (a[0].type && *a[0].type != ColumnType::Bool) fl(0, "must be a bool");
+                 return same_type(a, 1, fl);
+               },
+               [pick](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
+                 size_t rows = rows_of(args, ctx);
+                 ColumnType type = n.type.value_or(ColumnType::Float64);
+                 Column out(type);
+                 out.reserve(rows);
+                 for (size_t r = 0; r < rows; ++r) {
+                   bool cond = !args[0].is_null(r) && args[0].column().bool_values()[args[0].index(r)];
+                   pick(type, cond ? args[1] : args[2], r, out);
+                 }
+                 return Operand::own(std::move(out), all_scalar(args));
+               }});
+  // ---- numbers ----
+  auto unary_math = [](std::string_view name, std::string_view sig, double (*fn)(double)) {
+    return FunctionDef{name, 1, 1, sig, bind_numbers, [fn](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                         return map_numbers(args, ctx, [fn](const std::vector<double>& v) -> std::optional<double> {
+                           double r = fn(v[0]);
+                           if (std::isnan(r) && !std::isnan(v[0])) return std::nullopt;  // outside the domain: null
+                           return r;
+                         });
+                       }};
+  };
+  f.push_back(unary_math("abs", "abs(number) -> float64", [](double x) { return std::fabs(x); }));
+  f.push_back(unary_math("sqrt", "sqrt(number) -> float64 (null below 0)", [](double x) { return std::sqrt(x); }));
+  f.push_back(unary_math("log", "log(number) -> float64 (natural; null at or below 0)",
+                         [](double x) { return x > 0 ? std::log(x) : std::nan(""); }));
+  f.push_back(unary_math("log1p", "log1p(number) -> float64 (null at or below -1)",
+                         [](double x) { return x > -1 ? std::log1p(x) : std::nan(""); }));
+  f.push_back(unary_math("to_float", "to_float(number) -> float64", [](double x) { return x; }));
+  f.push_back({"round", 1, 2, "round(number[, digits]) -> float64 (half away from zero)", bind_numbers,
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 return map_numbers(args, ctx, [](const std::vector<double>& v) -> std::optional<double> {
+                   double scale = v.size() > 1 ? std::pow(10.0, v[1]) : 1.0;
+                   return std::round(v[0] * scale) / scale;
+                 });
+               }});
+  f.push_back({"min", 2, 16, "min(number, ...) -> float64 (null if any is null)", bind_numbers,
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 return map_numbers(args, ctx, [](const std::vector<double>& v) -> std::optional<double> { return *std::min_element(v.begin(), v.end()); });
+               }});
+  f.push_back({"max", 2, 16, "max(number, ...) -> float64 (null if any is null)", bind_numbers,
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 return map_numbers(args, ctx, [](const std::vector<double>& v) -> std::optional<double> { return *std::max_element(v.begin(), v.end()); });
+               }});
+  // ---- similarity (similarity.h gives each definition) ----
+  f.push_back(similarity_function("exact", "exact(string, string) -> float64 1/0 on normalised text",
+                                  [](auto& a, auto& b) { return text::exact_match(a, b); }));
+  f.push_back({"levenshtein", 2, 2, "levenshtein(string, string) -> int64 edit distance", 
+               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+                 need_strings(a, fl);
+                 return ColumnType::Int64;
+               },
+               [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
+                 auto a = prepared(*node.args[0], args[0], ctx);
+                 auto b = prepared(*node.args[1], args[1], ctx);
+                 size_t rows = rows_of(args, ctx);
+                 return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) {
+                                       return text::levenshtein_distance((*a)[args[0].index(r)], (*b)[args[1].index(r)]);
+                                     }),
+                                     all_scalar(args));
+               }});
+  f.push_back(similarity_function("lev_sim", "lev_sim(string, string) -> float64 1 - distance / max length",
+                                  [](auto& a, auto& b) { return text::levenshtein_similarity(a, b); }));
+  f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", [](auto& a, auto& b) { return text::jaro(a, b); }));
+  f.push_back(similarity_function("jaro_winkler", "jaro_winkler(string, string) -> float64",
+                                  [](auto& a, auto& b) { return text::jaro_winkler(a, b); }));
+  f.push_back(similarity_function("token_jaccard", "token_jaccard(string, string) -> float64",
+                                  [](auto& a, auto& b) { return text::token_jaccard(a, b); }));
+  f.push_back(similarity_function("qgram_jaccard", "qgram_jaccard(string, string) -> float64 (3-grams)",
+                                  [](auto& a, auto& b) { return text::qgram_jaccard(a, b); }));
+  f.push_back(similarity_function("token_cosine", "token_cosine(string, string) -> float64",
+                                  [](auto& a, auto& b) { return text::token_cosine(a, b); }));
+  f.push_back(similarity_function("monge_elkan", "monge_elkan(string, string) -> float64 (Jaro-Winkler inner, asymmetric)",
+                                  [](auto& a, auto& b) { return text::monge_elkan(a, b); }));
+  f.push_back(similarity_function("monge_elkan_sym", "monge_elkan_sym(string, string) -> float64 (mean of both directions)",
+                                  [](auto& a, auto& b) { return text::monge_elkan_symmetric(a, b); }));
+  f.push_back(similarity_function("code_jaccard", "code_jaccard(string, string) -> float64 Jaccard of model numbers (0 when neither has one)",
+                                  [](auto& a, auto& b) -> std::optional<double> {
+                                    auto m = text::compare_model_numbers(a, b);
+                                    if (!m) return std::nullopt;
+                                    return m->jaccard();
+                                  }));
+  f.push_back(similarity_function("code_conflict", "code_conflict(string, string) -> float64 1 when both have model numbers and share none",
+                                  [](auto& a, auto& b) -> std::optional<double> {
+                                    auto m = text::compare_model_numbers(a, b);
+                                    if (!m) return std::nullopt;
+                                    return m->conflict() ? 1.0 : 0.0;
+                                  }));
+  f.push_back({"tfidf_cosine", 3, 3, "tfidf_cosine(string, string, 'idf table') -> float64",
+               [](ExprNode& n, const std::vector<ArgInfo>& a, const StateStore* state, const Fail& fl) {
+                 need_strings(a, fl, 0, 1);
+                 const std::string& table = literal_string(a, 2, fl);
+                 auto it = state ? state->idf_tables.find(table) : decltype(state->idf_tables.end()){};
+                 if (!state || it == state->idf_tables.end()) fl(2, "names IDF table '" + table + "', which the pipeline does not declare");
+                 n.idf = &it->second;
+                 return ColumnType::Float64;
+               },
+               [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
+                 return pairwise(node, args, ctx, [&](auto& a, auto& b) { return text::tfidf_cosine(a, b, *node.idf); });
+               }});
+  f.push_back({"num_sim", 2, 2, "num_sim(number, number) -> float64 1 - |a-b| / max(|a|,|b|)", bind_numbers,
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 size_t rows = rows_of(args, ctx);
+                 return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) {
+                                       return text::numeric_similarity(number_at(args[0], r), number_at(args[1], r));
+                                     }),
+                                     all_scalar(args));
+               }});
+  return f;
+}
+
+}  // namespace
+
+const std::vector<FunctionDef>& all_functions() {
+  static const std::vector<FunctionDef> functions = make_functions();
+  return functions;
+}
+
+const FunctionDef* find_function(std::string_view name) {
+  for (const FunctionDef& f : all_functions())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+}  // namespace onnxfn::expr

@@ -1,0 +1,65 @@
+// Expressions over Frame columns, for derived columns and filters in feature pipelines.
+//
+//   Expression e = Expression::parse("jaro_winkler(left_title, right_title)");
+//   ColumnType t = e.bind(frame.schema(), &state);   // type-checks, compiles regexes, finds state
+//   Column c = e.evaluate(frame);                     // vectorised, one column per call
+//
+// The language (docs/expressions.md lists every function):
+//   literals   1, 2.5, 'text' or "text", true, false, null
+//   columns    title, `column with spaces`
+//   operators  + - * / %   == != < <= > >=   and or not   (precedence as in SQL)
+//   calls      lower(title), coalesce(price, 0), tfidf_cosine(a, b, 'title_idf')
+// Null semantics follow SQL: arithmetic and comparisons with null give null; and/or use
+// three-valued logic; division by zero gives null. Every failure is an Error(BadInput) naming
+// the expression and the character position.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frame/frame.h"
+#include "frame/text/tfidf.h"
+
+namespace onnxfn::expr {
+
+struct ExprNode;
+
+// Fitted state an expression may refer to by name (IDF tables for tfidf_cosine).
+struct StateStore {
+  std::map<std::string, text::IdfTable, std::less<>> idf_tables;
+};
+
+class Expression {
+ public:
+  static Expression parse(std::string_view text);
+  Expression(Expression&&) noexcept;
+  Expression& operator=(Expression&&) noexcept;
+  ~Expression();
+
+  const std::string& text() const { return text_; }
+  // Column names the expression reads.
+  std::vector<std::string> columns() const;
+
+  // Type-checks against the input schema and prepares constant arguments (regexes, state).
+  // Must be called before evaluate(); `state` must outlive the expression.
+  ColumnType bind(const Schema& schema, const StateStore* state = nullptr);
+  ColumnType result_type() const;
+
+  // Evaluates over every row of `frame` (which must have the bound schema's columns).
+  // Thread-safe: a bound Expression may be evaluated concurrently.
+  Column evaluate(const Frame& frame) const;
+
+ private:
+  Expression(std::string text, std::unique_ptr<ExprNode> root);
+  std::string text_;
+  std::unique_ptr<ExprNode> root_;
+  bool bound_ = false;
+};
+
+// Every function name with its signature, for documentation and error messages.
+std::vector<std::string> function_signatures();
+
+}  // namespace onnxfn::expr

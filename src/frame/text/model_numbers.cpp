@@ -1,0 +1,81 @@
+// Model-number extraction (rule in model_numbers.h) and the comparison of two records' code sets.
+#include "frame/text/model_numbers.h"
+
+#include <algorithm>
+
+#include "frame/text/similarity.h"
+#include "frame/text/unicode.h"
+
+namespace onnxfn::text {
+
+namespace {
+
+bool is_code_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_code_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_code_char(char32_t c) { return is_code_letter(c) || is_code_digit(c); }
+bool is_joiner(char32_t c) { return c == '-' || c == '/' || c == '.' || c == 0x2010; }
+
+}  // namespace
+
+void extract_model_numbers(std::u32string_view cps, const ModelNumberOptions& options,
+                           std::vector<std::string>& out) {
+  out.clear();
+  std::string code;
+  size_t i = 0;
+  while (i < cps.size()) {
+    if (!is_code_char(cps[i])) {
+      ++i;
+      continue;
+    }
+    code.clear();
+    size_t letters = 0, digits = 0;
+    while (i < cps.size()) {
+      const char32_t c = cps[i];
+      if (is_code_char(c)) {
+        const bool letter = is_code_letter(c);
+        letters += letter;
+        digits += !letter;
+        code.push_back(static_cast<char>(letter ? (c | 0x20) : c));
+        ++i;
+      } else if (is_joiner(c) && i + 1 < cps.size() && is_code_char(cps[i + 1])) {
+        ++i;  // a joiner between two code characters is dropped
+      } else {
+        break;
+      }
+    }
+    const bool mixed = letters > 0 && digits > 0;
+    const bool number = letters == 0 && options.min_digits_for_numbers > 0 &&
+                        digits >= options.min_digits_for_numbers;
+    if ((mixed || number) && code.size() >= options.min_length) out.push_back(code);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+std::vector<std::string> extract_model_numbers(std::string_view text,
+                                               const ModelNumberOptions& options) {
+  std::u32string cps;
+  transform(text,
+            TextTransform{.case_fold = true,
+                          .compatibility = true,
+                          .strip_nonspacing_marks = true,
+                          .compose = true},
+            cps);
+  std::vector<std::string> codes;
+  extract_model_numbers(cps, options, codes);
+  return codes;
+}
+
+double ModelNumberMatch::jaccard() const {
+  const size_t unite = left + right - common;
+  return unite == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(unite);
+}
+
+std::optional<ModelNumberMatch> compare_model_numbers(const PreparedString& a,
+                                                      const PreparedString& b) {
+  if (a.is_null() || b.is_null()) return std::nullopt;
+  const auto left = a.model_number_set(), right = b.model_number_set();
+  return ModelNumberMatch{left.size(), right.size(), intersection_size(left, right)};
+}
+
+}  // namespace onnxfn::text

@@ -1,0 +1,49 @@
+// Position bit masks of a pattern string, the "Peq" table of Myers' bit-parallel edit distance
+// (G. Myers, "A fast bit-vector algorithm for approximate string matching based on dynamic
+// programming", J. ACM 46(3), 1999) and of the bit-parallel Jaro matcher: bit i of row(c)[w] is
+// set when pattern[64·w + i] == c. Internal to the similarity functions.
+//
+// Built once per comparison, so it must be cheap to rebuild: the tables are per-thread scratch
+// that is cleared entry by entry (only the entries the previous pattern set), never wholesale.
+// A character's words are contiguous, so the inner loops over words read one row.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace onnxfn::text::detail {
+
+class PatternMasks {
+ public:
+  void assign(std::u32string_view pattern);
+
+  size_t words() const { return words_; }
+  // words() masks of `c` (all zero when c is not in the pattern).
+  const uint64_t* row(char32_t c) const {
+    if (c < kDirect) return direct_.data() + c * words_;
+    return other_row(c);
+  }
+
+  // The per-thread instance: similarity functions are called from many threads at once.
+  static PatternMasks& scratch();
+
+ private:
+  static constexpr char32_t kDirect = 128;  // ASCII indexes a flat table
+
+  const uint64_t* other_row(char32_t c) const;
+  size_t slot(char32_t c) const;
+
+  size_t words_ = 0;
+  std::u32string pattern_;         // the current pattern, to clear exactly its entries
+  std::vector<uint64_t> direct_;   // [c * words + word]
+  std::vector<uint64_t> zeros_;    // the row of a character not in the pattern
+  // Open addressing for non-ASCII code points (key 0 = empty, never a real key here).
+  std::vector<char32_t> keys_;
+  std::vector<uint64_t> other_;    // [slot * words + word]
+  bool has_other_ = false;
+};
+
+}  // namespace onnxfn::text::detail

@@ -1,0 +1,107 @@
+// PreparedString: one text value normalised, decoded and tokenised once, so that the per-pair
+// similarity functions (similarity.h) reuse per-record work. Product matching compares each record
+// with several candidates and computes ~10 features per pair; preparing a record costs about as
+// much as all its per-pair features, so it must happen once per record, not once per pair.
+//
+// Preparation, in order (PrepareOptions switches each step):
+//  1. decode UTF-8 (ill-formed bytes → U+FFFD), full case folding, NFKC (or NFC), accent folding
+//     (nonspacing marks removed after decomposition) — unicode.h, TextTransform;
+//  2. model numbers extracted (model_numbers.h; before step 3, since '-', '/', '.' join codes);
+//  3. punctuation (P*) replaced by spaces, if asked;
+//  4. White_Space runs collapsed to one space, ends trimmed: text() and code_points();
+//  5. word tokens (tokenize.h), their set, and the set of character q-grams (string_functions.h).
+// Sets are stored as sorted 64-bit keys of their members (std::hash of a token's UTF-8; q-grams of
+// up to three code points packed exactly, longer ones hashed), so set similarity is a merge of two
+// short integer arrays. Two distinct hashed members share a key with probability ~n²/2⁶⁵,
+// negligible for the few hundred members a value has.
+//
+// A default-constructed PreparedString is null (a missing value); every similarity function
+// returns null when either side is null.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frame/text/model_numbers.h"
+
+namespace onnxfn::text {
+
+struct PrepareOptions {
+  bool case_fold = true;            // full Unicode case folding ("Straße" ≡ "STRASSE")
+  bool compatibility = true;        // NFKC rather than NFC ("ＫＤＬ４０" ≡ "KDL40", "ﬁ" ≡ "fi")
+  bool fold_accents = true;         // "Café" ≡ "Cafe"
+  bool strip_punctuation = false;   // P* → space ("Wi-Fi" → "Wi Fi"); tokens ignore P* anyway
+  size_t qgram_size = 3;            // 0: no q-grams; else 1..kMaxQgramSize
+  bool qgram_padding = true;        // see qgrams() in string_functions.h
+  bool model_numbers = true;        // extract model numbers (model_numbers.h)
+  ModelNumberOptions model_number_options{};
+};
+
+class PreparedString {
+ public:
+  PreparedString() = default;  // null
+  explicit PreparedString(std::string_view raw, const PrepareOptions& options = {}) {
+    assign(raw, options);
+  }
+
+  // Re-prepares in place, reusing this object's buffers.
+  void assign(std::string_view raw, const PrepareOptions& options = {});
+  void assign_null();
+
+  bool is_null() const { return null_; }
+
+  // The normalised text (valid UTF-8) and its code points.
+  const std::string& text() const { return text_; }
+  std::u32string_view code_points() const { return cps_; }
+
+  size_t token_count() const { return tokens_.size(); }
+  std::string_view token(size_t i) const {
+    return std::string_view(text_).substr(tokens_[i].byte_begin, tokens_[i].byte_length);
+  }
+  std::u32string_view token_code_points(size_t i) const {
+    return std::u32string_view(cps_).substr(tokens_[i].cp_begin, tokens_[i].cp_length);
+  }
+  uint64_t token_hash(size_t i) const { return tokens_[i].hash; }
+  // Bit (c mod 64) for every code point c of the token: tokens whose masks are disjoint share
+  // no character, which lets Monge–Elkan skip pairs whose inner similarity must be 0.
+  uint64_t token_char_mask(size_t i) const { return tokens_[i].char_mask; }
+
+  // Sorted, distinct hashes.
+  std::span<const uint64_t> token_set() const { return {sets_.data(), token_set_size_}; }
+  std::span<const uint64_t> qgram_set() const {
+    return {sets_.data() + token_set_size_, qgram_set_size_};
+  }
+  std::span<const uint64_t> model_number_set() const {
+    const size_t start = token_set_size_ + qgram_set_size_;
+    return {sets_.data() + start, sets_.size() - start};
+  }
+  // The model numbers themselves, sorted (views into this object).
+  std::vector<std::string_view> model_numbers() const;
+
+  static uint64_t hash_token(std::string_view token);
+
+ private:
+  struct Token {
+    uint32_t byte_begin;
+    uint32_t byte_length;
+    uint32_t cp_begin;
+    uint32_t cp_length;
+    uint64_t hash;
+    uint64_t char_mask;
+  };
+
+  bool null_ = true;
+  std::string text_;
+  std::u32string cps_;
+  std::vector<Token> tokens_;
+  std::vector<uint64_t> sets_;  // token set, then q-gram set, then model-number set
+  size_t token_set_size_ = 0;
+  size_t qgram_set_size_ = 0;
+  std::string model_numbers_;   // the codes, sorted, each followed by one space
+};
+
+}  // namespace onnxfn::text

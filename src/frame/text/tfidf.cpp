@@ -1,0 +1,175 @@
+// IDF tables (fit, serialise, parse) and TF-IDF cosine (definitions in tfidf.h).
+#include "frame/text/tfidf.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "common/error.h"
+#include "frame/text/unicode.h"
+
+namespace onnxfn::text {
+
+namespace {
+
+constexpr std::string_view kMagic = "onnxfn-idf-table 1";
+constexpr std::string_view kDocuments = "documents ";
+
+[[noreturn]] void parse_error(std::string_view source, size_t line, const std::string& what) {
+  throw_error(ErrorKind::BadInput, "IDF table " + std::string(source) + ": line " +
+                                       std::to_string(line) + ": " + what);
+}
+
+// A decimal without sign, leading '+' or spaces; std::from_chars gives exactly that.
+bool parse_count(std::string_view s, uint64_t& value) {
+  if (s.empty()) return false;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  return ec == std::errc{} && end == s.data() + s.size();
+}
+
+}  // namespace
+
+IdfTable IdfTable::fit(std::span<const PreparedString> documents) {
+  IdfTable table;
+  for (const PreparedString& d : documents) table.add_document(d);
+  return table;
+}
+
+void IdfTable::add_document(const PreparedString& document) {
+  if (document.is_null()) return;
+  ++documents_;
+  // Each distinct token once: df counts documents, not occurrences.
+  std::vector<std::string_view> tokens;
+  tokens.reserve(document.token_count());
+  for (size_t i = 0; i < document.token_count(); ++i) tokens.push_back(document.token(i));
+  std::sort(tokens.begin(), tokens.end());
+  tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+  for (const std::string_view t : tokens) {
+    const auto it = df_.find(t);
+    if (it == df_.end())
+      df_.emplace(std::string(t), 1);
+    else
+      ++it->second;
+  }
+}
+
+uint64_t IdfTable::document_frequency(std::string_view token) const {
+  const auto it = df_.find(token);
+  return it == df_.end() ? 0 : it->second;
+}
+
+double IdfTable::idf(std::string_view token) const {
+  const double n = static_cast<double>(documents_);
+  const double df = static_cast<double>(document_frequency(token));
+  return std::log((1.0 + n) / (1.0 + df)) + 1.0;
+}
+
+std::string IdfTable::serialize() const {
+  std::vector<std::pair<std::string_view, uint64_t>> rows(df_.begin(), df_.end());
+  std::sort(rows.begin(), rows.end());
+  std::string out;
+  out += kMagic;
+  out += '\n';
+  out += kDocuments;
+  out += std::to_string(documents_);
+  out += '\n';
+  for (const auto& [token, df] : rows) {
+    out += std::to_string(df);
+    out += '\t';
+    out += token;
+    out += '\n';
+  }
+  return out;
+}
+
+IdfTable IdfTable::parse(std::string_view text, std::string_view source) {
+  IdfTable table;
+  size_t line_number = 0;
+  size_t pos = 0;
+  bool have_documents = false;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line_number == 1) {
+      if (line != kMagic)
+        parse_error(source, 1, "expected the header '" + std::string(kMagic) + "'");
+      continue;
+    }
+    if (line_number == 2) {
+      if (line.substr(0, kDocuments.size()) != kDocuments ||
+          !parse_count(line.substr(kDocuments.size()), table.documents_))
+        parse_error(source, 2, "expected 'documents <count>'");
+      have_documents = true;
+      continue;
+    }
+    const size_t tab = line.find('\t');
+    if (tab == std::string_view::npos)
+      parse_error(source, line_number, "expected '<document frequency><TAB><token>'");
+    uint64_t df = 0;
+    if (!parse_count(line.substr(0, tab), df) || df < 1 || df > table.documents_)
+      parse_error(source, line_number,
+                  "the document frequency must be a whole number from 1 to the document count " +
+                      std::to_string(table.documents_));
+    const std::string_view token = line.substr(tab + 1);
+    if (token.empty() || token.find_first_of("\t\r") != std::string_view::npos)
+      parse_error(source, line_number, "the token is empty or contains a tab or CR");
+    if (!is_valid_utf8(token)) parse_error(source, line_number, "the token is not valid UTF-8");
+    if (!table.df_.emplace(std::string(token), df).second)
+      parse_error(source, line_number, "the token '" + std::string(token) + "' is listed twice");
+  }
+  if (line_number == 0) parse_error(source, 1, "empty file");
+  if (!have_documents) parse_error(source, 2, "missing the 'documents <count>' line");
+  return table;
+}
+
+TfidfVector::TfidfVector(const PreparedString& value, const IdfTable& table) {
+  if (value.is_null()) return;
+  null_ = false;
+  entries_.reserve(value.token_count());
+  for (size_t i = 0; i < value.token_count(); ++i)
+    entries_.push_back({value.token_hash(i), table.idf(value.token(i))});
+  std::sort(entries_.begin(), entries_.end(),
+            [](const Entry& x, const Entry& y) { return x.token_hash < y.token_hash; });
+  // Repeats of a token add up: tf(t) · idf(t) is idf(t) once per occurrence.
+  size_t kept = 0;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (kept > 0 && entries_[kept - 1].token_hash == entries_[i].token_hash)
+      entries_[kept - 1].weight += entries_[i].weight;
+    else
+      entries_[kept++] = entries_[i];
+  }
+  entries_.resize(kept);
+  double norm = 0;
+  for (const Entry& e : entries_) norm += e.weight * e.weight;
+  norm = std::sqrt(norm);
+  for (Entry& e : entries_) e.weight /= norm;  // idf ≥ 1, so a non-empty vector has norm > 0
+}
+
+std::optional<double> tfidf_cosine(const TfidfVector& a, const TfidfVector& b) {
+  if (a.is_null() || b.is_null()) return std::nullopt;
+  const auto x = a.entries(), y = b.entries();
+  if (x.empty() || y.empty()) return x.empty() && y.empty() ? 1.0 : 0.0;
+  double dot = 0;
+  size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    if (x[i].token_hash < y[j].token_hash) {
+      ++i;
+    } else if (y[j].token_hash < x[i].token_hash) {
+      ++j;
+    } else {
+      dot += x[i++].weight * y[j++].weight;
+    }
+  }
+  return std::min(dot, 1.0);  // rounding can lift identical vectors a hair above 1
+}
+
+std::optional<double> tfidf_cosine(const PreparedString& a, const PreparedString& b,
+                                   const IdfTable& table) {
+  return tfidf_cosine(TfidfVector(a, table), TfidfVector(b, table));
+}
+
+}  // namespace onnxfn::text

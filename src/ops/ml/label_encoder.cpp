@@ -1,0 +1,204 @@
+// ai.onnx.ml LabelEncoder: maps each element through a key -> value table, unknown keys to a
+// default. Version 1 (classes_strings, string <-> index), version 2 (keys_* / values_* lists) and
+// version 4 (adds keys_tensor / values_tensor / default_tensor, double and int16, NaN keys).
+#include <cmath>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/kernel.h"
+#include "ops/ml/register_ml.h"
+
+namespace onnxfn::ops::ml {
+namespace {
+
+// Key hashing and equality: -0.0 equals 0.0 (as ==); NaN keys match NaN only from version 4 (ORT
+// uses a NaN-aware map there and a plain one, where NaN never matches, before).
+template <class K>
+struct KeyHash {
+  size_t operator()(const K& k) const {
+    if constexpr (std::is_floating_point_v<K>) {
+      if (std::isnan(k)) return 0x7ff8;
+      if (k == 0) return 0;
+    }
+    return std::hash<K>{}(k);
+  }
+};
+
+template <class K>
+struct KeyEqual {
+  bool nan_matches = false;
+  bool operator()(const K& a, const K& b) const {
+    if constexpr (std::is_floating_point_v<K>)
+      if (std::isnan(a) || std::isnan(b)) return nan_matches && std::isnan(a) && std::isnan(b);
+    return a == b;
+  }
+};
+
+template <class K, class V>
+class TableKernel final : public Kernel {
+ public:
+  TableKernel(const Tensor& keys, const Tensor& values, V fallback, bool nan_keys_match)
+      : map_(keys.numel(), KeyHash<K>{}, KeyEqual<K>{nan_keys_match}), fallback_(std::move(fallback)) {
+    const K* k = keys.data<K>();
+    const V* v = values.data<V>();
+    // A repeated key keeps its first value (ORT emplaces).
+    for (int64_t i = 0; i < keys.numel(); ++i) map_.emplace(k[i], v[i]);
+  }
+
+  void run(KernelContext& ctx) const override {
+    const Tensor& x = ctx.input(0);
+    if (x.dtype() != dtype_of<K>())
+      ctx.fail("input X has element type " + dtype_name(x.dtype()) + ", the keys are " + dtype_name(dtype_of<K>()));
+    const K* in = x.data<K>();
+    V* out = ctx.output(0, dtype_of<V>(), x.shape()).template mutable_data<V>();
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      auto it = map_.find(in[i]);
+      out[i] = it == map_.end() ? fallback_ : it->second;
+    }
+  }
+
+ private:
+  std::unordered_map<K, V, KeyHash<K>, KeyEqual<K>> map_;
+  V fallback_;
+};
+
+// Version 1: input strings become their index in classes_strings, input int64s the string at
+// that index; the output type follows the input.
+class ClassesKernel final : public Kernel {
+ public:
+  explicit ClassesKernel(const KernelBuildInfo& info) {
+    const Node& node = info.node();
+    classes_ = node.find_strings("classes_strings").value_or(std::vector<std::string>{});
+    // A repeated class maps to its last index (ORT assigns into its map).
+    for (size_t i = 0; i < classes_.size(); ++i) index_[classes_[i]] = static_cast<int64_t>(i);
+    default_string_ = node.get_string("default_string", "_Unused");
+    default_int_ = node.get_int("default_int64", -1);
+  }
+
+  void run(KernelContext& ctx) const override {
+    const Tensor& x = ctx.input(0);
+    if (x.dtype() == DType::String) {
+      const std::string* in = x.data<std::string>();
+      int64_t* out = ctx.output(0, DType::Int64, x.shape()).mutable_data<int64_t>();
+      for (int64_t i = 0; i < x.numel(); ++i) {
+        auto it = index_.find(in[i]);
+        out[i] = it == index_.end() ? default_int_ : it->second;
+      }
+    } else if (x.dtype() == DType::Int64) {
+      const int64_t* in = x.data<int64_t>();
+      std::string* out = ctx.output(0, DType::String, x.shape()).mutable_data<std::string>();
+      for (int64_t i = 0; i < x.numel(); ++i) {
+        const bool known = in[i] >= 0 && static_cast<uint64_t>(in[i]) < classes_.size();
+        out[i] = known ? classes_[static_cast<size_t>(in[i])] : default_string_;
+      }
+    } else {
+      ctx.fail("input X has element type " + dtype_name(x.dtype()) + ", expected string or int64");
+    }
+  }
+
+ private:
+  std::vector<std::string> classes_;
+  std::unordered_map<std::string, int64_t> index_;
+  std::string default_string_;
+  int64_t default_int_ = -1;
+};
+
+// The keys (or values) of a version 2/4 table as a tensor, from whichever one attribute of
+// <prefix>_strings / _int64s / _floats (/ <prefix>_tensor from version 4) the node has.
+Tensor table_column(const KernelBuildInfo& info, const std::string& prefix, bool tensors_allowed) {
+  const Node& node = info.node();
+  const std::vector<std::string> names = {prefix + "_strings", prefix + "_int64s", prefix + "_floats", prefix + "_tensor"};
+  const std::string* found = nullptr;
+  for (size_t i = 0; i < (tensors_allowed ? 4u : 3u); ++i) {
+    if (!node.attribute(names[i])) continue;
+    if (found) info.fail("only one of the " + prefix + "_* attributes may be set, got '" + *found + "' and '" + names[i] + "'");
+    found = &names[i];
+  }
+  if (!found) info.fail("one of the " + prefix + "_* attributes must be set");
+  if (*found == names[0]) {
+    std::vector<std::string> v = *node.find_strings(*found);
+    const int64_t n = static_cast<int64_t>(v.size());
+    return Tensor::from_strings({n}, std::move(v));
+  }
+  if (*found == names[1]) {
+    const std::vector<int64_t> v = *node.find_ints(*found);
+    return Tensor::from_vector<int64_t>({static_cast<int64_t>(v.size())}, v);
+  }
+  if (*found == names[2]) {
+    const std::vector<float> v = *node.find_floats(*found);
+    return Tensor::from_vector<float>({static_cast<int64_t>(v.size())}, v);
+  }
+  const Tensor* t = node.find_tensor(*found);
+  if (!t || !t->defined()) info.unsupported("attribute '" + *found + "' has an element type onnxfn cannot hold");
+  return t->reshaped({t->numel()});
+}
+
+// The value for unknown keys: default_tensor (version 4; a 1-D tensor of one value of the value
+// type), else default_string / default_int64 / default_float by value type. ORT reads no
+// attribute for double values (-0.0) or int16 values (-1) unless default_tensor is given.
+template <class V>
+V default_value(const KernelBuildInfo& info, bool tensors_allowed) {
+  const Node& node = info.node();
+  if (tensors_allowed && node.attribute("default_tensor")) {
+    const Tensor* t = node.find_tensor("default_tensor");
+    if (!t || t->dtype() != dtype_of<V>())
+      info.fail("attribute 'default_tensor' must have the value type " + dtype_name(dtype_of<V>()));
+    if (t->rank() != 1 || t->numel() != 1) info.fail("attribute 'default_tensor' must be a 1-D tensor of one value");
+    return t->data<V>()[0];
+  }
+  if constexpr (std::is_same_v<V, std::string>) return node.get_string("default_string", "_Unused");
+  else if constexpr (std::is_same_v<V, int64_t>) return node.get_int("default_int64", -1);
+  else if constexpr (std::is_same_v<V, float>) return node.get_float("default_float", -0.0f);
+  else if constexpr (std::is_same_v<V, double>) return -0.0;
+  else return V{-1};
+}
+
+template <class Fn>
+void with_key_type(DType t, const KernelBuildInfo& info, Fn&& fn) {
+  switch (t) {
+    case DType::String: return fn(std::string{});
+    case DType::Int64: return fn(int64_t{});
+    case DType::Float: return fn(float{});
+    case DType::Double: return fn(double{});
+    default: info.unsupported("LabelEncoder keys of type " + dtype_name(t) + " are not supported");
+  }
+}
+
+template <class Fn>
+void with_value_type(DType t, const KernelBuildInfo& info, Fn&& fn) {
+  if (t == DType::Int16) return fn(int16_t{});
+  with_key_type(t, info, fn);
+}
+
+std::unique_ptr<Kernel> make_table_kernel(const KernelBuildInfo& info) {
+  const bool v4 = info.version() >= 4;
+  const Tensor keys = table_column(info, "keys", v4);
+  const Tensor values = table_column(info, "values", v4);
+  if (keys.numel() != values.numel())
+    info.fail("the number of keys (" + std::to_string(keys.numel()) + ") and of values (" + std::to_string(values.numel()) +
+              ") must be the same");
+  if (!v4 && (keys.dtype() == DType::Double || values.dtype() == DType::Double))
+    info.fail("double keys or values need LabelEncoder version 4");
+  std::unique_ptr<Kernel> kernel;
+  with_key_type(keys.dtype(), info, [&](auto key_tag) {
+    with_value_type(values.dtype(), info, [&](auto value_tag) {
+      using K = decltype(key_tag);
+      using V = decltype(value_tag);
+      kernel = std::make_unique<TableKernel<K, V>>(keys, values, default_value<V>(info, v4), /*nan_keys_match=*/v4);
+    });
+  });
+  return kernel;
+}
+
+}  // namespace
+
+void register_label_encoder(KernelRegistry& r) {
+  r.add("ai.onnx.ml", "LabelEncoder", 1, 1, [](const KernelBuildInfo& info) -> std::unique_ptr<Kernel> {
+    return std::make_unique<ClassesKernel>(info);
+  });
+  r.add("ai.onnx.ml", "LabelEncoder", 2, 4, make_table_kernel);
+}
+
+}  // namespace onnxfn::ops::ml

@@ -1,0 +1,292 @@
+// Decodes the attributes of ai.onnx.ml TreeEnsembleRegressor and TreeEnsembleClassifier (versions 1
+// and 3) into EnsembleSource, reading them as ORT 1.32 does (TreeEnsembleAttributesV3 in
+// tree_ensemble_attribute.h and TreeEnsembleCommon::Init).
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ops/ml/trees/tree_attributes.h"
+
+namespace onnxfn::ops::trees {
+namespace {
+
+// The attribute names that differ between the regressor and the classifier.
+struct WeightNames {
+  std::string ids, node_ids, tree_ids, weights, weights_tensor;
+};
+
+const WeightNames kRegressorNames{"target_ids", "target_nodeids", "target_treeids", "target_weights",
+                                  "target_weights_as_tensor"};
+const WeightNames kClassifierNames{"class_ids", "class_nodeids", "class_treeids", "class_weights",
+                                   "class_weights_as_tensor"};
+
+struct NodeKey {
+  int64_t tree, node;
+  bool operator==(const NodeKey&) const = default;
+};
+struct NodeKeyHash {
+  size_t operator()(const NodeKey& k) const {
+    return std::hash<int64_t>()(k.tree) * 0x9E3779B97F4A7C15ull ^ std::hash<int64_t>()(k.node);
+  }
+};
+
+NodeMode parse_mode(const KernelBuildInfo& info, const std::string& s) {
+  if (s == "BRANCH_LEQ") return NodeMode::Leq;
+  if (s == "BRANCH_LT") return NodeMode::Lt;
+  if (s == "BRANCH_GTE") return NodeMode::Gte;
+  if (s == "BRANCH_GT") return NodeMode::Gt;
+  if (s == "BRANCH_EQ") return NodeMode::Eq;
+  if (s == "BRANCH_NEQ") return NodeMode::Neq;
+  if (s == "LEAF") return NodeMode::Leaf;
+  info.fail("attribute 'nodes_modes' holds '" + s +
+            "', expected BRANCH_LEQ, BRANCH_LT, BRANCH_GTE, BRANCH_GT, BRANCH_EQ, BRANCH_NEQ or LEAF");
+}
+
+Aggregate parse_aggregate(const KernelBuildInfo& info) {
+  const std::string s = info.node().get_string("aggregate_function", "SUM");
+  if (s == "SUM") return Aggregate::Sum;
+  if (s == "AVERAGE") return Aggregate::Average;
+  if (s == "MIN") return Aggregate::Min;
+  if (s == "MAX") return Aggregate::Max;
+  info.fail("attribute 'aggregate_function' is '" + s + "', expected SUM, AVERAGE, MIN or MAX");
+}
+
+template <class T>
+EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets, bool classifier) {
+  const Node& node = info.node();
+  auto ints = [&](std::string_view name) { return node.find_ints(name).value_or(std::vector<int64_t>{}); };
+  const std::vector<int64_t> tree_ids = ints("nodes_treeids"), node_ids = ints("nodes_nodeids"),
+                             features = ints("nodes_featureids"), true_ids = ints("nodes_truenodeids"),
+                             false_ids = ints("nodes_falsenodeids"), tracks = ints("nodes_missing_value_tracks_true");
+  const std::vector<std::string> mode_names = node.find_strings("nodes_modes").value_or(std::vector<std::string>{});
+  const std::vector<float> values = node.find_floats("nodes_values").value_or(std::vector<float>{});
+  const std::vector<T> values_tensor = tensor_values<T>(float_tensor_attribute(info, "nodes_values_as_tensor"));
+  if (!node.find_floats("nodes_hitrates").value_or(std::vector<float>{}).empty() &&
+      float_tensor_attribute(info, "nodes_hitrates_as_tensor"))
+    info.fail("only one of 'nodes_hitrates' and 'nodes_hitrates_as_tensor' may be given");
+
+  const size_t n = false_ids.size();
+  auto same_length = [&](std::string_view name, size_t size) {
+    if (size != n)
+      info.fail("attribute '" + std::string(name) + "' has " + std::to_string(size) +
+                " values but 'nodes_falsenodeids' has " + std::to_string(n));
+  };
+  same_length("nodes_treeids", tree_ids.size());
+  same_length("nodes_nodeids", node_ids.size());
+  same_length("nodes_featureids", features.size());
+  same_length("nodes_truenodeids", true_ids.size());
+  same_length("nodes_modes", mode_names.size());
+  if (!values.empty() && !values_tensor.empty())
+    info.fail("only one of 'nodes_values' and 'nodes_values_as_tensor' may be given");
+  same_length(values.empty() ? "nodes_values_as_tensor" : "nodes_values",
+              values.empty() ? values_tensor.size() : values.size());
+  auto value = [&](size_t i) { return values.empty() ? values_tensor[i] : static_cast<T>(values[i]); };
+
+  const std::vector<int64_t> w_ids = ints(names.ids), w_nodes = ints(names.node_ids), w_trees = ints(names.tree_ids);
+  const std::vector<float> w_floats = node.find_floats(names.weights).value_or(std::vector<float>{});
+  const std::vector<T> w_tensor = tensor_values<T>(float_tensor_attribute(info, names.weights_tensor));
+  const size_t nw = w_ids.size();
+  if (w_nodes.size() != nw || w_trees.size() != nw)
+    info.fail("attributes '" + names.ids + "', '" + names.node_ids + "' and '" + names.tree_ids +
+              "' must have the same length, got " + std::to_string(nw) + ", " + std::to_string(w_nodes.size()) + " and " +
+              std::to_string(w_trees.size()));
+  if (!w_floats.empty() && !w_tensor.empty())
+    info.fail("only one of '" + names.weights + "' and '" + names.weights_tensor + "' may be given");
+  const size_t given = w_floats.empty() ? w_tensor.size() : w_floats.size();
+  if (given != nw)
+    info.fail("attribute '" + (w_floats.empty() && !w_tensor.empty() ? names.weights_tensor : names.weights) +
+              "' has " + std::to_string(given) + " values but '" + names.ids + "' has " + std::to_string(nw));
+  auto weight = [&](size_t w) { return w_floats.empty() ? w_tensor[w] : static_cast<T>(w_floats[w]); };
+  for (int64_t id : w_ids)
+    if (id < 0 || id >= n_targets)
+      info.fail("attribute '" + names.ids + "' holds " + std::to_string(id) + " but there are " +
+                std::to_string(n_targets) + (classifier ? " classes" : " targets"));
+
+  EnsembleSource<T> src;
+  src.n_targets = n_targets;
+  src.shared_subtrees = true;
+  src.post_transform = ml::parse_post_transform(info);
+  // A classifier has no aggregate_function: ORT always sums its trees.
+  src.aggregate = classifier ? Aggregate::Sum : parse_aggregate(info);
+
+  // Node positions by (tree id, node id); each tree's nodes must be listed together, and ORT takes
+  // the first one listed as the tree's root (TreeEnsembleCommon::Init).
+  std::unordered_map<NodeKey, uint32_t, NodeKeyHash> position;
+  position.reserve(n);
+  std::vector<NodeRef> ref(n);
+  uint32_t branch_count = 0, leaf_count = 0;
+  std::unordered_set<int64_t> finished_trees;
+  for (size_t i = 0; i < n; ++i) {
+    const NodeKey key{tree_ids[i], node_ids[i]};
+    if (!position.emplace(key, static_cast<uint32_t>(i)).second)
+      info.fail("tree " + std::to_string(key.tree) + " node " + std::to_string(key.node) +
+                " appears twice in nodes_treeids/nodes_nodeids");
+    const bool leaf = parse_mode(info, mode_names[i]) == NodeMode::Leaf;
+    ref[i] = {leaf, leaf ? leaf_count++ : branch_count++};
+    if (i == 0 || tree_ids[i] != tree_ids[i - 1]) {
+      if (i > 0) finished_trees.insert(tree_ids[i - 1]);
+      // ORT would start a second tree with the same id here; no converter lists a tree's nodes in
+      // pieces, and a node reachable from both pieces would belong to two trees.
+      if (finished_trees.contains(tree_ids[i]))
+        info.fail("the nodes of tree " + std::to_string(tree_ids[i]) +
+                  " are not listed together in nodes_treeids (again at position " + std::to_string(i) + ")");
+      src.roots.push_back(ref[i]);
+    }
+  }
+
+  src.branches.resize(branch_count);
+  src.branch_tree_ids.resize(branch_count);
+  src.branch_node_ids.resize(branch_count);
+  src.leaves.resize(leaf_count);
+  for (size_t i = 0; i < n; ++i) {
+    if (ref[i].leaf) continue;  // ORT ignores the feature, value and children of leaves
+    SourceBranch<T>& b = src.branches[ref[i].index];
+    src.branch_tree_ids[ref[i].index] = tree_ids[i];
+    src.branch_node_ids[ref[i].index] = node_ids[i];
+    b.mode = parse_mode(info, mode_names[i]);
+    b.feature = features[i];
+    b.threshold = value(i);
+    // ONNX ml TreeEnsemble*, nodes_missing_value_tracks_true may be shorter than the nodes; ORT
+    // treats missing entries as 0, and only the value 1 as "true".
+    b.missing_tracks_true = i < tracks.size() && tracks[i] == 1;
+    const std::string here = "tree " + std::to_string(tree_ids[i]) + " node " + std::to_string(node_ids[i]);
+    auto child = [&](int64_t id, const char* attr) {
+      // ORT 1.32 requires child ids below the number of nodes of the whole ensemble.
+      if (id < 0 || static_cast<uint64_t>(id) >= n)
+        info.fail(here + ": " + attr + " is " + std::to_string(id) + ", outside [0, " + std::to_string(n) + ")");
+      const auto it = position.find({tree_ids[i], id});
+      if (it == position.end())
+        info.fail(here + ": " + attr + " refers to node " + std::to_string(id) + ", which tree " +
+                  std::to_string(tree_ids[i]) + " does not have");
+      if (it->second == i) info.fail(here + ": " + attr + " points to the node itself");
+      return ref[it->second];
+    };
+    b.on_true = child(true_ids[i], "nodes_truenodeids");
+    b.on_false = child(false_ids[i], "nodes_falsenodeids");
+  }
+
+  // Leaf weights, grouped by leaf in attribute order (ORT sorts them by (tree, node, position)).
+  std::vector<int64_t> weight_leaf(nw, -1);
+  std::vector<uint32_t> per_leaf(leaf_count, 0);
+  for (size_t w = 0; w < nw; ++w) {
+    const auto it = position.find({w_trees[w], w_nodes[w]});
+    if (it == position.end())
+      info.fail("weight " + std::to_string(w) + " is for tree " + std::to_string(w_trees[w]) + " node " +
+                std::to_string(w_nodes[w]) + ", which does not exist (" + names.tree_ids + "/" + names.node_ids + ")");
+    // ORT ignores weights on branch nodes (older converters wrote some).
+    if (!ref[it->second].leaf) continue;
+    weight_leaf[w] = ref[it->second].index;
+    ++per_leaf[ref[it->second].index];
+  }
+  uint32_t offset = 0;
+  for (uint32_t l = 0; l < leaf_count; ++l) {
+    src.leaves[l].first_weight = offset;
+    offset += per_leaf[l];
+    per_leaf[l] = src.leaves[l].first_weight;  // next free slot
+  }
+  src.weights.resize(offset);
+  for (size_t w = 0; w < nw; ++w) {
+    if (weight_leaf[w] < 0) continue;
+    const auto l = static_cast<uint32_t>(weight_leaf[w]);
+    src.weights[per_leaf[l]++] = {static_cast<uint32_t>(w_ids[w]), weight(w)};
+    ++src.leaves[l].weight_count;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!ref[i].leaf) continue;
+    SourceLeaf<T>& leaf = src.leaves[ref[i].index];
+    leaf.single_value = leaf.weight_count > 0 ? src.weights[leaf.first_weight].value : value(i);
+  }
+
+  const std::vector<float> base = node.find_floats("base_values").value_or(std::vector<float>{});
+  const std::vector<T> base_tensor = tensor_values<T>(float_tensor_attribute(info, "base_values_as_tensor"));
+  if (!base.empty() && !base_tensor.empty())
+    info.fail("only one of 'base_values' and 'base_values_as_tensor' may be given");
+  for (float v : base) src.base_values.push_back(static_cast<T>(v));
+  if (!base_tensor.empty()) src.base_values = base_tensor;
+  const size_t nb = src.base_values.size();
+  const std::string base_name = base_tensor.empty() ? "base_values" : "base_values_as_tensor";
+  if (classifier && n_targets <= 2) {
+    if (nb > 2) info.fail(base_name + " has " + std::to_string(nb) + " values; a binary classifier takes 0, 1 or 2");
+    // ORT writes two scores into a one-column output there.
+    if (n_targets == 1 && nb == 2) info.fail(base_name + " has 2 values but there is only one class");
+  } else if (nb != 0 && nb != static_cast<size_t>(n_targets)) {
+    info.fail(base_name + " has " + std::to_string(nb) + " values, expected 0 or " + std::to_string(n_targets));
+  }
+  return src;
+}
+
+// Which precision the thresholds are stored in, and which X types ORT can run with them.
+DecodedEnsemble decode_any(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets,
+                           bool classifier) {
+  const std::string tensor_names[] = {"nodes_values_as_tensor", "nodes_hitrates_as_tensor", names.weights_tensor,
+                                      "base_values_as_tensor"};
+  if (info.version() < 3)
+    for (const std::string& name : tensor_names)
+      if (info.node().attribute(name))
+        info.fail("attribute '" + name + "' exists from version 3 of " + info.node().op_type +
+                  " (ai.onnx.ml opset 3); the model imports an older opset");
+  const Tensor* first = nullptr;
+  std::string first_name;
+  for (const std::string& name : tensor_names) {
+    const Tensor* t = float_tensor_attribute(info, name);
+    if (!t) continue;
+    if (first && t->dtype() != first->dtype())
+      info.fail("attributes '" + first_name + "' (" + dtype_name(first->dtype()) + ") and '" + name + "' (" +
+                dtype_name(t->dtype()) + ") must have the same element type");
+    if (!first) first_name = name;
+    if (!first) first = t;
+  }
+  DecodedEnsemble out;
+  if (first && first->dtype() == DType::Double) {
+    // ORT reads *_as_tensor attributes in the precision of X (double thresholds for double X only).
+    out.source = decode<double>(info, names, n_targets, classifier);
+    out.allowed_inputs = {DType::Double};
+    out.input_rule = "attribute '" + first_name + "' is a double tensor, which needs double X";
+    return out;
+  }
+  out.source = decode<float>(info, names, n_targets, classifier);
+  // Float attributes serve every X type: for double X, ORT compares and sums in double with the
+  // float values widened, which the evaluator does from the same float layout. The regressor's
+  // int64/int32 X are in the ONNX spec but ORT has no kernel for them; they compare as float as in
+  // ORT's classifier.
+  out.allowed_inputs = {DType::Float, DType::Double, DType::Int64, DType::Int32};
+  out.input_rule = "X must be float, double, int64 or int32";
+  if (first) {
+    out.allowed_inputs = {DType::Float, DType::Int64, DType::Int32};
+    out.input_rule = "attribute '" + first_name + "' is a float tensor, which ORT cannot read for double X";
+  }
+  return out;
+}
+
+}  // namespace
+
+const Tensor* float_tensor_attribute(const KernelBuildInfo& info, std::string_view name) {
+  const Tensor* t = info.node().find_tensor(name);
+  if (!t || t->rank() == 0) return nullptr;
+  if (t->dtype() != DType::Float && t->dtype() != DType::Double)
+    info.fail("attribute '" + std::string(name) + "' must be a float or double tensor, got " + dtype_name(t->dtype()));
+  return t;
+}
+
+DecodedEnsemble decode_v3_regressor(const KernelBuildInfo& info) {
+  const int64_t n_targets = info.node().get_int("n_targets", 0);
+  if (n_targets <= 0) info.fail("attribute 'n_targets' must be positive, got " + std::to_string(n_targets));
+  return decode_any(info, kRegressorNames, n_targets, false);
+}
+
+DecodedEnsemble decode_v3_classifier(const KernelBuildInfo& info, ClassifierRules& rules) {
+  rules.labels = ml::ClassLabels::parse(info, "classlabels_int64s", "classlabels_strings");
+  if (rules.labels.empty()) info.fail("one of 'classlabels_int64s' and 'classlabels_strings' must be given");
+  const auto n = static_cast<int64_t>(rules.labels.size());
+  DecodedEnsemble out = decode_any(info, kClassifierNames, n, true);
+  // ORT's binary_case_ and weights_are_all_positive_, over every class weight of the attributes.
+  const std::vector<int64_t> ids = info.node().find_ints("class_ids").value_or(std::vector<int64_t>{});
+  const std::unordered_set<int64_t> classes(ids.begin(), ids.end());
+  rules.binary_case = n == 2 && classes.size() == 1;
+  std::vector<double> weights = tensor_values<double>(float_tensor_attribute(info, "class_weights_as_tensor"));
+  for (float w : info.node().find_floats("class_weights").value_or(std::vector<float>{})) weights.push_back(w);
+  rules.weights_all_positive = std::none_of(weights.begin(), weights.end(), [](double w) { return w < 0; });
+  return out;
+}
+
+}  // namespace onnxfn::ops::trees

@@ -1,0 +1,113 @@
+// The kernels of ai.onnx.ml TreeEnsembleRegressor, TreeEnsembleClassifier (versions 1 and 3) and
+// TreeEnsemble (version 5). At session creation each decodes its attributes (tree_attributes_*.cpp)
+// and compiles them into the flat layout (tree_ensemble_compiler.cpp); run() only checks X and
+// evaluates (tree_ensemble_evaluator.cpp).
+#include "ops/ml/trees/tree_ensemble_kernels.h"
+
+#include <algorithm>
+#include <optional>
+#include <variant>
+
+#include "ops/ml/trees/tree_attributes.h"
+
+namespace onnxfn::ops::trees {
+namespace {
+
+using AnyEnsemble = std::variant<CompiledEnsemble<float>, CompiledEnsemble<double>>;
+
+// The declared type of X when the main graph declares it (graph input, value_info or initializer);
+// null otherwise, e.g. for an intermediate value without value_info. Used only to report problems
+// at load time; run() checks the actual X anyway.
+const TypeInfo* declared_input_type(const KernelBuildInfo& info) {
+  if (!info.has_input(0)) return nullptr;
+  const std::string& name = info.node().inputs[0];
+  for (const auto* list : {&info.model().graph.inputs, &info.model().graph.value_info})
+    for (const ValueInfo& v : *list)
+      if (v.name == name && v.type.is_tensor()) return &v.type;
+  return nullptr;
+}
+
+AnyEnsemble compile(const DecodedEnsemble& decoded, const KernelBuildInfo& info) {
+  std::optional<int64_t> width;
+  if (const TypeInfo* type = declared_input_type(info)) {
+    if (type->elem != DType::Undefined &&
+        std::find(decoded.allowed_inputs.begin(), decoded.allowed_inputs.end(), type->elem) ==
+            decoded.allowed_inputs.end())
+      info.fail("input X is declared " + dtype_name(type->elem) + ": " + decoded.input_rule);
+    if (type->shape && type->shape->size() == 2) width = (*type->shape)[1].value;
+  }
+  return std::visit([&](const auto& src) -> AnyEnsemble { return compile_ensemble(src, width, info); },
+                    decoded.source);
+}
+
+int64_t max_feature(const AnyEnsemble& e) {
+  return std::visit([](const auto& c) { return c.max_feature; }, e);
+}
+int64_t target_count(const AnyEnsemble& e) {
+  return std::visit([](const auto& c) { return c.n_targets; }, e);
+}
+
+class TreeRegressorKernel final : public Kernel {
+ public:
+  // `output_like_input`: TreeEnsemble-5 outputs X's element type; the v1/v3 regressor always float.
+  TreeRegressorKernel(const DecodedEnsemble& decoded, const KernelBuildInfo& info, bool output_like_input)
+      : ensemble_(compile(decoded, info)),
+        allowed_(decoded.allowed_inputs),
+        input_rule_(decoded.input_rule),
+        output_like_input_(output_like_input) {}
+
+  void run(KernelContext& ctx) const override {
+    const Tensor& x = ctx.input(0);
+    check_input(ctx, x, max_feature(ensemble_), allowed_, input_rule_);
+    Tensor& y = ctx.output(0, output_like_input_ ? x.dtype() : DType::Float, {x.dim(0), target_count(ensemble_)});
+    std::visit([&](const auto& e) { evaluate_regression(e, x, y, ctx); }, ensemble_);
+  }
+
+ private:
+  const AnyEnsemble ensemble_;
+  const std::vector<DType> allowed_;
+  const std::string input_rule_;
+  const bool output_like_input_;
+};
+
+class TreeClassifierKernel final : public Kernel {
+ public:
+  TreeClassifierKernel(const DecodedEnsemble& decoded, ClassifierRules rules, const KernelBuildInfo& info)
+      : ensemble_(compile(decoded, info)),
+        rules_(std::move(rules)),
+        allowed_(decoded.allowed_inputs),
+        input_rule_(decoded.input_rule) {}
+
+  void run(KernelContext& ctx) const override {
+    const Tensor& x = ctx.input(0);
+    check_input(ctx, x, max_feature(ensemble_), allowed_, input_rule_);
+    const int64_t n = x.dim(0);
+    Tensor& label = ctx.output(0, rules_.labels.dtype(), {n});
+    Tensor& z = ctx.output(1, DType::Float, {n, target_count(ensemble_)});
+    std::visit([&](const auto& e) { evaluate_classification(e, rules_, x, label, z, ctx); }, ensemble_);
+  }
+
+ private:
+  const AnyEnsemble ensemble_;
+  const ClassifierRules rules_;
+  const std::vector<DType> allowed_;
+  const std::string input_rule_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_tree_ensemble_regressor(const KernelBuildInfo& info) {
+  return std::make_unique<TreeRegressorKernel>(decode_v3_regressor(info), info, false);
+}
+
+std::unique_ptr<Kernel> make_tree_ensemble_classifier(const KernelBuildInfo& info) {
+  ClassifierRules rules;
+  const DecodedEnsemble decoded = decode_v3_classifier(info, rules);
+  return std::make_unique<TreeClassifierKernel>(decoded, std::move(rules), info);
+}
+
+std::unique_ptr<Kernel> make_tree_ensemble(const KernelBuildInfo& info) {
+  return std::make_unique<TreeRegressorKernel>(decode_v5_ensemble(info), info, true);
+}
+
+}  // namespace onnxfn::ops::trees

@@ -1,0 +1,72 @@
+// The compiled, validated form of a tree ensemble that the evaluator walks: every tree laid out
+// depth first in one node array, the true child right after its parent where it is not shared, so
+// walks mostly read memory forward; leaves' weights in compact arrays. Built once per kernel at
+// session creation by compile_ensemble() (tree_ensemble_compiler.cpp); after it, evaluation needs
+// no bounds checks per node and cannot loop: every child index lies inside the array and no path
+// from a root comes back to a node it passed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "engine/kernel.h"
+#include "ops/ml/trees/tree_ensemble_source.h"
+
+namespace onnxfn::ops::trees {
+
+// 20 bytes for float thresholds, 24 for double. Both children are explicit because v3 trees may
+// share subtrees (converters turn a categorical split into a chain of BRANCH_EQ nodes with one
+// common true child).
+template <class T>
+struct FlatNode {
+  T value = 0;              // branch: threshold; leaf: what a single-target ensemble adds
+  uint32_t feature = 0;     // branch: column of X; leaf: number of weights
+  uint32_t on_true = 0;     // branch: index of the true child; leaf: first weight
+  uint32_t on_false = 0;    // branch: index of the false child
+  NodeMode mode = NodeMode::Leaf;
+  bool missing_tracks_true = false;
+};
+
+// A BRANCH_MEMBER set, tested the way ORT 1.32 tests it (tree_ensemble_attribute.h,
+// transformInputOneTree): a small set of values in [0, 30] (fewer than 31) becomes a chain of
+// BRANCH_EQ nodes, i.e. exact equality; any other set is a "big set" whose members must be int32
+// and which is tested by truncating x to int32 the way x86 does (NaN and out-of-range values give
+// INT32_MIN).
+template <class T>
+struct MemberSet {
+  bool by_int32 = false;
+  std::vector<T> values;      // exact-equality set
+  std::vector<int32_t> ints;  // big set, sorted
+};
+
+template <class T>
+struct CompiledEnsemble {
+  std::vector<FlatNode<T>> nodes;
+  std::vector<uint32_t> roots;  // index of each tree's root in `nodes`, in evaluation order
+  // A leaf node's weights are weight_targets/weight_values[on_true, on_true + feature), in attribute order.
+  std::vector<uint32_t> weight_targets;
+  std::vector<T> weight_values;
+  std::vector<MemberSet<T>> sets;
+  std::vector<uint32_t> node_sets;  // for each node, its set when it is a Member branch (rare: kept apart)
+
+  int64_t n_targets = 0;
+  int64_t max_feature = -1;  // largest column a reachable branch reads; -1 when every tree is a leaf
+  Aggregate aggregate = Aggregate::Sum;
+  ml::PostTransform post_transform = ml::PostTransform::None;
+  std::vector<T> base_values;
+
+  // Traversal hints: no branch tracks missing values; every branch compares the same way.
+  bool any_missing_tracks_true = false;
+  std::optional<NodeMode> uniform_mode;
+};
+
+// Lays out and validates `src` (BadModel through `info`, naming the tree and node): no cycles,
+// subtrees shared within a tree only where src.shared_subtrees allows it, non-negative features
+// below `input_width` when the width of X is declared. Shared nodes are laid out once; leaves are
+// copied next to each parent.
+template <class T>
+CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional<int64_t> input_width,
+                                     const KernelBuildInfo& info);
+
+}  // namespace onnxfn::ops::trees

@@ -1,0 +1,46 @@
+// Pipeline: a PipelineSpec with every expression parsed and type-checked against the columns
+// that flow through its steps. It turns records into model input tensors and model outputs into
+// output records; training (`onnxfn features`) and serving run this same code.
+//
+//   Pipeline p(spec, &state);
+//   Frame stepped = p.run_steps(p.conform(records));
+//   NamedValues inputs = p.to_tensors(stepped);
+//   Frame out = p.to_records(stepped, session.run(inputs), threshold);
+#pragma once
+
+#include <vector>
+
+#include "engine/session.h"
+#include "frame/expr/expression.h"
+#include "pipeline/pipeline_spec.h"
+
+namespace onnxfn::pipeline {
+
+class Pipeline {
+ public:
+  // Throws BadInput naming the spec file, the step and the field.
+  Pipeline(PipelineSpec spec, const expr::StateStore* state);
+
+  const PipelineSpec& spec() const { return spec_; }
+  const Schema& stepped_schema() const { return stepped_schema_; }
+
+  // Checks that every declared input column is present (extra columns are kept) and casts
+  // columns to their declared types; BadInput names the missing columns.
+  Frame conform(const Frame& records) const;
+  Frame run_steps(Frame frame) const;
+  // The feature table as serving computes it: carry columns, then every model input column.
+  Frame feature_table(const Frame& stepped) const;
+  NamedValues to_tensors(const Frame& stepped) const;
+  Frame to_records(const Frame& stepped, const NamedValues& model_outputs, double threshold) const;
+
+ private:
+  struct BoundStep {
+    size_t index;
+    std::vector<expr::Expression> expressions;  // derive: one per column; filter: one
+  };
+  PipelineSpec spec_;
+  std::vector<BoundStep> bound_;
+  Schema stepped_schema_;
+};
+
+}  // namespace onnxfn::pipeline

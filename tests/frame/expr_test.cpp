@@ -1,0 +1,142 @@
+// The expression language: parsing, typing, SQL null semantics, functions, and clear errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "common/error.h"
+#include "frame/expr/expression.h"
+
+namespace onnxfn::expr {
+namespace {
+
+Frame sample() {
+  return Frame({{"a", Column::int64({1, 2, std::nullopt, 4})},
+                {"x", Column::float64({0.5, -1.0, 2.0, std::nullopt})},
+                {"s", Column::string({"Café Olé", "  Sony DSC-W55 ", std::nullopt, "ACME"})},
+                {"t", Column::string({"cafe ole", "Sony Cyber-shot DSCW55", "x", std::nullopt})},
+                {"b", Column::boolean({true, false, std::nullopt, true})}});
+}
+
+Column eval(const std::string& text, ColumnType expected) {
+  Frame f = sample();
+  Expression e = Expression::parse(text);
+  EXPECT_EQ(e.bind(f.schema()), expected) << text;
+  return e.evaluate(f);
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    Frame f = sample();
+    Expression e = Expression::parse(text);
+    e.bind(f.schema());
+    return "";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::BadInput);
+    return e.what();
+  }
+}
+
+TEST(Expression, arithmetic_follows_precedence_and_types) {
+  Column c = eval("a + 2 * 3 - 1", ColumnType::Int64);
+  EXPECT_EQ(c.int64_at(0), 6);
+  EXPECT_EQ(c.int64_at(2), std::nullopt);  // null propagates
+  Column d = eval("(a + 1) / 2", ColumnType::Float64);
+  EXPECT_DOUBLE_EQ(*d.float64_at(0), 1.0);
+  EXPECT_DOUBLE_EQ(*d.float64_at(1), 1.5);
+  Column z = eval("x / (a - a)", ColumnType::Float64);
+  EXPECT_EQ(z.float64_at(0), std::nullopt);  // division by zero is null
+  EXPECT_EQ(*eval("-a % 3", ColumnType::Int64).int64_at(3), -1);
+}
+
+TEST(Expression, comparisons_and_three_valued_logic) {
+  Column c = eval("a >= 2 and b", ColumnType::Bool);
+  EXPECT_EQ(c.bool_at(0), false);
+  EXPECT_EQ(c.bool_at(1), false);
+  EXPECT_EQ(c.bool_at(2), std::nullopt);  // null and null
+  EXPECT_EQ(c.bool_at(3), true);
+  Column o = eval("b or a > 100", ColumnType::Bool);
+  EXPECT_EQ(o.bool_at(0), true);
+  EXPECT_EQ(o.bool_at(2), std::nullopt);
+  EXPECT_EQ(eval("not b", ColumnType::Bool).bool_at(1), true);
+  EXPECT_EQ(eval("s == 'ACME'", ColumnType::Bool).bool_at(3), true);
+  EXPECT_EQ(eval("s != 'ACME'", ColumnType::Bool).bool_at(2), std::nullopt);
+}
+
+TEST(Expression, string_functions) {
+  Column c = eval("clean(s)", ColumnType::String);
+  EXPECT_EQ(c.string_at(0), "cafe ole");
+  EXPECT_EQ(c.string_at(1), "sony dsc w55");
+  EXPECT_EQ(c.string_at(2), std::nullopt);
+  EXPECT_EQ(eval("upper(trim(s))", ColumnType::String).string_at(1), "SONY DSC-W55");
+  EXPECT_EQ(eval("model_numbers(s)", ColumnType::String).string_at(1), "dscw55");
+  EXPECT_EQ(eval("regex_extract(s, '([A-Z]+)-W', 1)", ColumnType::String).string_at(1), "DSC");
+  EXPECT_EQ(eval("regex_replace(s, '[aeiou]', '_')", ColumnType::String).string_at(3), "ACME");
+  EXPECT_EQ(eval("split_part(t, ' ', 2)", ColumnType::String).string_at(1), "Cyber-shot");
+  EXPECT_EQ(eval("length(s)", ColumnType::Int64).int64_at(0), 8);
+  EXPECT_EQ(eval("concat(s, '/', t)", ColumnType::String).string_at(3), "ACME/");
+  EXPECT_DOUBLE_EQ(*eval("to_number('$1,299.50')", ColumnType::Float64).float64_at(2), 1299.5);
+}
+
+TEST(Expression, null_handling_functions) {
+  Column c = eval("coalesce(x, a, 0)", ColumnType::Float64);
+  EXPECT_DOUBLE_EQ(*c.float64_at(3), 4.0);
+  EXPECT_EQ(eval("is_null(s)", ColumnType::Bool).bool_at(2), true);
+  Column i = eval("if(b, 'yes', 'no')", ColumnType::String);
+  EXPECT_EQ(i.string_at(1), "no");
+  EXPECT_EQ(i.string_at(2), "no");  // a null condition takes the else branch
+}
+
+TEST(Expression, similarity_functions_on_pairs) {
+  Column jw = eval("jaro_winkler(s, t)", ColumnType::Float64);
+  EXPECT_DOUBLE_EQ(*jw.float64_at(0), 1.0);  // equal after case and accent folding
+  EXPECT_EQ(jw.float64_at(2), std::nullopt);
+  EXPECT_EQ(jw.float64_at(3), std::nullopt);
+  EXPECT_DOUBLE_EQ(*eval("code_jaccard(s, t)", ColumnType::Float64).float64_at(1), 1.0);
+  EXPECT_DOUBLE_EQ(*eval("exact(s, t)", ColumnType::Float64).float64_at(0), 1.0);
+  Column lev = eval("levenshtein(s, 'acme')", ColumnType::Int64);
+  EXPECT_EQ(lev.int64_at(3), 0);
+  EXPECT_DOUBLE_EQ(*eval("num_sim(a, x)", ColumnType::Float64).float64_at(0), 0.5);
+}
+
+TEST(Expression, tfidf_needs_a_declared_table) {
+  EXPECT_NE(error_of("tfidf_cosine(s, t, 'titles')").find("IDF table 'titles'"), std::string::npos);
+  StateStore state;
+  std::vector<text::PreparedString> docs;
+  for (const char* d : {"sony camera", "sony tv", "acme anvil"}) docs.emplace_back(d);
+  state.idf_tables.emplace("titles", text::IdfTable::fit(docs));
+  Frame f = sample();
+  Expression e = Expression::parse("tfidf_cosine(s, t, 'titles')");
+  e.bind(f.schema(), &state);
+  Column c = e.evaluate(f);
+  EXPECT_GT(*c.float64_at(1), 0.0);
+  EXPECT_LT(*c.float64_at(1), 1.0);
+}
+
+TEST(Expression, constants_repeat_for_every_row) {
+  Column c = eval("1 + 2", ColumnType::Int64);
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c.int64_at(3), 3);
+}
+
+TEST(Expression, errors_name_the_expression_and_position) {
+  EXPECT_NE(error_of("a + ").find("position 5"), std::string::npos);
+  EXPECT_NE(error_of("nope(a)").find("unknown function 'nope'"), std::string::npos);
+  EXPECT_NE(error_of("missing + 1").find("unknown column 'missing'"), std::string::npos);
+  EXPECT_NE(error_of("s + 1").find("needs numbers"), std::string::npos);
+  EXPECT_NE(error_of("lower(a)").find("argument 1 must be a string"), std::string::npos);
+  EXPECT_NE(error_of("regex_extract(s, '(')").find("invalid regular expression"), std::string::npos);
+  EXPECT_NE(error_of("'unclosed").find("never closed"), std::string::npos);
+  EXPECT_NE(error_of("a < 1 < 2").find("cannot be chained"), std::string::npos);
+  std::string deep(200, '(');
+  EXPECT_NE(error_of(deep + "1" + std::string(200, ')')).find("nests deeper"), std::string::npos);
+}
+
+TEST(Expression, quoted_column_names) {
+  Frame f({{"unit price", Column::float64({2.0})}});
+  Expression e = Expression::parse("`unit price` * 2");
+  e.bind(f.schema());
+  EXPECT_DOUBLE_EQ(*e.evaluate(f).float64_at(0), 4.0);
+}
+
+}  // namespace
+}  // namespace onnxfn::expr

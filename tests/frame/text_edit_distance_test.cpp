@@ -1,0 +1,114 @@
+// Levenshtein distance (bit-parallel, single word and blocks) against published values and a
+// textbook dynamic-programming reference; exact match.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "frame/text/similarity.h"
+
+namespace onnxfn::text {
+namespace {
+
+// Wagner–Fischer DP, the definition itself.
+size_t reference_levenshtein(std::u32string_view a, std::u32string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), size_t{0});
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+TEST(TextEditDistance, matches_published_examples) {
+  EXPECT_EQ(levenshtein_distance(U"kitten", U"sitting"), 3u);
+  EXPECT_EQ(levenshtein_distance(U"flaw", U"lawn"), 2u);
+  EXPECT_EQ(levenshtein_distance(U"saturday", U"sunday"), 3u);
+  EXPECT_EQ(levenshtein_distance(U"", U"abc"), 3u);
+  EXPECT_EQ(levenshtein_distance(U"abc", U""), 3u);
+  EXPECT_EQ(levenshtein_distance(U"", U""), 0u);
+  EXPECT_EQ(levenshtein_distance(U"same", U"same"), 0u);
+}
+
+TEST(TextEditDistance, counts_code_points_not_bytes) {
+  EXPECT_EQ(levenshtein_distance(U"😀", U"😁"), 1u);   // 4 bytes each, 1 substitution
+  EXPECT_EQ(levenshtein_distance(U"東京都", U"京都"), 1u);
+  EXPECT_EQ(levenshtein_distance(U"café", U"cafe"), 1u);
+  EXPECT_EQ(levenshtein_distance(U"cafe\u0301", U"cafe"), 1u);  // a combining mark is a code point
+}
+
+TEST(TextEditDistance, normalised_similarity_divides_by_the_longer_length) {
+  EXPECT_DOUBLE_EQ(levenshtein_similarity(U"kitten", U"sitting"), 1.0 - 3.0 / 7.0);
+  EXPECT_DOUBLE_EQ(levenshtein_similarity(U"", U""), 1.0);
+  EXPECT_DOUBLE_EQ(levenshtein_similarity(U"", U"abc"), 0.0);
+  EXPECT_DOUBLE_EQ(levenshtein_similarity(U"abc", U"xyz"), 0.0);
+}
+
+TEST(TextEditDistance, agrees_with_dynamic_programming_on_random_strings_of_every_length) {
+  std::mt19937 rng(20240611);
+  // Lengths straddle the 64-code-point word boundary and several blocks; small alphabets make
+  // long matching runs, non-ASCII letters exercise the hashed mask table.
+  const std::u32string alphabets[] = {U"ab", U"abcd", U"acgt", U"aéb東😀",
+                                      U"abcdefghijklmnopqrstuvwxyz"};
+  for (int iteration = 0; iteration < 3000; ++iteration) {
+    const std::u32string& alphabet = alphabets[iteration % 5];
+    auto random_string = [&](size_t length) {
+      std::u32string s;
+      for (size_t i = 0; i < length; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
+      return s;
+    };
+    const size_t la = rng() % 210, lb = rng() % 210;
+    std::u32string a = random_string(la), b = random_string(lb);
+    if (iteration % 3 == 0 && !a.empty()) {  // near-duplicates, the common case in matching
+      b = a;
+      for (int edits = static_cast<int>(rng() % 6); edits > 0; --edits)
+        b[rng() % b.size()] = alphabet[rng() % alphabet.size()];
+    }
+    ASSERT_EQ(levenshtein_distance(a, b), reference_levenshtein(a, b))
+        << "lengths " << a.size() << ", " << b.size();
+  }
+}
+
+TEST(TextEditDistance, handles_the_exact_word_boundaries) {
+  for (const size_t n : {63u, 64u, 65u, 127u, 128u, 129u, 200u}) {
+    const std::u32string a(n, U'x');
+    std::u32string b = a;
+    b[0] = U'y';
+    b[n - 1] = U'z';
+    EXPECT_EQ(levenshtein_distance(a, b), 2u) << n;
+    EXPECT_EQ(levenshtein_distance(a, U"y" + a + U"y"), 2u) << n;
+    EXPECT_EQ(levenshtein_distance(a, std::u32string(n, U'q')), n) << n;
+    EXPECT_EQ(levenshtein_distance(a, U""), n) << n;
+  }
+}
+
+TEST(TextEditDistance, prepared_values_are_null_aware) {
+  const PreparedString null_value;
+  const PreparedString empty("");
+  const PreparedString sony("SONY  Cyber-shot"), sony2("sony cyber-shot");
+  EXPECT_EQ(levenshtein_distance(null_value, sony), std::nullopt);
+  EXPECT_EQ(levenshtein_similarity(sony, null_value), std::nullopt);
+  EXPECT_EQ(levenshtein_similarity(null_value, null_value), std::nullopt);
+  EXPECT_EQ(levenshtein_similarity(empty, empty), 1.0);
+  EXPECT_EQ(levenshtein_similarity(empty, sony), 0.0);
+  EXPECT_EQ(levenshtein_distance(sony, sony2), 0);  // case and white space are normalised
+  EXPECT_EQ(levenshtein_distance(empty, sony), static_cast<int64_t>(sony.code_points().size()));
+}
+
+TEST(TextEditDistance, exact_match_compares_normalised_text) {
+  EXPECT_EQ(exact_match(PreparedString("Café  Ñandú"), PreparedString("cafe nandu")), 1.0);
+  EXPECT_EQ(exact_match(PreparedString("abc"), PreparedString("abd")), 0.0);
+  EXPECT_EQ(exact_match(PreparedString(""), PreparedString("")), 1.0);
+  EXPECT_EQ(exact_match(PreparedString(""), PreparedString("a")), 0.0);
+  EXPECT_EQ(exact_match(PreparedString(), PreparedString("a")), std::nullopt);
+}
+
+}  // namespace
+}  // namespace onnxfn::text

@@ -1,0 +1,109 @@
+// PreparedString: normalisation, tokens, sets and model numbers computed once per record.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "frame/text/prepared_string.h"
+#include "frame/text/unicode.h"
+
+namespace onnxfn::text {
+namespace {
+
+TEST(TextPreparedString, default_constructed_is_null) {
+  const PreparedString null_value;
+  EXPECT_TRUE(null_value.is_null());
+  const PreparedString empty("");
+  EXPECT_FALSE(empty.is_null());
+  EXPECT_EQ(empty.text(), "");
+  EXPECT_EQ(empty.token_count(), 0u);
+  EXPECT_TRUE(empty.token_set().empty());
+  EXPECT_TRUE(empty.qgram_set().empty());
+}
+
+TEST(TextPreparedString, normalises_case_accents_compatibility_forms_and_white_space) {
+  const PreparedString p("  Café\tÑandú  ＫＤＬ４０  Straße ");
+  EXPECT_EQ(p.text(), "cafe nandu kdl40 strasse");
+  EXPECT_EQ(p.code_points(), U"cafe nandu kdl40 strasse");
+}
+
+TEST(TextPreparedString, options_switch_each_step_off) {
+  const PrepareOptions keep{.case_fold = false, .compatibility = false, .fold_accents = false};
+  EXPECT_EQ(PreparedString("Café ＫＤＬ", keep).text(), "Café ＫＤＬ");
+  const PrepareOptions punctuation{.strip_punctuation = true};
+  const PreparedString p("Wi-Fi (new), DSC-W55!", punctuation);
+  EXPECT_EQ(p.text(), "wi fi new dsc w55");
+  // Model numbers are extracted before punctuation is stripped.
+  ASSERT_EQ(p.model_numbers().size(), 1u);
+  EXPECT_EQ(p.model_numbers()[0], "dscw55");
+}
+
+TEST(TextPreparedString, tokens_are_views_with_code_points_and_hashes) {
+  const PreparedString p("Sony DSC-W55 Café camera sony");
+  ASSERT_EQ(p.token_count(), 6u);
+  EXPECT_EQ(p.token(0), "sony");
+  EXPECT_EQ(p.token(3), "cafe");
+  EXPECT_EQ(p.token_code_points(2), U"w55");
+  EXPECT_EQ(p.token_hash(0), p.token_hash(5));
+  EXPECT_EQ(p.token_hash(0), PreparedString::hash_token("sony"));
+  EXPECT_EQ(p.token_set().size(), 5u);  // "sony" twice
+  EXPECT_TRUE(std::is_sorted(p.token_set().begin(), p.token_set().end()));
+}
+
+TEST(TextPreparedString, token_byte_offsets_follow_multibyte_text) {
+  const PreparedString p("東京 ñandú 😀 x");
+  ASSERT_EQ(p.token_count(), 4u);
+  EXPECT_EQ(p.token(0), "東");
+  EXPECT_EQ(p.token(1), "京");
+  EXPECT_EQ(p.token(2), "nandu");
+  EXPECT_EQ(p.token(3), "x");
+  EXPECT_EQ(p.token_code_points(3), U"x");
+}
+
+TEST(TextPreparedString, qgram_set_counts_distinct_padded_grams) {
+  // "aaaa" padded: ##a, #aa, aaa, aaa, aa$, a$$ → 5 distinct.
+  EXPECT_EQ(PreparedString("aaaa").qgram_set().size(), 5u);
+  EXPECT_TRUE(PreparedString("x", PrepareOptions{.qgram_size = 0}).qgram_set().empty());
+  EXPECT_THROW(PreparedString("x", PrepareOptions{.qgram_size = 33}), Error);
+}
+
+TEST(TextPreparedString, invalid_utf8_is_prepared_with_replacement_characters) {
+  const PreparedString p("Caf\xC3 ok\xFF");
+  EXPECT_TRUE(is_valid_utf8(p.text()));
+  EXPECT_EQ(p.text(), "caf\xEF\xBF\xBD ok\xEF\xBF\xBD");
+  EXPECT_EQ(p.token_count(), 2u);  // U+FFFD is a symbol: it separates tokens
+}
+
+TEST(TextPreparedString, assign_reuses_the_object_and_resets_every_part) {
+  PreparedString p("Sony DSC-W55 camera");
+  p.assign("tv");
+  EXPECT_EQ(p.text(), "tv");
+  EXPECT_EQ(p.token_count(), 1u);
+  EXPECT_EQ(p.token_set().size(), 1u);
+  EXPECT_TRUE(p.model_numbers().empty());
+  EXPECT_TRUE(p.model_number_set().empty());
+  p.assign_null();
+  EXPECT_TRUE(p.is_null());
+  p.assign("W55");
+  EXPECT_FALSE(p.is_null());
+  EXPECT_EQ(p.model_number_set().size(), 1u);
+}
+
+TEST(TextPreparedString, prepares_a_huge_value_and_then_small_ones) {
+  std::string huge;
+  for (int i = 0; i < 100000; ++i) huge += "Café W55 ";
+  const PreparedString big(huge);
+  EXPECT_EQ(big.token_set().size(), 2u);
+  EXPECT_EQ(big.model_numbers().size(), 1u);
+  const PreparedString small("Ñandú");
+  EXPECT_EQ(small.text(), "nandu");
+}
+
+TEST(TextPreparedString, handles_emoji_cjk_and_combining_marks) {
+  const PreparedString p("😀 索尼 e\u0301\u0301 ｶﾒﾗ");
+  EXPECT_EQ(p.text(), "😀 索尼 e カメラ");  // NFKC maps halfwidth katakana
+  EXPECT_TRUE(is_valid_utf8(p.text()));
+}
+
+}  // namespace
+}  // namespace onnxfn::text

@@ -1,0 +1,68 @@
+// Token Jaccard, q-gram Jaccard and binary token cosine on prepared values.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "frame/text/similarity.h"
+
+namespace onnxfn::text {
+namespace {
+
+TEST(TextSetSimilarity, token_jaccard_is_intersection_over_union) {
+  // {sony, dsc, w55, camera} vs {sony, camera, black}: 2 shared of 5.
+  EXPECT_DOUBLE_EQ(*token_jaccard(PreparedString("Sony DSC-W55 camera"),
+                                  PreparedString("sony camera (black)")),
+                   2.0 / 5.0);
+  // Repeats do not count: sets.
+  EXPECT_DOUBLE_EQ(*token_jaccard(PreparedString("tv tv tv"), PreparedString("tv")), 1.0);
+  // Normalisation happens before comparison.
+  EXPECT_DOUBLE_EQ(*token_jaccard(PreparedString("CAFÉ Ñandú"), PreparedString("cafe nandu")), 1.0);
+}
+
+TEST(TextSetSimilarity, token_cosine_is_the_binary_vector_cosine) {
+  EXPECT_DOUBLE_EQ(*token_cosine(PreparedString("Sony DSC-W55 camera"),
+                                 PreparedString("sony camera black")),
+                   2.0 / std::sqrt(4.0 * 3.0));
+  EXPECT_DOUBLE_EQ(*token_cosine(PreparedString("a b"), PreparedString("c d")), 0.0);
+  EXPECT_DOUBLE_EQ(*token_cosine(PreparedString("a b"), PreparedString("b a")), 1.0);
+}
+
+TEST(TextSetSimilarity, qgram_jaccard_uses_padded_trigrams_by_default) {
+  // "abc" → {##a, #ab, abc, bc$, c$$}; "abd" → {##a, #ab, abd, bd$, d$$}: 2 shared of 8.
+  EXPECT_DOUBLE_EQ(*qgram_jaccard(PreparedString("abc"), PreparedString("abd")), 2.0 / 8.0);
+  // Unpadded bigrams: "abcd" {ab, bc, cd} vs "bcde" {bc, cd, de}: 2 of 4.
+  const PrepareOptions bigrams{.qgram_size = 2, .qgram_padding = false};
+  EXPECT_DOUBLE_EQ(*qgram_jaccard(PreparedString("abcd", bigrams), PreparedString("bcde", bigrams)),
+                   2.0 / 4.0);
+  // Q-grams are over code points: one differing CJK character out of three.
+  EXPECT_DOUBLE_EQ(*qgram_jaccard(PreparedString("東京都", bigrams), PreparedString("東京府", bigrams)),
+                   1.0 / 3.0);
+}
+
+TEST(TextSetSimilarity, null_and_empty_follow_the_common_rule) {
+  const PreparedString null_value, empty(""), punctuation_only("?!"), text("sony");
+  for (auto f : {token_jaccard, qgram_jaccard, token_cosine}) {
+    EXPECT_EQ(f(null_value, text), std::nullopt);
+    EXPECT_EQ(f(text, null_value), std::nullopt);
+    EXPECT_EQ(f(null_value, null_value), std::nullopt);
+    EXPECT_EQ(f(empty, empty), 1.0);
+    EXPECT_EQ(f(empty, text), 0.0);
+    EXPECT_EQ(f(text, empty), 0.0);
+    EXPECT_EQ(f(text, text), 1.0);
+  }
+  // A value without word tokens has an empty token set, like an empty value.
+  EXPECT_EQ(token_jaccard(punctuation_only, empty), 1.0);
+  EXPECT_EQ(token_jaccard(punctuation_only, text), 0.0);
+}
+
+TEST(TextSetSimilarity, set_level_functions_merge_sorted_hashes) {
+  const uint64_t a[] = {1, 3, 5, 7}, b[] = {3, 4, 5};
+  EXPECT_EQ(intersection_size(a, b), 2u);
+  EXPECT_DOUBLE_EQ(jaccard(a, b), 2.0 / 5.0);
+  EXPECT_DOUBLE_EQ(binary_cosine(a, b), 2.0 / std::sqrt(12.0));
+  EXPECT_EQ(jaccard({}, {}), 1.0);
+  EXPECT_EQ(binary_cosine(a, {}), 0.0);
+}
+
+}  // namespace
+}  // namespace onnxfn::text
