@@ -140,6 +140,21 @@ void dispatch_pow_type(DType dtype, const KernelContext& ctx, const char* what, 
   }
 }
 
+// The spec allows any numeric exponent type (the ONNX backend tests use uint32/uint64 with a
+// float base); they all go through the double path of pow_value.
+template <class Fn>
+void dispatch_pow_exponent(DType dtype, const KernelContext& ctx, Fn&& fn) {
+  switch (dtype) {
+    case DType::Int8: return fn(int8_t{});
+    case DType::Int16: return fn(int16_t{});
+    case DType::UInt8: return fn(uint8_t{});
+    case DType::UInt16: return fn(uint16_t{});
+    case DType::UInt32: return fn(uint32_t{});
+    case DType::UInt64: return fn(uint64_t{});
+    default: return dispatch_pow_type(dtype, ctx, "exponent", fn);
+  }
+}
+
 class PowKernel final : public Kernel {
  public:
   explicit PowKernel(LegacyBroadcast legacy) : legacy_(legacy) {}
@@ -149,7 +164,7 @@ class PowKernel final : public Kernel {
     Tensor b = ctx.input(1);
     if (legacy_.enabled) b = b.reshaped(legacy_.b_shape(a.shape(), b.shape(), ctx));
     dispatch_pow_type(a.dtype(), ctx, "base", [&](auto base_tag) {
-      dispatch_pow_type(b.dtype(), ctx, "exponent", [&](auto exp_tag) {
+      dispatch_pow_exponent(b.dtype(), ctx, [&](auto exp_tag) {
         compute<decltype(base_tag), decltype(exp_tag)>(ctx, a, b);
       });
     });

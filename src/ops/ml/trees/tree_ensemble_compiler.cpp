@@ -10,7 +10,7 @@ namespace onnxfn::ops::trees {
 namespace {
 
 constexpr uint32_t kNotVisited = std::numeric_limits<uint32_t>::max();
-static_assert(sizeof(FlatNode<float>) == 20 && sizeof(FlatNode<double>) == 24);
+static_assert(sizeof(FlatNode<float>) == 16 && sizeof(FlatNode<double>) == 24);
 
 // True when v is exactly an int32 (ORT refuses big-set members that are not).
 template <class T>
@@ -95,6 +95,7 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
   std::vector<bool> open(src.branches.size(), false);
   out.nodes.reserve(2 * src.branches.size() + src.roots.size());
   out.node_sets.reserve(out.nodes.capacity());
+  out.flags.reserve(out.nodes.capacity());
   out.roots.reserve(src.roots.size());
   bool first_branch = true;
   for (size_t tree = 0; tree < src.roots.size(); ++tree) {
@@ -118,11 +119,12 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
       FlatNode<T> node;
       if (p.ref.leaf) {
         ONNXFN_ASSERT(p.ref.index < src.leaves.size());
-        node.mode = NodeMode::Leaf;
         node.value = src.leaves[p.ref.index].single_value;
         node.on_true = first_weight[p.ref.index];
+        node.on_false = FlatNode<T>::kLeaf;
         node.feature = src.leaves[p.ref.index].weight_count;
         out.nodes.push_back(node);
+        out.flags.push_back({NodeMode::Leaf, false});
         out.node_sets.push_back(0);
         link(index);
         continue;
@@ -158,11 +160,10 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
       } else if (out.uniform_mode && *out.uniform_mode != branch.mode) {
         out.uniform_mode.reset();
       }
-      node.mode = branch.mode;
       node.value = branch.threshold;
       node.feature = static_cast<uint32_t>(branch.feature);
-      node.missing_tracks_true = branch.missing_tracks_true;
       out.nodes.push_back(node);
+      out.flags.push_back({branch.mode, branch.missing_tracks_true});
       out.node_sets.push_back(branch.set);
       link(index);
       stack.push_back({p.ref, -1, false, true});

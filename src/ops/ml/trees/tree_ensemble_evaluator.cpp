@@ -64,10 +64,10 @@ uint32_t child(bool goes_true, const FlatNode<T>& n) {
 // every mode but BRANCH_NEQ), as ORT's `val CMP threshold || (missing_tracks_true && isnan(val))`.
 template <class T, class C>
 bool goes_true(const CompiledEnsemble<T>& e, uint32_t i, C v) {
-  const FlatNode<T>& n = e.nodes[i];
-  const C threshold = static_cast<C>(n.value);
+  const C threshold = static_cast<C>(e.nodes[i].value);
+  const NodeFlags f = e.flags[i];
   bool t = false;
-  switch (n.mode) {
+  switch (f.mode) {
     case NodeMode::Leq: t = v <= threshold; break;
     case NodeMode::Lt: t = v < threshold; break;
     case NodeMode::Gte: t = v >= threshold; break;
@@ -77,14 +77,14 @@ bool goes_true(const CompiledEnsemble<T>& e, uint32_t i, C v) {
     case NodeMode::Member: t = is_member(e.sets[e.node_sets[i]], v); break;
     case NodeMode::Leaf: break;
   }
-  return t || (n.missing_tracks_true && is_nan(v));
+  return t || (f.missing_tracks_true && is_nan(v));
 }
 
 struct MixedWalk {
   template <class In, class T>
   static uint32_t leaf(const CompiledEnsemble<T>& e, uint32_t i, const In* row) {
     const FlatNode<T>* nodes = e.nodes.data();
-    while (nodes[i].mode != NodeMode::Leaf) {
+    while (!nodes[i].is_leaf()) {
       const FlatNode<T>& n = nodes[i];
       i = child(goes_true(e, i, static_cast<Calc<In>>(row[n.feature])), n);
     }
@@ -93,14 +93,14 @@ struct MixedWalk {
 };
 
 // Every branch compares with `M` (sklearn and LightGBM use BRANCH_LEQ, XGBoost BRANCH_LT): no
-// switch per node, and no NaN test unless some node tracks missing values.
+// switch per node, and the NaN flag is only read for NaN features of models that track them.
 template <NodeMode M, bool Missing>
 struct UniformWalk {
   template <class In, class T>
   static uint32_t leaf(const CompiledEnsemble<T>& e, uint32_t i, const In* row) {
     using C = Calc<In>;
     const FlatNode<T>* nodes = e.nodes.data();
-    while (nodes[i].mode != NodeMode::Leaf) {
+    while (!nodes[i].is_leaf()) {
       const FlatNode<T>& n = nodes[i];
       const C v = static_cast<C>(row[n.feature]);
       const C threshold = static_cast<C>(n.value);
@@ -109,7 +109,7 @@ struct UniformWalk {
         t = v <= threshold;
       else
         t = v < threshold;
-      if constexpr (Missing) t = t || (n.missing_tracks_true && is_nan(v));
+      if constexpr (Missing) t = t || (is_nan(v) && e.flags[i].missing_tracks_true);
       i = child(t, n);
     }
     return i;

@@ -15,15 +15,22 @@
 
 namespace onnxfn::ops::trees {
 
-// 20 bytes for float thresholds, 24 for double. Both children are explicit because v3 trees may
-// share subtrees (converters turn a categorical split into a chain of BRANCH_EQ nodes with one
-// common true child).
+// 16 bytes for float thresholds (4 nodes per cache line), 24 for double; a node's mode and NaN
+// flag live in CompiledEnsemble::flags, which the common walks (one mode, no NaN tracking) never
+// read. Both children are explicit because v3 trees may share subtrees (converters turn a
+// categorical split into a chain of BRANCH_EQ nodes with one common true child).
 template <class T>
 struct FlatNode {
   T value = 0;              // branch: threshold; leaf: what a single-target ensemble adds
   uint32_t feature = 0;     // branch: column of X; leaf: number of weights
   uint32_t on_true = 0;     // branch: index of the true child; leaf: first weight
-  uint32_t on_false = 0;    // branch: index of the false child
+  uint32_t on_false = 0;    // branch: index of the false child; leaf: kLeaf
+  bool is_leaf() const { return on_false == kLeaf; }
+  static constexpr uint32_t kLeaf = 0xFFFFFFFFu;  // no branch has this child: nodes stay fewer than 2^30
+};
+
+// What a node does besides its threshold: its mode and whether NaN goes the true way.
+struct NodeFlags {
   NodeMode mode = NodeMode::Leaf;
   bool missing_tracks_true = false;
 };
@@ -43,6 +50,7 @@ struct MemberSet {
 template <class T>
 struct CompiledEnsemble {
   std::vector<FlatNode<T>> nodes;
+  std::vector<NodeFlags> flags;  // one per node
   std::vector<uint32_t> roots;  // index of each tree's root in `nodes`, in evaluation order
   // A leaf node's weights are weight_targets/weight_values[on_true, on_true + feature), in attribute order.
   std::vector<uint32_t> weight_targets;
