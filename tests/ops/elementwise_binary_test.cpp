@@ -145,9 +145,16 @@ TEST(Pow, integer_bases_convert_like_ort) {
   expect_tensor<int32_t>(run1("Pow", {vec<int32_t>({3, -3, 65536}), Tensor::scalar<int64_t>(2)}), {3}, {9, 9, 0});
 }
 
-TEST(Pow, rejects_unsupported_types) {
+TEST(Pow, rejects_unsupported_base_types) {
   expect_error([] { run1("Pow", {vec<uint8_t>({2}), vec<uint8_t>({2})}); }, ErrorKind::BadInput, "base type uint8");
-  expect_error([] { run1("Pow", {vec<float>({2}), vec<int8_t>({2})}); }, ErrorKind::BadInput, "exponent type int8");
+  expect_error([] { run1("Pow", {vec<float>({2}), vec<bool>({true})}); }, ErrorKind::BadInput, "exponent type bool");
+}
+
+// ONNX backend test_pow_types_float32_uint32/uint64: any integer exponent type is allowed.
+TEST(Pow, accepts_unsigned_and_small_integer_exponents) {
+  expect_tensor<float>(run1("Pow", {vec<float>({2, 3}), vec<uint32_t>({3, 2})}), {2}, {8, 9});
+  expect_tensor<float>(run1("Pow", {vec<float>({2}), vec<uint64_t>({10})}), {1}, {1024});
+  expect_tensor<float>(run1("Pow", {vec<float>({4}), vec<int8_t>({-1})}), {1}, {0.25f});
 }
 
 // Opset < 7: B must match a contiguous run of A's dims (trailing by default, or from `axis`).

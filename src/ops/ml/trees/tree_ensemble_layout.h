@@ -26,7 +26,8 @@ struct FlatNode {
   uint32_t on_true = 0;     // branch: index of the true child; leaf: first weight
   uint32_t on_false = 0;    // branch: index of the false child; leaf: kLeaf
   bool is_leaf() const { return on_false == kLeaf; }
-  static constexpr uint32_t kLeaf = 0xFFFFFFFFu;  // no branch has this child: nodes stay fewer than 2^30
+  // No branch has this child: compile_ensemble() keeps node counts far below 2^32.
+  static constexpr uint32_t kLeaf = 0xFFFFFFFFu;
 };
 
 // What a node does besides its threshold: its mode and whether NaN goes the true way.
