@@ -45,11 +45,26 @@ import sys
 import tempfile
 import time
 
-import numpy as np
+# HistGradientBoosting's OpenMP threads spin while they wait: on a busy 2-core machine that made
+# training 50 times slower than one thread. Set before numpy/scikit-learn load their runtimes;
+# the forests use --jobs (joblib) instead.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 ROLES = ("title", "description", "brand", "model", "category", "price")
 ROLE_ALIASES = {"name": "title", "manufacturer": "brand", "desc": "description"}
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# Variant words (regex alternatives -> one spelling), then the set that counts as variant words.
+VARIANT_SYNONYMS = [
+    ("macintosh|osx", "mac"), ("windows|pc", "win"), ("upg|upgr|upsell", "upgrade"), ("prof|pro", "professional"),
+    ("std", "standard"), ("acad|edu|education|student|students|teacher", "academic"), ("dlx", "deluxe"),
+    ("blk", "black"), ("wht", "white"), ("slvr|silvr", "silver"), ("grey", "gray"), ("wireless|wi fi|wifi", "wireless"),
+]
+VARIANT_WORDS = ("mac|win|linux|upgrade|full|academic|oem|retail|standard|professional|premium|deluxe|home|business|"
+                 "enterprise|server|basic|plus|ultimate|platinum|gold|lite|express|family|personal|suite|"
+                 "black|white|silver|red|blue|green|pink|gray|brown|purple|orange|yellow|wireless|refurbished")
 
 
 # ------------------------------------------------------------------ the spec (every feature)
@@ -73,16 +88,27 @@ def pipeline_spec(columns: dict[str, str], id_column: str = "id", top_k: int = 2
 
     # Digit-only tokens ("2007", "9", "500"): a token with any non-digit character is dropped.
     def numbers(expr: str) -> str:
-        return f"trim(regex_replace(clean({expr}), '\\\\S*[^0-9\\\\s]\\\\S*', ''))"
+        return f"trim(regex_replace(clean({expr}), '\\S*[^0-9\\s]\\S*', ''))"
 
     def nonempty_pair(a: str, b: str, measure: str) -> str:
         return f"if(token_count({a}) == 0 or token_count({b}) == 0, null, {measure})"
+
+    # Variant words: the same product line differs by platform, edition, licence or colour, and
+    # listings abbreviate them. Each side's variant words, with synonyms mapped to one spelling.
+    def variants(expr: str) -> str:
+        s = f"clean({expr})"
+        for pattern, word in VARIANT_SYNONYMS:
+            s = f"regex_replace({s}, '\\b(?:{pattern})\\b', '{word}')"
+        marked = f"regex_replace({s}, '\\b({VARIANT_WORDS})\\b', '#\\1')"
+        # Tokens without the mark go; '#' is punctuation, so it is not part of the tokens left.
+        return f"regex_replace({marked}, '(?:^|\\s)[^#\\s]\\S*', ' ')"
 
     for side, name in ((L, "l"), (R, "r")):
         derive[f"{name}_title"] = side["title"]
         derive[f"{name}_text"] = text(side)
         derive[f"{name}_nums"] = numbers(side["title"])
         derive[f"{name}_first"] = f"split_part(clean({side['title']}), ' ', 1)"
+        derive[f"{name}_variants"] = variants(text(side))
         if has("price"):
             derive[f"{name}_price"] = f"to_number({side['price']})"
 
@@ -112,6 +138,22 @@ def pipeline_spec(columns: dict[str, str], id_column: str = "id", top_k: int = 2
     features["numbers_jaccard"] = nonempty_pair("l_nums", "r_nums", "token_jaccard(l_nums, r_nums)")
     features["numbers_l"] = "token_count(l_nums)"
     features["numbers_r"] = "token_count(r_nums)"
+    # Shared tokens from the Jaccard J and the counts: |A∩B| = J(|A| + |B|) / (1 + J) (counts with
+    # repeats, so approximate); containment = shared / the smaller side.
+    derive_shared = lambda a, b: f"token_jaccard({a}, {b}) * (token_count({a}) + token_count({b})) / (1 + token_jaccard({a}, {b}))"
+    features["numbers_shared"] = derive_shared("l_nums", "r_nums")
+    features["numbers_containment"] = nonempty_pair(
+        "l_nums", "r_nums", f"({derive_shared('l_nums', 'r_nums')}) / min(token_count(l_nums), token_count(r_nums))")
+    features["title_shared"] = derive_shared("l_title", "r_title")
+    features["title_containment"] = f"({derive_shared('l_title', 'r_title')}) / min(token_count(l_title), token_count(r_title))"
+    features["title_unshared_l"] = f"token_count(l_title) - ({derive_shared('l_title', 'r_title')})"
+    features["title_unshared_r"] = f"token_count(r_title) - ({derive_shared('l_title', 'r_title')})"
+    # ---- variant words
+    features["variants_jaccard"] = nonempty_pair("l_variants", "r_variants", "token_jaccard(l_variants, r_variants)")
+    features["variants_l"] = "token_count(l_variants)"
+    features["variants_r"] = "token_count(r_variants)"
+    features["variants_unshared_l"] = f"token_count(l_variants) - ({derive_shared('l_variants', 'r_variants')})"
+    features["variants_unshared_r"] = f"token_count(r_variants) - ({derive_shared('l_variants', 'r_variants')})"
     # ---- whole text (title + brand + model + description)
     features["text_tfidf"] = "tfidf_cosine(l_text, r_text, 'text_idf')"
     features["text_jaccard"] = "token_jaccard(l_text, r_text)"
@@ -207,8 +249,9 @@ def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     return res
 
 
-def features(onnxfn: str, bundle: pathlib.Path, records: pathlib.Path, out: pathlib.Path, names: list[str]):
-    run([onnxfn, "features", "--bundle", str(bundle), "--input", str(records), "--output", str(out)])
+def features(onnxfn: str, bundle: pathlib.Path, source: list[str], out: pathlib.Path, names: list[str]):
+    """The feature table from `onnxfn features` (source: --input RECORDS or --left/--right/--pairs)."""
+    run([onnxfn, "features", "--bundle", str(bundle), *source, "--output", str(out)])
     with open(out, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader)
@@ -242,16 +285,28 @@ def best_threshold(y: np.ndarray, prob: np.ndarray) -> tuple[float, float]:
     return best
 
 
-def candidates(seed: int, jobs: int):
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+def candidates(seed: int, jobs: int, compact: bool):
+    """The models tried, each trained on train and judged by its best validation F1."""
+    from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier, RandomForestClassifier
+    if compact:  # a bundle of ~100-200 KB, for committing
+        yield ("hist_gradient_boosting(learning_rate=0.1, max_leaf_nodes=15, max_iter=100)",
+               HistGradientBoostingClassifier(learning_rate=0.1, max_leaf_nodes=15, max_iter=100, l2_regularization=1.0,
+                                              early_stopping=False, random_state=seed))
+        yield ("random_forest(n_estimators=60, max_depth=10)",
+               RandomForestClassifier(n_estimators=60, max_depth=10, max_features="sqrt", class_weight="balanced_subsample",
+                                      n_jobs=jobs, random_state=seed))
+        return
     for lr, leaves in ((0.05, 15), (0.1, 31), (0.05, 63)):
-        yield (f"hist_gradient_boosting(learning_rate={lr}, max_leaf_nodes={leaves})",
+        yield (f"hist_gradient_boosting(learning_rate={lr}, max_leaf_nodes={leaves}, max_iter=300)",
                HistGradientBoostingClassifier(learning_rate=lr, max_leaf_nodes=leaves, max_iter=300, l2_regularization=1.0,
                                               early_stopping=False, random_state=seed))
     for depth in (None, 16):
         yield (f"random_forest(n_estimators=300, max_depth={depth})",
-               RandomForestClassifier(n_estimators=300, max_depth=depth, min_samples_leaf=1, max_features="sqrt",
+               RandomForestClassifier(n_estimators=300, max_depth=depth, max_features="sqrt",
                                       class_weight="balanced_subsample", n_jobs=jobs, random_state=seed))
+    yield ("extra_trees(n_estimators=300)",
+           ExtraTreesClassifier(n_estimators=300, max_features="sqrt", class_weight="balanced_subsample", n_jobs=jobs,
+                                random_state=seed))
 
 
 def export_onnx(model, n_features: int, path: pathlib.Path) -> None:
@@ -264,6 +319,12 @@ def export_onnx(model, n_features: int, path: pathlib.Path) -> None:
     path.write_bytes(onx.SerializeToString())
 
 
+def supports(onnxfn: str, command: str, option: str) -> bool:
+    """Whether this onnxfn build has `command ... option` (the pair forms arrived after train.py)."""
+    res = subprocess.run([onnxfn, command, "--help"], capture_output=True, text=True)
+    return res.returncode == 0 and option in res.stdout
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog=__doc__[__doc__.index("DIR holds"):], formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -272,10 +333,11 @@ def main() -> None:
     ap.add_argument("--columns", required=True, help="role=column,... e.g. title=name,description=description,price=price")
     ap.add_argument("--id", default="id", help="id column of tableA/tableB (default id)")
     ap.add_argument("--onnxfn", default=str(ROOT / "build" / "onnxfn"), help="the onnxfn binary (default build/onnxfn)")
-    ap.add_argument("--name", default=None, help="bundle name in metadata.json (default: the data folder's name)")
+    ap.add_argument("--name", default=None, help="bundle name in metadata.json (default: product-matching-<data folder>)")
+    ap.add_argument("--top-k", type=int, default=20, help="blocking candidates per left record in the spec (default 20)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--jobs", type=int, default=2, help="scikit-learn n_jobs (default 2)")
-    ap.add_argument("--fast", action="store_true", help="one candidate of each family (for tests)")
+    ap.add_argument("--jobs", type=int, default=2, help="scikit-learn n_jobs for the forests (default 2)")
+    ap.add_argument("--compact", action="store_true", help="two small models only: a bundle of ~100-200 KB, trained in seconds")
     args = ap.parse_args()
     started = time.time()
 
@@ -292,15 +354,18 @@ def main() -> None:
         sys.exit(f"onnxfn binary not found at {args.onnxfn}: build it or pass --onnxfn")
 
     source_columns = list(dict.fromkeys(columns.values()))
-    left = read_table(args.data / "tableA.csv", args.id, source_columns)
-    right = read_table(args.data / "tableB.csv", args.id, source_columns)
+    table_a, table_b = args.data / "tableA.csv", args.data / "tableB.csv"
+    left = read_table(table_a, args.id, source_columns)
+    right = read_table(table_b, args.id, source_columns)
     splits = {name: read_pairs(args.data / f"{name}.csv") for name in ("train", "valid", "test")}
+    pair_form = supports(args.onnxfn, "features", "--pairs")
+    has_evaluate = supports(args.onnxfn, "evaluate", "--pairs")
 
     bundle = args.out
     if bundle.exists():
         shutil.rmtree(bundle)
     (bundle / "state").mkdir(parents=True)
-    spec = pipeline_spec(columns, args.id)
+    spec = pipeline_spec(columns, args.id, args.top_k)
     (bundle / "pipeline.json").write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     feature_names = spec["model_inputs"][0]["columns"]
 
@@ -322,26 +387,27 @@ def main() -> None:
         t0 = time.time()
         X, y = {}, {}
         for name, pairs in splits.items():
+            # The pair records, as the contract builds them, also feed the C++ cross-check below.
             records = tmp / f"{name}_pairs.csv"
             write_pair_records(records, pairs, left, right, source_columns)
-            ids, X[name] = features(args.onnxfn, bundle, records, tmp / f"{name}_features.csv", feature_names)
+            source = (["--left", str(table_a), "--right", str(table_b), "--pairs", str(args.data / f"{name}.csv")]
+                      if pair_form else ["--input", str(records)])
+            ids, X[name] = features(args.onnxfn, bundle, source, tmp / f"{name}_features.csv", feature_names)
             if ids != [(a, b) for a, b, _ in pairs]:
                 sys.exit(f"onnxfn features returned rows out of step with {name}.csv")
             y[name] = np.array([lab for _, _, lab in pairs], dtype=np.int64)
         timings["features"] = time.time() - t0
-        print(f"features: {len(feature_names)} per pair; train {len(y['train'])} pairs ({y['train'].sum()} matches), "
+        print(f"features ({'onnxfn features --left/--right/--pairs' if pair_form else 'onnxfn features on pair records'}): "
+              f"{len(feature_names)} per pair; train {len(y['train'])} pairs ({y['train'].sum()} matches), "
               f"valid {len(y['valid'])}, test {len(y['test'])}; {timings['features']:.1f} s")
 
         t0 = time.time()
         best = None
-        cands = list(candidates(args.seed, args.jobs))
-        if args.fast:
-            cands = [cands[0], cands[-1]]
-        for label, model in cands:
+        for label, model in candidates(args.seed, args.jobs, args.compact):
             model.fit(X["train"], y["train"])
             prob = model.predict_proba(X["valid"])[:, 1]
             threshold, f1 = best_threshold(y["valid"], prob)
-            print(f"  {label}: valid F1 {100 * f1:.2f} at threshold {threshold:.4f}")
+            print(f"  {label}: valid F1 {100 * f1:.2f} at threshold {threshold:.4f}", flush=True)
             if best is None or f1 > best[3]:
                 best = (label, model, threshold, f1)
         label, model, threshold, valid_f1 = best
@@ -363,26 +429,34 @@ def main() -> None:
         }
         (bundle / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
 
-        # The test figures come from the C++ path: the bundle scores the raw pair records.
+        # The test figures come from the C++ path: the bundle scores the raw pairs.
         t0 = time.time()
         scored = tmp / "test_scored.csv"
         run([args.onnxfn, "predict", "--bundle", str(bundle), "--input", str(tmp / "test_pairs.csv"), "--output", str(scored)])
-        timings["score_test"] = time.time() - t0
         with open(scored, newline="", encoding="utf-8") as f:
             out = list(csv.DictReader(f))
         if [(r["left_id"], r["right_id"]) for r in out] != [(a, b) for a, b, _ in splits["test"]]:
             sys.exit("onnxfn predict returned rows out of step with test.csv")
         pred = np.array([1 if r["match"] in ("true", "1") else 0 for r in out])
         prob_cpp = np.array([float(r["probability"]) for r in out])
-        prob_py = model.predict_proba(X["test"])[:, 1]
-        drift = float(np.max(np.abs(prob_cpp - prob_py))) if len(out) else 0.0
-    p, r, f1 = prf(y["test"], pred)
-    print(f"test (onnxfn predict --bundle, {len(out)} pairs, threshold {threshold:.4f}; max |p_onnxfn - p_sklearn| = {drift:.2e}):")
+        drift = float(np.max(np.abs(prob_cpp - model.predict_proba(X["test"])[:, 1]))) if len(out) else 0.0
+        figures = dict(zip(("precision", "recall", "f1"), (round(v, 4) for v in prf(y["test"], pred))))
+        how = "onnxfn predict --bundle on the test pair records"
+        if has_evaluate:
+            res = run([args.onnxfn, "evaluate", "--bundle", str(bundle), "--left", str(table_a), "--right", str(table_b),
+                       "--pairs", str(args.data / "test.csv")])
+            evaluated = json.loads(res.stdout.strip().splitlines()[-1])
+            if evaluated != figures:
+                sys.exit(f"onnxfn evaluate {evaluated} disagrees with onnxfn predict {figures}")
+            how = "onnxfn evaluate --bundle --left --right --pairs test.csv"
+        timings["score_test"] = time.time() - t0
+    p, r, f1 = figures["precision"], figures["recall"], figures["f1"]
+    print(f"test ({how}; {len(out)} pairs, threshold {threshold:.4f}; max |p_onnxfn - p_sklearn| = {drift:.1e}):")
     print(f"  precision {100 * p:.2f}  recall {100 * r:.2f}  F1 {100 * f1:.2f}  (percent)")
     print(f"bundle: {bundle} ({sum(f.stat().st_size for f in bundle.rglob('*') if f.is_file()) / 1024:.0f} KiB); "
           f"total {time.time() - started:.1f} s (fit {timings['fit']:.1f}, features {timings['features']:.1f}, "
-          f"train {timings['train']:.1f}, score {timings['score_test']:.1f})")
-    print(json.dumps({"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}))
+          f"train {timings['train']:.1f}, export + test {timings['score_test']:.1f})")
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
