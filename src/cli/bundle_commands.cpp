@@ -1,7 +1,9 @@
 // Bundle commands: `onnxfn features` (the feature table as serving computes it; training scripts
 // call this so no feature is implemented twice) and `onnxfn fit` (fits the bundle's state, e.g.
-// IDF tables, on records).
+// IDF tables, on records). `predict --bundle` shares predict_bundle_records.
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "cli/bundle_records.h"
@@ -12,39 +14,99 @@
 #include "pipeline/predictor.h"
 
 namespace onnxfn::cli {
+namespace {
 
-void predict_bundle_records(const std::string& bundle, const std::string& input, const std::string& output,
-                            const std::string& format, int threads, int64_t chunk_rows, bool features_only) {
-  auto predictor = pipeline::Predictor::load(bundle, {.threads = threads});
-  Frame records = read_records(input, "auto");
-  RecordWriter writer(output, format);
-  size_t rows = records.num_rows();
-  size_t chunk = static_cast<size_t>(chunk_rows);
-  // Chunks bound the memory of a large file to a small multiple of one chunk's tensors.
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+
+// Errors from one chunk name the input rows it holds (rows numbered from 0 in the whole input).
+template <class Fn>
+auto on_rows(const std::string& input, size_t start, size_t count, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const Error& e) {
+    if (count == 0) throw;
+    throw_error(e.kind(), (input == "-" ? std::string("stdin") : input) + ": rows " + std::to_string(start) + "-" +
+                              std::to_string(start + count - 1) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+void predict_bundle_records(const BundleRunOptions& o) {
+  // `features` needs no model: training computes the features before the model exists.
+  pipeline::Bundle bundle = pipeline::load_bundle(o.bundle);
+  std::unique_ptr<pipeline::Predictor> predictor;
+  std::unique_ptr<pipeline::Pipeline> own_pipeline;
+  if (o.features_only) {
+    try {
+      own_pipeline = std::make_unique<pipeline::Pipeline>(bundle.spec, &bundle.state);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::BadInput) throw;
+      throw_error(ErrorKind::BadModel, e.what());
+    }
+  } else {
+    predictor = std::make_unique<pipeline::Predictor>(std::move(bundle), SessionOptions{.threads = o.threads});
+  }
+  const pipeline::Pipeline& pipe = predictor ? predictor->pipeline() : *own_pipeline;
+  const double threshold = predictor ? predictor->bundle().threshold() : 0.0;
+
+  Frame records = read_records(o.input, "auto", pipe.spec().input);
+  RecordWriter writer(o.output, o.format);
+  const size_t rows = records.num_rows();
+  const size_t chunk = static_cast<size_t>(o.chunk_rows);
+  double pipeline_ms = 0, model_ms = 0;
+  // Chunks bound the memory of a large file to a small multiple of one chunk's tensors. An empty
+  // input still runs once, so the output has its header.
   for (size_t start = 0; start < rows || start == 0; start += chunk) {
     Frame part = records.slice(start, chunk);
-    writer.write(features_only ? predictor->features(part) : predictor->predict(part));
+    Frame out = on_rows(o.input, start, part.num_rows(), [&] {
+      auto t0 = Clock::now();
+      Frame stepped = pipe.run_steps(pipe.conform(part));
+      if (o.features_only) {
+        Frame table = pipe.feature_table(stepped);
+        pipeline_ms += ms_since(t0);
+        return table;
+      }
+      NamedValues inputs = pipe.to_tensors(stepped);
+      pipeline_ms += ms_since(t0);
+      auto t1 = Clock::now();
+      NamedValues outputs = predictor->session().run(inputs);
+      model_ms += ms_since(t1);
+      auto t2 = Clock::now();
+      Frame result = pipe.to_records(stepped, outputs, threshold);
+      pipeline_ms += ms_since(t2);
+      return result;
+    });
+    writer.write(out);
     if (rows == 0) break;
   }
   writer.finish();
+  if (o.report_time) {
+    char line[160];
+    if (o.features_only) std::snprintf(line, sizeof line, "features: %zu rows, pipeline %.3f ms\n", rows, pipeline_ms);
+    else std::snprintf(line, sizeof line, "predict: %zu rows, pipeline %.3f ms, model %.3f ms\n", rows, pipeline_ms, model_ms);
+    std::cerr << line;
+  }
 }
 
 void add_features_command(CLI::App& app, Action& action) {
-  struct Options {
-    std::string bundle, input, output = "-", format = "auto";
-    int64_t chunk_rows = kDefaultChunkRows;
-  };
-  auto opts = std::make_shared<Options>();
+  auto opts = std::make_shared<BundleRunOptions>();
+  opts->features_only = true;
+  opts->threads = 1;
   CLI::App* cmd = app.add_subcommand("features", "Write the feature table a bundle's pipeline computes from records (as serving does)");
-  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder (model.onnx, pipeline.json, metadata.json, state/)")->required();
+  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder (pipeline.json, metadata.json, state/; model.onnx not needed)")->required();
   cmd->add_option("-i,--input", opts->input, "Records: CSV or JSON Lines / JSON array (by extension); - for stdin")->required();
   cmd->add_option("-o,--output", opts->output, "Feature table (default stdout); CSV unless the extension is .jsonl/.json");
-  cmd->add_option("--format", opts->format, "Output format: auto, csv, jsonl or json")->check(CLI::IsMember({"auto", "csv", "jsonl", "json"}));
+  cmd->add_option("--format", opts->format, "Output format: auto (by extension), csv, jsonl or json (one array)")
+      ->check(CLI::IsMember({"auto", "csv", "jsonl", "json"}));
   cmd->add_option("--chunk-rows", opts->chunk_rows, "Rows per chunk")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+  cmd->add_flag("--time", opts->report_time, "Print the time spent computing features (not reading or writing) to stderr");
   cmd->footer("Columns: the pipeline's carry columns, then every model input column in the model's order.");
   cmd->callback([opts, &action] {
     action = [opts] {
-      predict_bundle_records(opts->bundle, opts->input, opts->output, opts->format, 1, opts->chunk_rows, true);
+      predict_bundle_records(*opts);
       return kExitOk;
     };
   });

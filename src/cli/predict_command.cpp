@@ -22,6 +22,7 @@ void add_predict_command(CLI::App& app, Action& action) {
     std::string input;
     std::string output = "-";
     std::string format = "auto";
+    std::string output_format = "auto";
     int threads = 0;
     int64_t chunk_rows = kDefaultChunkRows;
   };
@@ -36,20 +37,24 @@ void add_predict_command(CLI::App& app, Action& action) {
   cmd->add_option("-o,--output", opts->output, "Where to write the response or records (default: stdout)");
   cmd->add_option("--input-format", opts->format, "Model input: json, csv or auto (by extension; stdin: by first character)")
       ->check(CLI::IsMember({"auto", "json", "csv"}));
+  cmd->add_option("--output-format", opts->output_format, "Bundle output records: auto (by --output extension), csv, jsonl or json")
+      ->check(CLI::IsMember({"auto", "csv", "jsonl", "json"}));
   cmd->add_option("-t,--threads", opts->threads, "Intra-op threads (default: the CPUs available to the process)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--chunk-rows", opts->chunk_rows, "Bundle: rows per chunk")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
   cmd->footer(
       "CSV input to a model: a model with one input takes every column in order; otherwise each\n"
       "model input takes the column with its name (or <name>_0, <name>_1, ... for wider inputs).\n"
-      "Empty float fields and JSON null mean NaN. Bundle output is CSV unless --output ends in .jsonl/.json.\n"
+      "Empty float fields and JSON null mean NaN. Bundle output is CSV unless --output ends in .jsonl/.json\n"
+      "or --output-format says otherwise.\n"
       "Exit codes: 0 ok, 2 bad input (request, CSV, arguments), 3 bad or unsupported model, 4 resource limit.");
   cmd->callback([opts, &action] {
     action = [opts] {
       if (opts->model.empty() == opts->bundle.empty())
         throw_error(ErrorKind::BadInput, "predict: give a MODEL file or --bundle FOLDER (one of them)");
       if (!opts->bundle.empty()) {
-        predict_bundle_records(opts->bundle, opts->input, opts->output, "auto", opts->threads, opts->chunk_rows, false);
+        predict_bundle_records({.bundle = opts->bundle, .input = opts->input, .output = opts->output, .format = opts->output_format,
+                                .threads = opts->threads, .chunk_rows = opts->chunk_rows});
         return kExitOk;
       }
       // The model is loaded first so that a bad model reports exit 3 even with a bad request.

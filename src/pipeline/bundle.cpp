@@ -2,6 +2,7 @@
 #include "pipeline/bundle.h"
 
 #include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
 
 #include "common/error.h"
 
@@ -30,18 +31,21 @@ BundleMetadata parse_metadata(const std::filesystem::path& dir, const std::strin
   m.json = text;
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
-  if (doc.HasParseError() || !doc.IsObject()) bad_bundle(dir, "metadata.json is not a JSON object");
+  if (doc.HasParseError())
+    bad_bundle(dir, "metadata.json: invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+  if (!doc.IsObject()) bad_bundle(dir, "metadata.json: expected a JSON object");
   auto str = [&](const char* key, std::string& out) {
     if (auto it = doc.FindMember(key); it != doc.MemberEnd()) {
       if (!it->value.IsString()) bad_bundle(dir, std::string("metadata.json: \"") + key + "\" must be a string");
-      out = it->value.GetString();
+      out.assign(it->value.GetString(), it->value.GetStringLength());
     }
   };
   str("name", m.name);
   str("version", m.version);
   str("created", m.created);
   if (auto it = doc.FindMember("threshold"); it != doc.MemberEnd()) {
-    if (!it->value.IsNumber()) bad_bundle(dir, "metadata.json: \"threshold\" must be a number");
+    if (!it->value.IsNumber() || !(it->value.GetDouble() >= 0.0 && it->value.GetDouble() <= 1.0))
+      bad_bundle(dir, "metadata.json: \"threshold\" must be a number from 0 to 1");
     m.threshold = it->value.GetDouble();
   }
   return m;
@@ -83,14 +87,21 @@ Bundle load_bundle(const std::filesystem::path& dir, const BundleLoadOptions& op
 
 void fit_bundle_state(const Bundle& bundle, const Frame& records) {
   if (bundle.spec.state.empty()) throw_error(ErrorKind::BadInput, "the bundle's pipeline declares no state to fit");
+  // Every fit expression is checked before any state file is written, so a bad entry leaves the
+  // bundle as it was.
+  std::vector<expr::Expression> fits;
   for (const StateSpec& s : bundle.spec.state) {
-    expr::Expression e = expr::Expression::parse(s.fit);
     try {
+      expr::Expression e = expr::Expression::parse(s.fit);
       if (e.bind(records.schema()) != ColumnType::String) throw_error(ErrorKind::BadInput, "the fit expression must give a string");
+      fits.push_back(std::move(e));
     } catch (const Error& err) {
-      throw_error(ErrorKind::BadInput, "state '" + s.name + "': " + err.what());
+      throw_error(ErrorKind::BadInput, bundle.spec.source + ": state." + s.name + ".fit: " + err.what());
     }
-    Column values = e.evaluate(records);
+  }
+  for (size_t i = 0; i < fits.size(); ++i) {
+    const StateSpec& s = bundle.spec.state[i];
+    Column values = fits[i].evaluate(records);
     text::IdfTable table;
     text::PreparedString doc;
     for (size_t r = 0; r < values.size(); ++r) {

@@ -97,9 +97,21 @@ Frame Pipeline::conform(const Frame& records) const {
     for (const auto& n : records.names()) have += (have.empty() ? "" : ", ") + n;
     bad("input records lack column(s) " + missing + " (they have: " + have + ")");
   }
-  Frame out = records;
-  for (const Field& f : spec_.input)
-    if (out.column(f.name).type() != f.type) out = cast(std::move(out), f.name, f.type);
+  // Only the declared columns go on: the steps were type-checked against them alone, and an
+  // undeclared column could otherwise collide with a derived or renamed one.
+  Frame out;
+  for (const Field& f : spec_.input) {
+    const Column& c = records.column(f.name);
+    if (c.type() == f.type) {
+      out.add_column(f.name, c);
+      continue;
+    }
+    try {
+      out.add_column(f.name, cast(c, f.type, f.name));
+    } catch (const Error& e) {
+      bad("input column '" + f.name + "' is declared " + std::string(column_type_name(f.type)) + ": " + e.what());
+    }
+  }
   return out;
 }
 
@@ -107,10 +119,14 @@ Frame Pipeline::run_steps(Frame frame) const {
   for (const BoundStep& b : bound_) {
     const Step& step = spec_.steps[b.index];
     if (const auto* d = std::get_if<DeriveStep>(&step)) {
+      // One cache for the step: features over the same columns prepare each text once.
+      expr::EvalCache cache;
       for (size_t k = 0; k < d->columns.size(); ++k) {
-        Column c = b.expressions[k].evaluate(frame);
-        if (frame.has_column(d->columns[k].first)) frame.replace_column(d->columns[k].first, std::move(c));
-        else frame.add_column(d->columns[k].first, std::move(c));
+        const std::string& name = d->columns[k].first;
+        Column c = b.expressions[k].evaluate(frame, cache);
+        cache.invalidate_column(name);
+        if (frame.has_column(name)) frame.replace_column(name, std::move(c));
+        else frame.add_column(name, std::move(c));
       }
     } else if (std::holds_alternative<FilterStep>(step)) {
       frame = filter(frame, b.expressions[0].evaluate(frame));
@@ -136,17 +152,27 @@ Frame Pipeline::feature_table(const Frame& stepped) const {
 NamedValues Pipeline::to_tensors(const Frame& stepped) const {
   NamedValues out;
   const int64_t rows = static_cast<int64_t>(stepped.num_rows());
-  for (const ModelInputSpec& m : spec_.model_inputs) {
+  for (size_t i = 0; i < spec_.model_inputs.size(); ++i) {
+    const ModelInputSpec& m = spec_.model_inputs[i];
     const int64_t width = static_cast<int64_t>(m.columns.size());
     Tensor t = Tensor::zeros(m.dtype, {rows, width});
     for (int64_t j = 0; j < width; ++j) {
-      const Column& c = stepped.column(m.columns[static_cast<size_t>(j)]);
+      const std::string& name = m.columns[static_cast<size_t>(j)];
+      const Column& c = stepped.column(name);
+      auto fail = [&](int64_t r, const std::string& problem) {
+        bad("model_inputs[" + std::to_string(i) + "] ('" + m.name + "'): column '" + name + "' row " + std::to_string(r) + " " + problem);
+      };
       for (int64_t r = 0; r < rows; ++r) {
         size_t row = static_cast<size_t>(r);
         int64_t at = r * width + j;
         if (m.dtype == DType::String) {
-          if (c.is_null(row)) bad("column '" + m.columns[static_cast<size_t>(j)] + "' row " + std::to_string(r + 1) + " is null; string model inputs need a value");
+          if (c.is_null(row)) fail(r, "is null; string model inputs need a value");
           t.mutable_data<std::string>()[at] = std::string(c.string_value(row));
+          continue;
+        }
+        if (m.dtype == DType::Int64 && c.type() == ColumnType::Int64) {  // exact, no trip through double
+          if (c.is_null(row)) fail(r, "is null; int64 model inputs need a value");
+          t.mutable_data<int64_t>()[at] = c.int64_values()[row];
           continue;
         }
         double v = std::nan("");  // a null feature is NaN: tree models route it as missing
@@ -161,7 +187,10 @@ NamedValues Pipeline::to_tensors(const Frame& stepped) const {
         if (m.dtype == DType::Float) t.mutable_data<float>()[at] = static_cast<float>(v);
         else if (m.dtype == DType::Double) t.mutable_data<double>()[at] = v;
         else {
-          if (std::isnan(v)) bad("column '" + m.columns[static_cast<size_t>(j)] + "' row " + std::to_string(r + 1) + " is null; int64 model inputs need a value");
+          if (std::isnan(v)) fail(r, "is null or NaN; int64 model inputs need a value");
+          // 2^63 is the first double above INT64_MAX; anything not integral would be truncated.
+          if (v != std::trunc(v) || v < -9223372036854775808.0 || v >= 9223372036854775808.0)
+            fail(r, "is " + std::to_string(v) + ", not an int64 value");
           t.mutable_data<int64_t>()[at] = static_cast<int64_t>(v);
         }
       }
@@ -209,8 +238,11 @@ std::vector<double> class_probability(const Value& v, const ProbabilitySpec& p, 
   } else {
     const Tensor& t = v.tensor("output '" + p.output + "'");
     if (!p.class_index) throw_error(ErrorKind::BadInput, "output '" + p.output + "' is a tensor: give output.probability.index");
+    if (t.rank() < 1 || t.rank() > 2) throw_error(ErrorKind::BadInput, "output '" + p.output + "' must be a [rows] or [rows, classes] tensor");
     int64_t classes = t.rank() == 2 ? t.dim(1) : 1;
     if (*p.class_index >= classes) throw_error(ErrorKind::BadInput, "output '" + p.output + "' has " + std::to_string(classes) + " columns");
+    if (t.dim(0) != static_cast<int64_t>(rows))
+      throw_error(ErrorKind::BadInput, "output '" + p.output + "' has " + std::to_string(t.dim(0)) + " rows, the input " + std::to_string(rows));
     for (size_t r = 0; r < rows; ++r) probs.push_back(tensor_value(t, static_cast<int64_t>(r) * classes + *p.class_index));
   }
   if (probs.size() != rows)
@@ -236,9 +268,12 @@ Frame Pipeline::to_records(const Frame& stepped, const NamedValues& model_output
   }
   for (const auto& [output, column] : spec_.output.model_outputs) {
     const Tensor& t = find_output(model_outputs, output).tensor("output '" + output + "'");
-    int64_t width = rows ? t.numel() / static_cast<int64_t>(rows) : 0;
-    if (static_cast<size_t>(t.numel()) != rows * static_cast<size_t>(width) || (t.numel() == 0 && rows))
-      bad("output '" + output + "' does not have one entry per row");
+    // [rows] gives one column, [rows, k, ...] gives k·... columns named <column>_<j>; the width comes
+    // from the shape so that an empty chunk still writes every column.
+    if (t.rank() < 1 || t.dim(0) != static_cast<int64_t>(rows))
+      bad("output '" + output + "' does not have one entry per row (" + std::to_string(rows) + " rows)");
+    int64_t width = 1;
+    for (size_t d = 1; d < t.rank(); ++d) width *= t.dim(d);
     for (int64_t j = 0; j < width; ++j) {
       std::string name = width == 1 ? column : column + "_" + std::to_string(j);
       if (t.dtype() == DType::String) {

@@ -24,8 +24,8 @@ class Pipeline {
   const PipelineSpec& spec() const { return spec_; }
   const Schema& stepped_schema() const { return stepped_schema_; }
 
-  // Checks that every declared input column is present (extra columns are kept) and casts
-  // columns to their declared types; BadInput names the missing columns.
+  // The declared input columns, in declared order and cast to their declared types; other
+  // columns are dropped. BadInput names the missing columns, or the column that does not cast.
   Frame conform(const Frame& records) const;
   Frame run_steps(Frame frame) const;
   // The feature table as serving computes it: carry columns, then every model input column.

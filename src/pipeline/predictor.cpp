@@ -12,6 +12,9 @@ Predictor::Predictor(Bundle bundle, const SessionOptions& options) : bundle_(std
     if (e.kind() != ErrorKind::BadInput) throw;
     throw_error(ErrorKind::BadModel, e.what());
   }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(bundle_.model_path(), ec))
+    throw_error(ErrorKind::BadModel, "bundle '" + bundle_.dir.string() + "': model.onnx is missing (`onnxfn fit` and `onnxfn features` work without it)");
   session_ = std::make_unique<Session>(load_model(bundle_.model_path()), options);
   check_model_contract();
 }
@@ -41,15 +44,35 @@ void Predictor::check_model_contract() const {
     for (const ModelInputSpec& m : bundle_.spec.model_inputs) fed |= m.name == in.name;
     if (!fed) throw_error(ErrorKind::BadModel, where + "pipeline.json does not feed model input '" + in.name + "'");
   }
-  auto has_output = [&](const std::string& name) {
+  auto find_output = [&](const std::string& name) -> const ValueInfo* {
     for (const ValueInfo& o : session_->outputs())
-      if (o.name == name) return true;
-    return false;
+      if (o.name == name) return &o;
+    return nullptr;
   };
-  if (const auto& p = bundle_.spec.output.probability; p && !has_output(p->output))
-    throw_error(ErrorKind::BadModel, where + "output.probability reads model output '" + p->output + "', which the model does not have");
-  for (const auto& [output, column] : bundle_.spec.output.model_outputs)
-    if (!has_output(output)) throw_error(ErrorKind::BadModel, where + "output.model_outputs reads '" + output + "', which the model does not have");
+  if (const auto& p = bundle_.spec.output.probability) {
+    const ValueInfo* o = find_output(p->output);
+    if (!o) throw_error(ErrorKind::BadModel, where + "output.probability reads model output '" + p->output + "', which the model does not have");
+    // ZipMap's sequence of maps is read by class key, a [rows, classes] tensor by column index.
+    if (o->type.kind == TypeInfo::Kind::Sequence && p->class_key.empty())
+      throw_error(ErrorKind::BadModel, where + "output.probability: model output '" + p->output + "' is " + o->type.to_string() +
+                                           ": give \"class\" (the ZipMap key), not \"index\"");
+    if (o->type.is_tensor() && !p->class_index)
+      throw_error(ErrorKind::BadModel, where + "output.probability: model output '" + p->output + "' is " + o->type.to_string() +
+                                           ": give \"index\" (the class column), not \"class\"");
+    if (o->type.is_tensor() && o->type.shape && o->type.shape->size() == 2) {
+      const Dim& classes = (*o->type.shape)[1];
+      if (classes.value && *p->class_index >= *classes.value)
+        throw_error(ErrorKind::BadModel, where + "output.probability.index " + std::to_string(*p->class_index) + " is past the " +
+                                             std::to_string(*classes.value) + " columns of model output '" + p->output + "'");
+    }
+  }
+  for (const auto& [output, column] : bundle_.spec.output.model_outputs) {
+    const ValueInfo* o = find_output(output);
+    if (!o) throw_error(ErrorKind::BadModel, where + "output.model_outputs reads '" + output + "', which the model does not have");
+    if (o->type.kind != TypeInfo::Kind::Tensor && o->type.kind != TypeInfo::Kind::Unknown)
+      throw_error(ErrorKind::BadModel, where + "output.model_outputs field '" + output + "': model output is " + o->type.to_string() +
+                                           "; only tensors become columns (read ZipMap outputs with output.probability)");
+  }
 }
 
 Frame Predictor::features(const Frame& records) const {

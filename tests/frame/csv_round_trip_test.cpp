@@ -33,6 +33,22 @@ TEST(CsvRoundTrip, random_frames_survive_other_delimiters_and_crlf) {
   }
 }
 
+TEST(CsvRoundTrip, a_utf8_byte_order_mark_is_not_part_of_the_first_column) {
+  // Spreadsheet exports start with a BOM: the first header name and every value must come back
+  // as written, with and without a schema.
+  std::mt19937_64 rng(31337);
+  for (int i = 0; i < 300; ++i) {
+    const Frame f = random_frame(rng);
+    const std::string text = "\xEF\xBB\xBF" + write_csv(f, {.line_end = (i % 2) ? "\r\n" : "\n"});
+    const Frame back = read_csv(text, "bom.csv", {.schema = f.schema()});
+    ASSERT_TRUE(back.equals(f)) << "case " << i << "\n" << describe(f) << "got:\n" << describe(back);
+    if (f.num_columns() > 0 && f.num_rows() > 0) {
+      const Frame inferred = read_csv(text, "bom.csv");
+      ASSERT_EQ(inferred.names(), f.names()) << "case " << i;
+    }
+  }
+}
+
 TEST(CsvRoundTrip, inference_recovers_types_of_columns_without_strings) {
   // Floats are written with a fraction or exponent (or nan / inf), so inference keeps them float64
   // even when every value is integral; ints and bools infer back as themselves.

@@ -98,6 +98,38 @@ TEST(Expression, similarity_functions_on_pairs) {
   EXPECT_DOUBLE_EQ(*eval("num_sim(a, x)", ColumnType::Float64).float64_at(0), 0.5);
 }
 
+TEST(Expression, shared_cache_gives_the_same_values_and_forgets_replaced_columns) {
+  Frame f = sample();
+  Expression jw = Expression::parse("jaro_winkler(s, t)");
+  Expression lev = Expression::parse("lev_sim(t, s)");
+  jw.bind(f.schema());
+  lev.bind(f.schema());
+  EvalCache cache;
+  EXPECT_TRUE(jw.evaluate(f, cache).equals(jw.evaluate(f)));
+  EXPECT_TRUE(lev.evaluate(f, cache).equals(lev.evaluate(f)));
+  EXPECT_EQ(cache.prepared.size(), 2u);  // `s` and `t`, each prepared once
+  // Repeated values are prepared once and still land on every row.
+  Frame repeated({{"s", Column::string({"Sony TV", "Sony TV", std::nullopt, "Sony TV"})},
+                  {"t", Column::string({"sony tv", "LG TV", "x", "sony  TV"})}});
+  Expression jw2 = Expression::parse("exact(s, t)");
+  jw2.bind(repeated.schema());
+  Column exact = jw2.evaluate(repeated);
+  EXPECT_EQ(exact.float64_at(0), 1.0);
+  EXPECT_EQ(exact.float64_at(1), 0.0);
+  EXPECT_EQ(exact.float64_at(2), std::nullopt);
+  EXPECT_EQ(exact.float64_at(3), 1.0);
+  // After `s` is replaced and invalidated, the cache must not serve the old text.
+  Frame g = sample();
+  EvalCache shared;
+  const Column first = jw.evaluate(g, shared);
+  g.replace_column("s", Column::string({"zzz", "zzz", "zzz", "zzz"}));
+  shared.invalidate_column("s");
+  EXPECT_EQ(shared.prepared.size(), 1u);
+  const Column second = jw.evaluate(g, shared);
+  EXPECT_DOUBLE_EQ(*first.float64_at(0), 1.0);
+  EXPECT_LT(*second.float64_at(0), 0.5);
+}
+
 TEST(Expression, tfidf_needs_a_declared_table) {
   EXPECT_NE(error_of("tfidf_cosine(s, t, 'titles')").find("IDF table 'titles'"), std::string::npos);
   StateStore state;

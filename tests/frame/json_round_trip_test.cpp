@@ -37,6 +37,33 @@ TEST(JsonRoundTrip, random_frames_survive_with_nulls_left_out) {
   }
 }
 
+TEST(JsonRoundTrip, a_utf8_byte_order_mark_is_skipped_in_both_layouts) {
+  std::mt19937_64 rng(2718);
+  for (int i = 0; i < 300; ++i) {
+    const Frame f = random_frame(rng);
+    for (JsonLayout layout : {JsonLayout::Lines, JsonLayout::Array}) {
+      const std::string text = "\xEF\xBB\xBF" + write_json(f, {.layout = layout});
+      const Frame back = read_json(text, "bom.json", {.schema = f.schema()});
+      ASSERT_TRUE(back.equals(f)) << "case " << i << "\n" << text << "\nexpected:\n" << describe(f) << "got:\n" << describe(back);
+    }
+  }
+}
+
+TEST(JsonRoundTrip, string_columns_keep_text_that_looks_like_other_types) {
+  // Strings such as "1", "true", "null" or "nan" are quoted in JSON, so inference (no schema)
+  // must still give string columns with the exact text.
+  std::mt19937_64 rng(1618);
+  for (int i = 0; i < 300; ++i) {
+    Frame f;
+    const size_t rows = 1 + rng() % 20;
+    Column c = testing::random_column(rng, ColumnType::String, rows, 0.2);
+    if (c.null_count() == rows) continue;
+    f.add_column("s", std::move(c));
+    const Frame back = read_json(write_json(f), "rt.jsonl");
+    ASSERT_TRUE(back.equals(f)) << "case " << i << "\n" << describe(f) << "got:\n" << describe(back);
+  }
+}
+
 TEST(JsonRoundTrip, inference_recovers_types_of_columns_without_strings) {
   std::mt19937_64 rng(11);
   for (int i = 0; i < 200; ++i) {

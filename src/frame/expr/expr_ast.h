@@ -59,12 +59,20 @@ struct Operand {
   bool is_null(size_t row) const { return column().is_null(index(row)); }
 };
 
-// Per-evaluation scratch: prepared strings are computed once per distinct argument subtree, so
-// five similarity features on the same two columns prepare each record once.
+// The prepared values of one string argument: each distinct value prepared once (candidate pairs
+// repeat each record in many pairs), rows pointing at their value; index 0 is the null value.
+struct PreparedColumn {
+  std::vector<text::PreparedString> values;
+  std::vector<uint32_t> row_value;
+  const text::PreparedString& at(size_t row) const { return values[row_value[row]]; }
+};
+
+// Per-evaluation state: prepared strings are computed once per distinct argument subtree (and,
+// with a shared EvalCache, once across the expressions of a pipeline step).
 struct EvalContext {
   const Frame& frame;
   size_t rows;
-  std::unordered_map<std::string, std::shared_ptr<const std::vector<text::PreparedString>>> prepared;
+  EvalCache& cache;
 };
 
 Operand evaluate_node(const ExprNode& node, EvalContext& ctx);

@@ -2,6 +2,7 @@
 // entry binds (checks argument types, prepares constant arguments) and evaluates column-wise.
 #include <charconv>
 #include <cmath>
+#include <unordered_map>
 
 #include "frame/expr/expr_ast.h"
 #include "frame/text/model_numbers.h"
@@ -79,18 +80,26 @@ Operand map_numbers(std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
                       all_scalar(args));
 }
 
-// The prepared strings of an argument, computed once per evaluation and argument subtree.
-std::shared_ptr<const std::vector<text::PreparedString>> prepared(const ExprNode& arg, const Operand& op, EvalContext& ctx) {
-  auto it = ctx.prepared.find(arg.canonical);
-  if (it != ctx.prepared.end()) return it->second;
+// The prepared strings of an argument, computed once per evaluation (or shared cache) and argument
+// subtree, each distinct value once.
+std::shared_ptr<const PreparedColumn> prepared(const ExprNode& arg, const Operand& op, EvalContext& ctx) {
+  auto it = ctx.cache.prepared.find(arg.canonical);
+  if (it != ctx.cache.prepared.end() && it->second->row_value.size() == (op.scalar ? 1 : ctx.rows)) return it->second;
   size_t rows = op.scalar ? 1 : ctx.rows;
-  auto values = std::make_shared<std::vector<text::PreparedString>>(rows);
+  auto out = std::make_shared<PreparedColumn>();
+  out->values.emplace_back();  // index 0: null
+  out->row_value.resize(rows);
+  std::unordered_map<std::string_view, uint32_t> seen;
+  seen.reserve(rows);
   for (size_t r = 0; r < rows; ++r) {
     auto s = string_at(op, r);
-    if (s) (*values)[r].assign(*s);
+    if (!s) continue;
+    auto [slot, fresh] = seen.try_emplace(*s, static_cast<uint32_t>(out->values.size()));
+    if (fresh) out->values.emplace_back(*s);
+    out->row_value[r] = slot->second;
   }
-  ctx.prepared.emplace(arg.canonical, values);
-  return values;
+  ctx.cache.prepared.insert_or_assign(arg.canonical, out);
+  return out;
 }
 
 // A pairwise measure over two prepared string arguments -> float64.
@@ -100,7 +109,7 @@ Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& 
   auto b = prepared(*node.args[1], args[1], ctx);
   size_t rows = rows_of(args, ctx);
   return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
-                        return fn((*a)[args[0].index(r)], (*b)[args[1].index(r)]);
+                        return fn(a->at(args[0].index(r)), b->at(args[1].index(r)));
                       }),
                       all_scalar(args));
 }
@@ -386,7 +395,7 @@ std::vector<FunctionDef> make_functions() {
                  auto b = prepared(*node.args[1], args[1], ctx);
                  size_t rows = rows_of(args, ctx);
                  return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) {
-                                       return text::levenshtein_distance((*a)[args[0].index(r)], (*b)[args[1].index(r)]);
+                                       return text::levenshtein_distance(a->at(args[0].index(r)), b->at(args[1].index(r)));
                                      }),
                                      all_scalar(args));
                }});

@@ -296,9 +296,20 @@ ColumnType Expression::result_type() const {
   return root_->type.value_or(ColumnType::Float64);  // a bare null is a null float64 column
 }
 
+void EvalCache::invalidate_column(std::string_view name) {
+  // Canonical texts quote every column they read as `name`.
+  const std::string quoted = "`" + std::string(name) + "`";
+  std::erase_if(prepared, [&](const auto& entry) { return entry.first.find(quoted) != std::string::npos; });
+}
+
 Column Expression::evaluate(const Frame& frame) const {
+  EvalCache cache;
+  return evaluate(frame, cache);
+}
+
+Column Expression::evaluate(const Frame& frame, EvalCache& cache) const {
   ONNXFN_ASSERT(bound_);
-  EvalContext ctx{frame, frame.num_rows(), {}};
+  EvalContext ctx{frame, frame.num_rows(), cache};
   Operand result = evaluate_node(*root_, ctx);
   if (!result.scalar) {
     if (result.owned && result.owned.use_count() == 1) return std::move(*result.owned);

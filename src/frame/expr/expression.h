@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "frame/frame.h"
@@ -30,6 +31,18 @@ struct ExprNode;
 // Fitted state an expression may refer to by name (IDF tables for tfidf_cosine).
 struct StateStore {
   std::map<std::string, text::IdfTable, std::less<>> idf_tables;
+};
+
+struct PreparedColumn;
+
+// Prepared text (text::PreparedString: normalised, tokenised, q-grams) shared by several
+// expressions evaluated over the same frame, as a pipeline's derive step does: ten similarity
+// features over two title columns prepare each distinct title once, not ten times. Entries are
+// keyed by the argument's canonical text, so a column that is replaced must be invalidated.
+struct EvalCache {
+  std::unordered_map<std::string, std::shared_ptr<const PreparedColumn>> prepared;
+  // Drops every entry computed from column `name`.
+  void invalidate_column(std::string_view name);
 };
 
 class Expression {
@@ -51,6 +64,8 @@ class Expression {
   // Evaluates over every row of `frame` (which must have the bound schema's columns).
   // Thread-safe: a bound Expression may be evaluated concurrently.
   Column evaluate(const Frame& frame) const;
+  // Same, reusing (and filling) `cache`; the caller keeps it in step with the frame.
+  Column evaluate(const Frame& frame, EvalCache& cache) const;
 
  private:
   Expression(std::string text, std::unique_ptr<ExprNode> root);

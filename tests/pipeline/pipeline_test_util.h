@@ -1,0 +1,77 @@
+// Helpers for the pipeline tests: a scratch folder per test, a valid spec to mutate one field at a
+// time (RapidJSON pointers), and bundles built from a zoo model.
+#pragma once
+
+#include <rapidjson/document.h>
+#include <rapidjson/pointer.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "frame/frame_test_util.h"
+#include "support/zoo.h"
+
+namespace onnxfn::testing {
+
+// A fresh folder under the temp directory, removed with its contents at the end of the test.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& tag) {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("onnxfn_pipeline_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+inline std::string json_text(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  v.Accept(w);
+  return buf.GetString();
+}
+
+// `base` with the value at JSON pointer `pointer` replaced by the JSON `value` (or removed when
+// value is empty).
+inline std::string with_field(const std::string& base, const char* pointer, const std::string& value) {
+  rapidjson::Document doc;
+  doc.Parse(base.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << base;
+  if (value.empty()) {
+    EXPECT_TRUE(rapidjson::Pointer(pointer).Erase(doc)) << "nothing at " << pointer;
+  } else {
+    rapidjson::Document v(&doc.GetAllocator());
+    v.Parse(value.c_str());
+    EXPECT_FALSE(v.HasParseError()) << value;
+    rapidjson::Pointer(pointer).Set(doc, v);
+  }
+  return json_text(doc);
+}
+
+// The zoo's binary logistic regression: input X float [N, 5]; outputs output_label (int64 [N]) and
+// output_probability (ZipMap: sequence of int64 -> float maps), or a [N, 2] tensor without ZipMap.
+inline std::filesystem::path zoo_model(const std::string& name) { return zoo_dir() / name / "model.onnx"; }
+
+}  // namespace onnxfn::testing
