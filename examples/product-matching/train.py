@@ -108,7 +108,7 @@ def pipeline_spec(columns: dict[str, str], id_column: str = "id", top_k: int = 2
         derive[f"{name}_text"] = text(side)
         derive[f"{name}_nums"] = numbers(side["title"])
         derive[f"{name}_first"] = f"split_part(clean({side['title']}), ' ', 1)"
-        derive[f"{name}_variants"] = variants(text(side))
+        derive[f"{name}_variants"] = variants(side["title"])
         if has("price"):
             derive[f"{name}_price"] = f"to_number({side['price']})"
 
