@@ -51,8 +51,11 @@ build_onnxfn() {
     cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
   fi
   log "building in $dir"
-  ninja -C "$dir" -j"$(nproc)" | grep -v '^\[' || true
-  test "${PIPESTATUS[0]}" -eq 0
+  # Keep compiler messages, drop the per-file progress lines; a failed build stops the script.
+  local status=0
+  ninja -C "$dir" -j"$(nproc)" >"$dir/ninja.log" 2>&1 || status=$?
+  grep -v '^\[' "$dir/ninja.log" || true
+  return "$status"
 }
 
 install_apt_packages

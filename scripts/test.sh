@@ -13,13 +13,14 @@ log "unit, parity and CLI tests (Release)"
 log "Python checks against ONNX Runtime"
 ONNXFN_BINARY="$ROOT/build/onnxfn" .venv/bin/python -m pytest -q -p no:cacheprovider tools tests/conformance
 
+# One clang tree serves both: the tests under ASan + UBSan, and the libFuzzer targets (the
+# libraries carry -fsanitize=fuzzer-no-link, which the test binaries link without harm).
 log "the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-build_onnxfn build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXFN_WERROR=ON -DONNXFN_SANITIZE=address,undefined
+CC=clang CXX=clang++ build_onnxfn build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXFN_WERROR=ON \
+  -DONNXFN_FUZZ=ON -DONNXFN_SANITIZE=address,undefined
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$(nproc)" --output-on-failure --timeout 900)
 
 log "fuzzing each parser for ${FUZZ_SECONDS}s"
-CC=clang CXX=clang++ build_onnxfn build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXFN_FUZZ=ON -DONNXFN_TESTS=OFF \
-  -DONNXFN_SANITIZE=address,undefined
-bash scripts/run_fuzzers.sh build-fuzz "$FUZZ_SECONDS"
+bash scripts/run_fuzzers.sh build-asan "$FUZZ_SECONDS"
 
 log "all tests passed in $(( $(date +%s) - start ))s"

@@ -82,7 +82,7 @@ int CompiledGraph::slot(const std::string& name) {
 }
 
 CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const CompiledGraph* outer)
-    : graph_(graph), model_(model), outer_(outer) {
+    : graph_(graph), outer_(outer) {
   const KernelRegistry& registry = KernelRegistry::global();
 
   // Every unsupported operator is reported at once, before anything is built.

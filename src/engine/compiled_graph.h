@@ -52,7 +52,6 @@ class CompiledGraph {
   void plan_lifetimes();
 
   const Graph& graph_;
-  const Model& model_;
   const CompiledGraph* outer_;
   std::unordered_map<std::string, int> slots_;
   std::vector<std::string> slot_names_;

@@ -56,7 +56,7 @@ D string_to_number(const std::string& s, const KernelContext& ctx) {
 template <class S, class D>
 void convert_tensor(KernelContext& ctx, const Tensor& x, Tensor& y) {
   constexpr bool strings = std::is_same_v<S, std::string> || std::is_same_v<D, std::string>;
-  map_unary<S, D>(ctx, x, y, strings ? kCostlyGrain : kCheapGrain, [&ctx](const S& v) -> D {
+  map_unary<S, D>(ctx, x, y, strings ? kCostlyGrain : kCheapGrain, [&](const S& v) -> D {
     if constexpr (std::is_same_v<D, std::string>) return number_to_string(v);
     else if constexpr (std::is_same_v<S, std::string>) return string_to_number<D>(v, ctx);
     else return convert_number<D>(v);

@@ -11,20 +11,22 @@ namespace onnxfn::ops {
 namespace {
 
 // The element types MatMul and Gemm compute with (ORT's set for MatMul).
+// Returns false (having called nothing) for any other type; the caller reports it.
 template <class Fn>
-void dispatch_matmul(DType dtype, const KernelContext* ctx, const KernelBuildInfo* info, Fn&& fn) {
+bool dispatch_matmul(DType dtype, Fn&& fn) {
   switch (dtype) {
-    case DType::Float: return fn(float{});
-    case DType::Double: return fn(double{});
-    case DType::Int32: return fn(int32_t{});
-    case DType::Int64: return fn(int64_t{});
-    case DType::UInt32: return fn(uint32_t{});
-    case DType::UInt64: return fn(uint64_t{});
-    default: break;
+    case DType::Float: fn(float{}); return true;
+    case DType::Double: fn(double{}); return true;
+    case DType::Int32: fn(int32_t{}); return true;
+    case DType::Int64: fn(int64_t{}); return true;
+    case DType::UInt32: fn(uint32_t{}); return true;
+    case DType::UInt64: fn(uint64_t{}); return true;
+    default: return false;
   }
-  const std::string problem = "element type " + dtype_name(dtype) + " is not supported here";
-  if (ctx) ctx->fail(problem);
-  info->fail(problem);
+}
+
+std::string unsupported_type(DType dtype) {
+  return "element type " + dtype_name(dtype) + " is not supported here";
 }
 
 using AnyPacked = std::variant<std::monostate, PackedMatrix<float>, PackedMatrix<double>, PackedMatrix<int32_t>,
@@ -45,13 +47,14 @@ ConstantB pack_constant(const KernelBuildInfo& info, size_t input, bool transpos
   ConstantB out;
   const Tensor* b = info.constant(input);
   if (!b || b->rank() != 2) return out;
-  dispatch_matmul(b->dtype(), nullptr, &info, [&](auto tag) {
+  const bool known = dispatch_matmul(b->dtype(), [&](auto tag) {
     using T = decltype(tag);
     const int64_t K = transposed ? b->dim(1) : b->dim(0);
     const int64_t N = transposed ? b->dim(0) : b->dim(1);
     out.packed = PackedMatrix<T>::pack(b->data<T>(), K, N, transposed);
     out.dtype = b->dtype();
   });
+  if (!known) info.fail(unsupported_type(b->dtype()));
   return out;
 }
 
@@ -81,7 +84,7 @@ class MatMulKernel final : public Kernel {
     if (out.numel() == 0) return;
     const int64_t batches = dims_product(batch, 0, batch.size());
 
-    dispatch_matmul(a.dtype(), &ctx, nullptr, [&](auto tag) {
+    const bool known = dispatch_matmul(a.dtype(), [&](auto tag) {
       using T = decltype(tag);
       const T* pa = a.data<T>();
       const T* pb = b.data<T>();
@@ -117,6 +120,7 @@ class MatMulKernel final : public Kernel {
         }
       }
     });
+    if (!known) ctx.fail(unsupported_type(a.dtype()));
   }
 
  private:
@@ -166,7 +170,7 @@ class GemmKernel final : public Kernel {
     }
     Tensor& out = ctx.output(0, a.dtype(), {M, N});
     if (out.numel() == 0) return;
-    dispatch_matmul(a.dtype(), &ctx, nullptr, [&](auto tag) {
+    const bool known = dispatch_matmul(a.dtype(), [&](auto tag) {
       using T = decltype(tag);
       T* y = out.mutable_data<T>();
       std::optional<PackedMatrix<T>> local;
@@ -185,6 +189,7 @@ class GemmKernel final : public Kernel {
           if (pc) v = static_cast<T>(v + beta * pc[i * c_strides[0] + j * c_strides[1]]);
         }
     });
+    if (!known) ctx.fail(unsupported_type(a.dtype()));
   }
 
  private:
