@@ -9,6 +9,7 @@
 #include "cli/bundle_records.h"
 #include "cli/cli.h"
 #include "cli/exit_codes.h"
+#include "cli/pair_inputs.h"
 #include "cli/records_io.h"
 #include "frame/frame_ops.h"
 #include "pipeline/predictor.h"
@@ -104,8 +105,14 @@ void add_features_command(CLI::App& app, Action& action) {
   cmd->add_option("--chunk-rows", opts->chunk_rows, "Rows per chunk")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
   cmd->add_flag("--time", opts->report_time, "Print the time spent computing features (not reading or writing) to stderr");
   cmd->footer("Columns: the pipeline's carry columns, then every model input column in the model's order.");
-  cmd->callback([opts, &action] {
-    action = [opts] {
+  auto pair_opts = std::make_shared<PairFeatureOptions>();  // the pair-record form (cli/pair_inputs.h)
+  add_pair_feature_options(*cmd, *pair_opts);
+  cmd->callback([opts, pair_opts, &action] {
+    action = [opts, pair_opts] {
+      if (pair_opts->requested()) {
+        write_pair_features(opts->bundle, *pair_opts, opts->output, opts->format, opts->chunk_rows);
+        return kExitOk;
+      }
       predict_bundle_records(*opts);
       return kExitOk;
     };

@@ -8,6 +8,10 @@
 
 namespace onnxfn::cli {
 
+// Product matching over two tables (batch_command.cpp, evaluate_command.cpp; docs/batch.md).
+void add_batch_command(CLI::App& app, Action& action);
+void add_evaluate_command(CLI::App& app, Action& action);
+
 int run(int argc, char** argv) {
   CLI::App app{"onnxfn: run scikit-learn models exported to ONNX, from one small static binary.\n"
                "Every command takes --help."};
@@ -20,6 +24,8 @@ int run(int argc, char** argv) {
   add_bench_command(app, action);
   add_features_command(app, action);
   add_fit_command(app, action);
+  add_batch_command(app, action);
+  add_evaluate_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
