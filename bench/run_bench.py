@@ -2,8 +2,11 @@
 machine: tree models at batch sizes 1, 100 and 10,000 with 1 and 2 threads, plus whole-process
 cold start (process start to first prediction) and peak RSS of a 10,000-row run.
 
-Each runtime times session.run alone over --repeat runs after warm-up and reports the median;
-ratios are ONNX Runtime time / onnxfn time (above 1: onnxfn is faster).
+Each runtime times session.run alone (inputs prepared beforehand, warm-up runs first). On a shared,
+noisy machine one long series favours whichever runtime ran in a quiet moment, so every
+configuration is measured in --rounds rounds, the three runtimes taking turns within a round; a
+runtime's figure is the median over its rounds of each round's median. Ratios are ONNX Runtime
+time / onnxfn time (above 1: onnxfn is faster), i.e. onnxfn's throughput over ONNX Runtime's.
 Run through bench/run.sh, which sets everything up.
 """
 import argparse
@@ -47,12 +50,18 @@ def time_onnxfn(model, request, rows, threads, repeat, warmup):
     return json.loads(out.stdout)["median_ms"]
 
 
+_ORT_SESSIONS = {}
+
+
 def time_ort_python(model, example, rows, threads, repeat, warmup):
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    sess = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+    key = (str(model), threads)
+    if key not in _ORT_SESSIONS:
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        _ORT_SESSIONS[key] = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+    sess = _ORT_SESSIONS[key]
     x = np.ascontiguousarray(np.resize(example, (rows, example.shape[1])).astype(np.float32))
     feed = {sess.get_inputs()[0].name: x}
     for _ in range(warmup):
@@ -104,20 +113,39 @@ def cold_and_rss(model, request_1, request_10k, rows_json, runs):
     return result
 
 
+def cpu_model():
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def ort_node_version():
+    try:
+        return json.loads((HERE / "node_modules" / "onnxruntime-node" / "package.json").read_text())["version"]
+    except OSError:
+        return "missing"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="*", default=list(bench_models.MODELS), help="subset of: " + ", ".join(bench_models.MODELS))
     ap.add_argument("--batches", nargs="*", type=int, default=[1, 100, 10000])
     ap.add_argument("--threads", nargs="*", type=int, default=[1, 2])
     ap.add_argument("--cold-runs", type=int, default=7)
+    ap.add_argument("--rounds", type=int, default=3, help="rounds per configuration, runtimes taking turns")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for models and results")
     ap.add_argument("--json", help="also write the results as JSON here")
     args = ap.parse_args()
     out = pathlib.Path(args.out)
-    results = {"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "onnxruntime": ort.__version__,
-               "date": time.strftime("%Y-%m-%d"), "rows": [], "cold": []}
-    print(f"onnxfn vs ONNX Runtime {ort.__version__} (Python) and onnxruntime-node; {os.cpu_count()} CPUs; "
-          f"median ms of session.run; ratio = ONNX Runtime / onnxfn\n")
+    results = {"machine": cpu_model(), "cpus": os.cpu_count(), "onnxruntime": ort.__version__,
+               "onnxruntime_node": ort_node_version(), "date": time.strftime("%Y-%m-%d"), "rows": [], "cold": []}
+    print(f"onnxfn vs onnxruntime {ort.__version__} (Python) and onnxruntime-node {results['onnxruntime_node']}; "
+          f"{results['machine']}, {os.cpu_count()} CPUs; {results['date']}\n"
+          f"median ms of session.run (median of {args.rounds} rounds); x = ONNX Runtime time / onnxfn time\n")
     header = f"{'model':18s} {'batch':>6s} {'thr':>3s} {'onnxfn':>9s} {'ort-py':>9s} {'ort-node':>9s} {'x py':>6s} {'x node':>6s}"
     print(header)
     print("-" * len(header))
@@ -131,12 +159,15 @@ def main():
             rows_json = tmp / f"{name}.rows.json"
             write_rows_json(rows[:1000], rows_json, input_name)
             for batch in args.batches:
-                repeat = 200 if batch <= 100 else 20
-                warmup = 20 if batch <= 100 else 3
+                repeat = max(5, (300 if batch <= 100 else 21) // args.rounds)
+                warmup = 20 if batch <= 100 else 2
                 for threads in args.threads:
-                    ours = time_onnxfn(model, request, batch, threads, repeat, warmup)
-                    py = time_ort_python(model, rows, batch, threads, repeat, warmup)
-                    node = time_ort_node(model, rows_json, batch, threads, repeat, warmup)
+                    times = {"onnxfn": [], "py": [], "node": []}
+                    for _ in range(args.rounds):
+                        times["onnxfn"].append(time_onnxfn(model, request, batch, threads, repeat, warmup))
+                        times["py"].append(time_ort_python(model, rows, batch, threads, repeat, warmup))
+                        times["node"].append(time_ort_node(model, rows_json, batch, threads, repeat, warmup))
+                    ours, py, node = (statistics.median(times[k]) for k in ("onnxfn", "py", "node"))
                     results["rows"].append({"model": name, "batch": batch, "threads": threads, "onnxfn_ms": ours,
                                             "ort_python_ms": py, "ort_node_ms": node})
                     print(f"{name:18s} {batch:6d} {threads:3d} {ours:9.3f} {py:9.3f} {node:9.3f} {py / ours:6.2f} {node / ours:6.2f}", flush=True)

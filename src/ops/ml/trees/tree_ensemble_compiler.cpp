@@ -172,6 +172,7 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
     }
   }
   if (out.uniform_mode == NodeMode::Member) out.uniform_mode.reset();
+  out.batch = plan_batch(out);
   return out;
 }
 

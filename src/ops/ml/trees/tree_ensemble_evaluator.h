@@ -4,8 +4,11 @@
 //   evaluate_regression(ensemble, x, y, ctx);                   // y: [N, n_targets]
 //   evaluate_classification(ensemble, rules, x, label, z, ctx); // label: [N], z: [N, classes]
 //
-// Rows are split over ctx.threads(); every row's scores are summed tree by tree in tree order, so
-// results do not depend on the thread count. X must already be checked (check_input()).
+// Summation order: rows are split over ctx.threads() into chunks that depend only on the batch size,
+// and every row's scores are summed tree by tree in tree order (a leaf's weights in attribute
+// order), in ORT's precision (float for float and integer X, double for double X), whichever walk
+// (row by row, or the batch plan's perfect trees) evaluates a tree. Results therefore do not
+// depend on the thread count. X must already be checked (check_input()).
 #pragma once
 
 #include <string>

@@ -48,6 +48,64 @@ struct MemberSet {
   std::vector<int32_t> ints;  // big set, sorted
 };
 
+// ---- the batch plan: trees padded to perfect binary trees for fixed-depth, branch-free walks ----
+//
+// A perfect tree of depth D keeps its 2^D - 1 branches in breadth-first order (the children of
+// node i are 2i + 1 and 2i + 2, so no child index is stored) and its 2^D leaves after them. A walk
+// is D steps of `i = 2i + 2 - (x[feature] <= threshold)` for every row, whatever path the row
+// takes: no data-dependent branch, and rows walked side by side overlap their memory latencies.
+// Every branch becomes "x <= threshold goes left": BRANCH_LT and GTE through the next value below
+// the threshold, GTE and GT by swapping the children, comparisons that are false for every number
+// (NaN thresholds, x < -inf) as "x <= +inf goes to the false child". A leaf above depth D is
+// padded with branches whose NaN threshold sends every row right, to a copy of the leaf.
+//
+// Where NaN goes: x <= t is false for NaN, so NaN goes right, which is correct on every node but
+// those that send NaN left (nodes_missing_value_tracks_true on LEQ/LT, its absence on GTE/GT). When
+// an ensemble has such nodes, the evaluator walks a copy of each row twice as wide, [x, x with NaN
+// replaced by -inf], and those nodes read the second half (feature + width): -inf <= t holds for
+// every threshold a branch can have, so NaN goes left there without a test per step.
+template <class T>
+struct PerfectNode {
+  T threshold = 0;
+  uint32_t feature = 0;  // column of the walked row (see above)
+};
+
+// How one tree is evaluated by the batch path.
+struct PlannedTree {
+  bool perfect = false;
+  uint8_t depth = 0;          // perfect: levels of branches (0: the tree is one leaf)
+  uint32_t root = 0;          // otherwise: the root in CompiledEnsemble::nodes, walked row by row
+  uint32_t first_node = 0;    // perfect: its 2^depth - 1 nodes in BatchPlan::nodes
+  uint32_t first_leaf = 0;    // perfect: its 2^depth leaves in BatchPlan::leaf_values (offsets)
+  uint32_t first_target = 0;  // perfect: every leaf adds `values` weights to these targets,
+  uint32_t values = 0;        //   in order: BatchPlan::targets[first_target, first_target + values)
+};
+
+template <class T>
+struct BatchPlan {
+  bool usable = false;  // SUM or AVERAGE; otherwise the evaluator walks row by row
+  std::vector<PlannedTree> trees;  // in evaluation order, one per CompiledEnsemble::roots entry
+  std::vector<PerfectNode<T>> nodes;
+  std::vector<uint32_t> leaves;  // leaf slot -> offset of its `values` weights in `weights`
+  std::vector<T> weights;        // each distinct leaf's weights once
+  std::vector<uint32_t> targets;
+  std::vector<uint32_t> scored_targets;  // targets some perfect tree adds to (so every row does), sorted
+  bool nan_left = false;           // some node sends NaN left: walk rows widened to [x, x NaN->-inf]
+  uint32_t width = 0;              // columns of X the trees read (max_feature + 1)
+};
+
+// Deepest tree padded to a perfect tree: 2^12 leaves, 48 KB of float nodes and leaf offsets.
+inline constexpr int kMaxPerfectDepth = 12;
+
+template <class T>
+struct CompiledEnsemble;
+
+// Plans the batch path of a compiled ensemble (tree_batch_plan.cpp). Trees that compare with
+// BRANCH_EQ, NEQ or MEMBER, are deeper than kMaxPerfectDepth or would grow more than 64-fold
+// when padded, or whose leaves add to different targets, stay row-by-row walks.
+template <class T>
+BatchPlan<T> plan_batch(const CompiledEnsemble<T>& e);
+
 template <class T>
 struct CompiledEnsemble {
   std::vector<FlatNode<T>> nodes;
@@ -68,6 +126,8 @@ struct CompiledEnsemble {
   // Traversal hints: no branch tracks missing values; every branch compares the same way.
   bool any_missing_tracks_true = false;
   std::optional<NodeMode> uniform_mode;
+
+  BatchPlan<T> batch;  // filled by compile_ensemble() through plan_batch()
 };
 
 // Lays out and validates `src` (BadModel through `info`, naming the tree and node): no cycles,

@@ -1,0 +1,174 @@
+// The batch planner: pads the trees of a compiled ensemble to perfect binary trees (see BatchPlan in
+// tree_ensemble_layout.h) once, at session creation, so that the evaluator can walk many rows
+// through a tree with a fixed number of branch-free steps.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ops/ml/trees/tree_ensemble_layout.h"
+
+namespace onnxfn::ops::trees {
+namespace {
+
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+
+bool is_threshold_mode(NodeMode m) {
+  return m == NodeMode::Leq || m == NodeMode::Lt || m == NodeMode::Gte || m == NodeMode::Gt;
+}
+
+template <class T>
+class Planner {
+ public:
+  explicit Planner(const CompiledEnsemble<T>& e) : e_(e), leaf_offset_(e.nodes.size(), kNone) {}
+
+  BatchPlan<T> run() {
+    BatchPlan<T>& p = plan_;
+    p.usable = e_.aggregate == Aggregate::Sum || e_.aggregate == Aggregate::Average;
+    if (!p.usable) return std::move(plan_);
+    p.width = static_cast<uint32_t>(e_.max_feature + 1);
+    for (const uint32_t root : e_.roots) {
+      PlannedTree t;
+      t.root = root;
+      int branches = 0;
+      const int depth = perfect_depth(root, kMaxPerfectDepth, branches);
+      // Padding may not blow a sparse deep tree up more than 64-fold (or past 1024 leaves).
+      const bool small_enough = depth >= 0 && (size_t{1} << depth) <= std::max<size_t>(1024, 64 * size_t(branches + 1));
+      if (small_enough && leaf_targets(root, t)) {
+        t.perfect = true;
+        t.depth = static_cast<uint8_t>(depth);
+        t.first_node = static_cast<uint32_t>(p.nodes.size());
+        t.first_leaf = static_cast<uint32_t>(p.leaves.size());
+        p.nodes.resize(p.nodes.size() + (size_t{1} << depth) - 1);
+        p.leaves.resize(p.leaves.size() + (size_t{1} << depth));
+        fill(t, 0, root, 0);
+        p.scored_targets.insert(p.scored_targets.end(), p.targets.begin() + t.first_target, p.targets.end());
+      }
+      p.trees.push_back(t);
+    }
+    std::sort(p.scored_targets.begin(), p.scored_targets.end());
+    p.scored_targets.erase(std::unique(p.scored_targets.begin(), p.scored_targets.end()), p.scored_targets.end());
+    return std::move(plan_);
+  }
+
+ private:
+  // Depth of the subtree at node i when it only compares with thresholds and is at most `limit`
+  // levels deep; -1 otherwise. Bounded recursion: at most kMaxPerfectDepth + 1 frames.
+  int perfect_depth(uint32_t i, int limit, int& branches) const {
+    const FlatNode<T>& n = e_.nodes[i];
+    if (n.is_leaf()) return 0;
+    if (limit == 0 || !is_threshold_mode(e_.flags[i].mode)) return -1;
+    ++branches;
+    const int a = perfect_depth(n.on_true, limit - 1, branches);
+    if (a < 0) return -1;
+    const int b = perfect_depth(n.on_false, limit - 1, branches);
+    if (b < 0) return -1;
+    return 1 + std::max(a, b);
+  }
+
+  // Whether every leaf of the tree adds to the same targets in the same order (then which targets
+  // every row gets a score for is known without walking); records them in t.
+  bool leaf_targets(uint32_t root, PlannedTree& t) {
+    std::vector<uint32_t> leaves;
+    std::vector<uint32_t> stack{root};
+    while (!stack.empty()) {
+      const uint32_t i = stack.back();
+      stack.pop_back();
+      const FlatNode<T>& n = e_.nodes[i];
+      if (n.is_leaf()) {
+        leaves.push_back(i);
+      } else {
+        stack.push_back(n.on_false);
+        stack.push_back(n.on_true);
+      }
+    }
+    t.first_target = static_cast<uint32_t>(plan_.targets.size());
+    // A single-target ensemble adds FlatNode::value of each leaf (its first weight, or the node
+    // value of a leaf without weights), as the row-by-row walk does.
+    if (e_.n_targets == 1) {
+      t.values = 1;
+      plan_.targets.push_back(0);
+      return true;
+    }
+    const FlatNode<T>& first = e_.nodes[leaves.front()];
+    for (const uint32_t l : leaves) {
+      const FlatNode<T>& n = e_.nodes[l];
+      if (n.feature != first.feature) return false;
+      for (uint32_t k = 0; k < n.feature; ++k)
+        if (e_.weight_targets[n.on_true + k] != e_.weight_targets[first.on_true + k]) return false;
+    }
+    t.values = first.feature;
+    for (uint32_t k = 0; k < first.feature; ++k) plan_.targets.push_back(e_.weight_targets[first.on_true + k]);
+    return true;
+  }
+
+  uint32_t leaf_weights(uint32_t leaf) {
+    if (leaf_offset_[leaf] != kNone) return leaf_offset_[leaf];
+    const FlatNode<T>& n = e_.nodes[leaf];
+    const auto offset = static_cast<uint32_t>(plan_.weights.size());
+    if (e_.n_targets == 1) {
+      plan_.weights.push_back(n.value);
+    } else {
+      for (uint32_t k = 0; k < n.feature; ++k) plan_.weights.push_back(e_.weight_values[n.on_true + k]);
+    }
+    leaf_offset_[leaf] = offset;
+    return offset;
+  }
+
+  // Lays out the subtree at compiled node i as breadth-first slot `slot` of tree t, at `level`.
+  void fill(const PlannedTree& t, size_t slot, uint32_t i, int level) {
+    const size_t inner = (size_t{1} << t.depth) - 1;
+    if (level == t.depth) {
+      plan_.leaves[t.first_leaf + (slot - inner)] = leaf_weights(i);
+      return;
+    }
+    PerfectNode<T>& out = plan_.nodes[t.first_node + slot];
+    const FlatNode<T>& n = e_.nodes[i];
+    if (n.is_leaf()) {
+      // Padding: both subtrees end in copies of this leaf. A NaN threshold sends every row right
+      // (x <= NaN is false, and the node does not send NaN left), so rows that reach a padded leaf
+      // follow one path through the padding and touch one node per level.
+      out.threshold = std::numeric_limits<T>::quiet_NaN();
+      fill(t, 2 * slot + 1, i, level + 1);
+      fill(t, 2 * slot + 2, i, level + 1);
+      return;
+    }
+    constexpr T kInf = std::numeric_limits<T>::infinity();
+    const NodeFlags f = e_.flags[i];
+    // x <= t, x < t: true child left; x >= t is !(x < t), x > t is !(x <= t): true child right.
+    // NaN fails every comparison, so it goes the false way, or the true way on nodes that track
+    // missing values (ONNX ml TreeEnsemble*, nodes_missing_value_tracks_true).
+    bool true_left = f.mode == NodeMode::Leq || f.mode == NodeMode::Lt;
+    const bool strict = f.mode == NodeMode::Lt || f.mode == NodeMode::Gte;
+    const T v = n.value;
+    T threshold = strict ? std::nextafter(v, -kInf) : v;  // x < v is x <= (the next T below v)
+    if (std::isnan(v) || (f.mode == NodeMode::Lt && v == -kInf)) {
+      true_left = false;  // false for every number: "x <= inf" leads to the false child
+      threshold = kInf;
+    } else if (f.mode == NodeMode::Gte && v == -kInf) {
+      true_left = true;  // true for every number
+      threshold = kInf;
+    }
+    const bool nan_left = true_left == f.missing_tracks_true;
+    out.threshold = threshold;
+    out.feature = n.feature + (nan_left ? plan_.width : 0u);
+    plan_.nan_left = plan_.nan_left || nan_left;
+    fill(t, 2 * slot + 1, true_left ? n.on_true : n.on_false, level + 1);
+    fill(t, 2 * slot + 2, true_left ? n.on_false : n.on_true, level + 1);
+  }
+
+  const CompiledEnsemble<T>& e_;
+  BatchPlan<T> plan_;
+  std::vector<uint32_t> leaf_offset_;
+};
+
+}  // namespace
+
+template <class T>
+BatchPlan<T> plan_batch(const CompiledEnsemble<T>& e) {
+  return Planner<T>(e).run();
+}
+
+template BatchPlan<float> plan_batch(const CompiledEnsemble<float>&);
+template BatchPlan<double> plan_batch(const CompiledEnsemble<double>&);
+
+}  // namespace onnxfn::ops::trees
