@@ -1,29 +1,26 @@
 #!/usr/bin/env bash
-# The main job on bundled data: sets up (Debian packages, .venv, build/onnxfn), then inspects a
-# bundled scikit-learn model and runs predictions on it from a KServe v2 JSON request and from CSV.
+# The main job on bundled data: product matching. Sets up (Debian packages, .venv, build/onnxfn),
+# generates two retailers' synthetic catalogs (deterministic), matches them with the committed
+# bundle (blocking, pair features, the skl2onnx model with its ZipMap output), writes the matches
+# and prints the batch summary, then scores the labelled test split through the same path.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-example=tests/fixtures/zoo/random_forest_clf_multiclass_zipmap
+bundle=examples/product-matching/bundle
 out=${OUT_DIR:-out}
+catalogs="$out/catalogs"
 mkdir -p "$out"
 
-log "onnxfn inspect $example/model.onnx"
-build/onnxfn inspect "$example/model.onnx"
+log "generating two synthetic catalogs -> $catalogs/"
+.venv/bin/python examples/product-matching/generate_catalogs.py --out "$catalogs"
+wc -l "$catalogs/tableA.csv" "$catalogs/tableB.csv" | sed '$d'
 
-log "onnxfn predict (KServe v2 JSON request) -> $out/predictions.json"
-build/onnxfn predict "$example/model.onnx" --input "$example/request.json" --output "$out/predictions.json"
-head -c 600 "$out/predictions.json"; echo " ..."
+log "onnxfn batch: blocking, features and the model in chunks -> $out/matches.csv"
+build/onnxfn batch --bundle "$bundle" --left "$catalogs/tableA.csv" --right "$catalogs/tableB.csv" \
+  --gold "$catalogs/test.csv" --output "$out/matches.csv"
+echo "first matches:"
+head -n 6 "$out/matches.csv"
 
-log "onnxfn predict (CSV) -> $out/predictions_csv.json"
-.venv/bin/python - "$example/request.json" "$out/rows.csv" <<'PY'
-import csv, json, sys
-req = json.load(open(sys.argv[1]))["inputs"][0]
-rows, width = req["shape"]
-with open(sys.argv[2], "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow([f"f{j}" for j in range(width)])
-    for r in range(rows):
-        w.writerow(["" if v is None else v for v in req["data"][r * width:(r + 1) * width]])
-PY
-build/onnxfn predict "$example/model.onnx" --input "$out/rows.csv" --output "$out/predictions_csv.json"
-log "done: predictions in $out/"
+log "onnxfn evaluate: precision, recall and F1 on the labelled test split"
+build/onnxfn evaluate --bundle "$bundle" --left "$catalogs/tableA.csv" --right "$catalogs/tableB.csv" \
+  --pairs "$catalogs/test.csv" | tee "$out/evaluation.txt"
+log "done: matches in $out/matches.csv, evaluation in $out/evaluation.txt"
