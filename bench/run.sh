@@ -6,11 +6,12 @@
 # ONNXFN_BINARY=path/to/onnxfn times another build of onnxfn (default: build/onnxfn).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/setup.sh"
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  log "installing Node.js and npm (Debian packages) for onnxruntime-node"
+# Node.js and npm run onnxruntime-node; GNU time measures each runtime's peak RSS.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null || [ ! -x /usr/bin/time ]; then
+  log "installing Node.js, npm and GNU time (Debian packages)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  apt-get install -y -qq --no-install-recommends nodejs npm time >/dev/null
 fi
 if [ ! -d bench/node_modules/onnxruntime-node ]; then
   log "installing onnxruntime-node from bench/package-lock.json"

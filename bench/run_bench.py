@@ -81,14 +81,17 @@ def time_ort_node(model, rows_json, rows, threads, repeat, warmup):
 
 
 def run_measured(cmd, cwd=None):
-    """Wall time (ms) from process start to exit, and peak RSS (MB) of the process."""
+    """Wall time (ms) from process start to exit, and peak RSS (MB) of the process. The RSS comes
+    from GNU time: a child forked from this Python process would inherit its high-water mark
+    (ru_maxrss survives fork and exec), so every runtime would report at least Python's size."""
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = (time.perf_counter() - t) * 1000
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{cmd[0]} failed: {p.stderr.read().decode()[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {p.stderr.decode()[-500:]}")
+    rss = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         check=True, text=True).stderr.strip().splitlines()[-1]
+    return wall, int(rss) / 1024
 
 
 def cold_and_rss(model, request_1, request_10k, rows_json, runs):
@@ -140,7 +143,7 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for models and results")
     ap.add_argument("--json", help="also write the results as JSON here")
     args = ap.parse_args()
-    out = pathlib.Path(args.out)
+    out = pathlib.Path(args.out).resolve()  # the Node scripts run in bench/
     results = {"machine": cpu_model(), "cpus": os.cpu_count(), "onnxruntime": ort.__version__,
                "onnxruntime_node": ort_node_version(), "date": time.strftime("%Y-%m-%d"), "rows": [], "cold": []}
     print(f"onnxfn vs onnxruntime {ort.__version__} (Python) and onnxruntime-node {results['onnxruntime_node']}; "

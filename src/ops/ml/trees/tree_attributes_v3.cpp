@@ -2,6 +2,8 @@
 // and 3) into EnsembleSource, reading them as ORT 1.32 does (TreeEnsembleAttributesV3 in
 // tree_ensemble_attribute.h and TreeEnsembleCommon::Init).
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -51,17 +53,90 @@ Aggregate parse_aggregate(const KernelBuildInfo& info) {
   info.fail("attribute 'aggregate_function' is '" + s + "', expected SUM, AVERAGE, MIN or MAX");
 }
 
+// A list attribute read in place (Node::find_* return copies, and a large forest's lists are
+// megabytes): empty when absent, BadModel through `typed` when it has another type.
+template <class V, class Typed>
+const V& list_in_place(const Node& node, std::string_view name, AttrType type, V Attribute::*member, Typed typed) {
+  static const V empty;
+  const Attribute* a = node.attribute(name);
+  if (!a) return empty;
+  if (a->type != type) (void)typed(name);  // throws, naming both types
+  return a->*member;
+}
+
+// Node positions by (tree id, node id). Converters number trees 0, 1, ... and each tree's nodes
+// 0, 1, ...; then a flat table indexed by tree offset + node id replaces a hash map (which took a
+// tenth of the load time of a 37,000-node forest). Other numberings use the hash map.
+class NodeIndex {
+ public:
+  NodeIndex(const std::vector<int64_t>& tree_ids, const std::vector<int64_t>& node_ids) {
+    const size_t n = tree_ids.size();
+    int64_t max_tree = -1;
+    for (const int64_t t : tree_ids) max_tree = std::max(max_tree, t);
+    dense_ = max_tree < static_cast<int64_t>(n) + 16;
+    for (size_t i = 0; i < n && dense_; ++i) dense_ = tree_ids[i] >= 0 && node_ids[i] >= 0 && node_ids[i] < int64_t(n);
+    if (dense_) {
+      // Each tree's table spans its largest node id; the tables together stay within a few n.
+      std::vector<int64_t> span(static_cast<size_t>(max_tree + 1), 0);
+      for (size_t i = 0; i < n; ++i) span[tree_ids[i]] = std::max(span[tree_ids[i]], node_ids[i] + 1);
+      offset_.resize(span.size());
+      int64_t total = 0;
+      for (size_t t = 0; t < span.size(); ++t) {
+        offset_[t] = total;
+        total += span[t];
+      }
+      dense_ = total <= 4 * static_cast<int64_t>(n) + 1024;
+      if (dense_) slots_.assign(static_cast<size_t>(total), kAbsent);
+    }
+    if (!dense_) map_.reserve(n);
+  }
+  // False when the key is there already.
+  bool add(NodeKey key, uint32_t position) {
+    if (!dense_) return map_.emplace(key, position).second;
+    uint32_t& slot = slots_[static_cast<size_t>(offset_[key.tree] + key.node)];
+    if (slot != kAbsent) return false;
+    slot = position;
+    return true;
+  }
+  std::optional<uint32_t> find(NodeKey key) const {
+    if (!dense_) {
+      const auto it = map_.find(key);
+      return it == map_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+    }
+    if (key.tree < 0 || key.tree >= static_cast<int64_t>(offset_.size()) || key.node < 0) return std::nullopt;
+    const int64_t end = key.tree + 1 < static_cast<int64_t>(offset_.size()) ? offset_[key.tree + 1]
+                                                                            : static_cast<int64_t>(slots_.size());
+    if (key.node >= end - offset_[key.tree]) return std::nullopt;
+    const uint32_t slot = slots_[static_cast<size_t>(offset_[key.tree] + key.node)];
+    return slot == kAbsent ? std::nullopt : std::optional<uint32_t>(slot);
+  }
+
+ private:
+  static constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
+  bool dense_ = false;
+  std::vector<int64_t> offset_;
+  std::vector<uint32_t> slots_;
+  std::unordered_map<NodeKey, uint32_t, NodeKeyHash> map_;
+};
+
 template <class T>
 EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets, bool classifier) {
   const Node& node = info.node();
-  auto ints = [&](std::string_view name) { return node.find_ints(name).value_or(std::vector<int64_t>{}); };
-  const std::vector<int64_t> tree_ids = ints("nodes_treeids"), node_ids = ints("nodes_nodeids"),
-                             features = ints("nodes_featureids"), true_ids = ints("nodes_truenodeids"),
-                             false_ids = ints("nodes_falsenodeids"), tracks = ints("nodes_missing_value_tracks_true");
-  const std::vector<std::string> mode_names = node.find_strings("nodes_modes").value_or(std::vector<std::string>{});
-  const std::vector<float> values = node.find_floats("nodes_values").value_or(std::vector<float>{});
+  auto ints = [&](std::string_view name) -> const std::vector<int64_t>& {
+    return list_in_place(node, name, AttrType::Ints, &Attribute::ints, [&](std::string_view a) { return node.find_ints(a); });
+  };
+  auto floats = [&](std::string_view name) -> const std::vector<float>& {
+    return list_in_place(node, name, AttrType::Floats, &Attribute::floats,
+                         [&](std::string_view a) { return node.find_floats(a); });
+  };
+  const std::vector<int64_t>&tree_ids = ints("nodes_treeids"), &node_ids = ints("nodes_nodeids"),
+                             &features = ints("nodes_featureids"), &true_ids = ints("nodes_truenodeids"),
+                             &false_ids = ints("nodes_falsenodeids"), &tracks = ints("nodes_missing_value_tracks_true");
+  const std::vector<std::string>& mode_names = list_in_place(
+      node, "nodes_modes", AttrType::Strings, &Attribute::strings, [&](std::string_view a) { return node.find_strings(a); });
+  const std::vector<float>& values = floats("nodes_values");
   const std::vector<T> values_tensor = tensor_values<T>(float_tensor_attribute(info, "nodes_values_as_tensor"));
-  if (!node.find_floats("nodes_hitrates").value_or(std::vector<float>{}).empty() &&
+  if (!floats("nodes_hitrates").empty() &&
       float_tensor_attribute(info, "nodes_hitrates_as_tensor"))
     info.fail("only one of 'nodes_hitrates' and 'nodes_hitrates_as_tensor' may be given");
 
@@ -82,8 +157,8 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
               values.empty() ? values_tensor.size() : values.size());
   auto value = [&](size_t i) { return values.empty() ? values_tensor[i] : static_cast<T>(values[i]); };
 
-  const std::vector<int64_t> w_ids = ints(names.ids), w_nodes = ints(names.node_ids), w_trees = ints(names.tree_ids);
-  const std::vector<float> w_floats = node.find_floats(names.weights).value_or(std::vector<float>{});
+  const std::vector<int64_t>&w_ids = ints(names.ids), &w_nodes = ints(names.node_ids), &w_trees = ints(names.tree_ids);
+  const std::vector<float>& w_floats = floats(names.weights);
   const std::vector<T> w_tensor = tensor_values<T>(float_tensor_attribute(info, names.weights_tensor));
   const size_t nw = w_ids.size();
   if (w_nodes.size() != nw || w_trees.size() != nw)
@@ -111,17 +186,18 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
 
   // Node positions by (tree id, node id); each tree's nodes must be listed together, and ORT takes
   // the first one listed as the tree's root (TreeEnsembleCommon::Init).
-  std::unordered_map<NodeKey, uint32_t, NodeKeyHash> position;
-  position.reserve(n);
+  NodeIndex position(tree_ids, node_ids);
   std::vector<NodeRef> ref(n);
+  std::vector<NodeMode> modes(n);
   uint32_t branch_count = 0, leaf_count = 0;
   std::unordered_set<int64_t> finished_trees;
   for (size_t i = 0; i < n; ++i) {
     const NodeKey key{tree_ids[i], node_ids[i]};
-    if (!position.emplace(key, static_cast<uint32_t>(i)).second)
+    if (!position.add(key, static_cast<uint32_t>(i)))
       info.fail("tree " + std::to_string(key.tree) + " node " + std::to_string(key.node) +
                 " appears twice in nodes_treeids/nodes_nodeids");
-    const bool leaf = parse_mode(info, mode_names[i]) == NodeMode::Leaf;
+    modes[i] = parse_mode(info, mode_names[i]);
+    const bool leaf = modes[i] == NodeMode::Leaf;
     ref[i] = {leaf, leaf ? leaf_count++ : branch_count++};
     if (i == 0 || tree_ids[i] != tree_ids[i - 1]) {
       if (i > 0) finished_trees.insert(tree_ids[i - 1]);
@@ -143,23 +219,24 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
     SourceBranch<T>& b = src.branches[ref[i].index];
     src.branch_tree_ids[ref[i].index] = tree_ids[i];
     src.branch_node_ids[ref[i].index] = node_ids[i];
-    b.mode = parse_mode(info, mode_names[i]);
+    b.mode = modes[i];
     b.feature = features[i];
     b.threshold = value(i);
     // ONNX ml TreeEnsemble*, nodes_missing_value_tracks_true may be shorter than the nodes; ORT
     // treats missing entries as 0, and only the value 1 as "true".
     b.missing_tracks_true = i < tracks.size() && tracks[i] == 1;
-    const std::string here = "tree " + std::to_string(tree_ids[i]) + " node " + std::to_string(node_ids[i]);
+    // Built only for an error message: a string per branch costs a third of loading a large forest.
+    auto here = [&] { return "tree " + std::to_string(tree_ids[i]) + " node " + std::to_string(node_ids[i]); };
     auto child = [&](int64_t id, const char* attr) {
       // ORT 1.32 requires child ids below the number of nodes of the whole ensemble.
       if (id < 0 || static_cast<uint64_t>(id) >= n)
-        info.fail(here + ": " + attr + " is " + std::to_string(id) + ", outside [0, " + std::to_string(n) + ")");
-      const auto it = position.find({tree_ids[i], id});
-      if (it == position.end())
-        info.fail(here + ": " + attr + " refers to node " + std::to_string(id) + ", which tree " +
+        info.fail(here() + ": " + attr + " is " + std::to_string(id) + ", outside [0, " + std::to_string(n) + ")");
+      const std::optional<uint32_t> at = position.find({tree_ids[i], id});
+      if (!at)
+        info.fail(here() + ": " + attr + " refers to node " + std::to_string(id) + ", which tree " +
                   std::to_string(tree_ids[i]) + " does not have");
-      if (it->second == i) info.fail(here + ": " + attr + " points to the node itself");
-      return ref[it->second];
+      if (*at == i) info.fail(here() + ": " + attr + " points to the node itself");
+      return ref[*at];
     };
     b.on_true = child(true_ids[i], "nodes_truenodeids");
     b.on_false = child(false_ids[i], "nodes_falsenodeids");
@@ -169,14 +246,14 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
   std::vector<int64_t> weight_leaf(nw, -1);
   std::vector<uint32_t> per_leaf(leaf_count, 0);
   for (size_t w = 0; w < nw; ++w) {
-    const auto it = position.find({w_trees[w], w_nodes[w]});
-    if (it == position.end())
+    const std::optional<uint32_t> at = position.find({w_trees[w], w_nodes[w]});
+    if (!at)
       info.fail("weight " + std::to_string(w) + " is for tree " + std::to_string(w_trees[w]) + " node " +
                 std::to_string(w_nodes[w]) + ", which does not exist (" + names.tree_ids + "/" + names.node_ids + ")");
     // ORT ignores weights on branch nodes (older converters wrote some).
-    if (!ref[it->second].leaf) continue;
-    weight_leaf[w] = ref[it->second].index;
-    ++per_leaf[ref[it->second].index];
+    if (!ref[*at].leaf) continue;
+    weight_leaf[w] = ref[*at].index;
+    ++per_leaf[ref[*at].index];
   }
   uint32_t offset = 0;
   for (uint32_t l = 0; l < leaf_count; ++l) {

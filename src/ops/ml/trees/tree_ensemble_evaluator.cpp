@@ -15,10 +15,12 @@
 namespace onnxfn::ops::trees {
 namespace {
 
-// Rows whose leaves are searched together (ORT batches 128 rows the same way in its 1-thread path),
-// fewer when there are many targets so that a block's scores stay small (n_targets comes from the
-// model and may be large).
-constexpr int64_t kBlockRows = 128;
+// Rows whose leaves are searched together, tree by tree, so that a tree's nodes are fetched once per
+// block (ORT batches 128 rows the same way in its 1-thread path); fewer when there are many targets
+// so that a block's scores stay small (n_targets comes from the model and may be large). 512 rows
+// of 30 float features are 60 KB of X, which stays in L2; measured against 128 and 1024 on the
+// benchmark models: up to 1.2x faster on forests of deep padded trees, the same on the others.
+constexpr int64_t kBlockRows = 512;
 int64_t block_rows(int64_t targets) { return std::clamp<int64_t>((int64_t{1} << 16) / targets, 1, kBlockRows); }
 
 // The precision of comparisons and sums, ORT's ThresholdType: double for double X, float for
