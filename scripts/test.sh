@@ -16,7 +16,9 @@ ONNXFN_BINARY="$ROOT/build/onnxfn" .venv/bin/python -m pytest -q -p no:cacheprov
 # One clang tree serves both: the tests under ASan + UBSan, and the libFuzzer targets (the
 # libraries carry -fsanitize=fuzzer-no-link, which the test binaries link without harm).
 log "the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-CC=clang CXX=clang++ build_onnxfn build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXFN_WERROR=ON \
+# -O1 with line tables only: half the compile time of -O2 -g, and stack traces keep file:line.
+CC=clang CXX=clang++ build_onnxfn build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" -DONNXFN_WERROR=ON \
   -DONNXFN_FUZZ=ON -DONNXFN_SANITIZE=address,undefined
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$(nproc)" --output-on-failure --timeout 900)
 
