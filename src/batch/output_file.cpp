@@ -8,24 +8,13 @@
 #include <filesystem>
 
 #include "common/error.h"
-#include "frame/csv_writer.h"
-#include "frame/json_frame_writer.h"
 
 namespace onnxfn::batch {
-namespace {
-
-std::string lower_extension(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  if (!ext.empty()) ext.erase(0, 1);
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
-}
-
-}  // namespace
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
-  const std::string ext = lower_extension(path_);
-  kind_ = ext == "jsonl" || ext == "ndjson" ? Kind::JsonLines : ext == "json" ? Kind::JsonArray : Kind::Csv;
+  std::string ext = std::filesystem::path(path_).extension().string();
+  if (!ext.empty()) ext.erase(0, 1);
+  encoder_ = RecordEncoder(record_format_for_extension(ext));
   if (path_ == "-" || path_.empty()) {
     path_ = "-";
     file_ = stdout;
@@ -48,35 +37,12 @@ void OutputFile::put(const std::string& text) {
 }
 
 void OutputFile::write(const Frame& chunk) {
-  std::string text;
-  switch (kind_) {
-    case Kind::Csv: {
-      CsvWriteOptions options;
-      options.header = !started_;
-      append_csv(text, chunk, options);
-      break;
-    }
-    case Kind::JsonLines: text = write_json(chunk); break;
-    case Kind::JsonArray: {
-      // One array across chunks: each chunk's "[...]" loses its brackets and joins with a comma.
-      std::string array = write_json(chunk, {.layout = JsonLayout::Array});
-      std::string_view body = std::string_view(array).substr(1, array.size() - 2);
-      if (!started_) text = "[";
-      if (!body.empty()) {
-        if (any_row_) text += ",\n";
-        text += body;
-        any_row_ = true;
-      }
-      break;
-    }
-  }
-  started_ = true;
+  put(encoder_.encode(chunk));
   rows_ += chunk.num_rows();
-  put(text);
 }
 
 void OutputFile::commit() {
-  if (kind_ == Kind::JsonArray) put(started_ ? "]\n" : "[]\n");
+  put(encoder_.finish());
   if (partial_.empty()) {
     if (std::fflush(file_) != 0) throw_error(ErrorKind::BadInput, "output: write to stdout failed");
     committed_ = true;

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "frame/frame.h"
+#include "frame/record_encoder.h"
 
 namespace onnxfn::batch {
 
@@ -35,15 +36,12 @@ class OutputFile {
   size_t rows_written() const { return rows_; }
 
  private:
-  enum class Kind { Csv, JsonLines, JsonArray };
   void put(const std::string& text);
 
   std::string path_;
   std::string partial_;  // empty for stdout
   std::FILE* file_ = nullptr;
-  Kind kind_ = Kind::Csv;
-  bool started_ = false;
-  bool any_row_ = false;
+  RecordEncoder encoder_{RecordFormat::Csv};
   bool committed_ = false;
   size_t rows_ = 0;
 };

@@ -9,9 +9,7 @@
 #include "cli/file_io.h"
 #include "frame/csv_frame_reader.h"
 #include "frame/csv_reader.h"
-#include "frame/csv_writer.h"
 #include "frame/json_frame_reader.h"
-#include "frame/json_frame_writer.h"
 
 namespace onnxfn::cli {
 namespace {
@@ -54,7 +52,7 @@ Frame read_records(const std::string& path, const std::string& format, const Sch
 
 RecordWriter::RecordWriter(const std::string& path, const std::string& format) : path_(path.empty() ? "-" : path) {
   std::string kind = resolve_format(path_ == "-" ? "" : path_, format, "");
-  kind_ = kind == "jsonl" ? Kind::JsonLines : kind == "json" ? Kind::JsonArray : Kind::Csv;
+  encoder_ = RecordEncoder(record_format_for_extension(kind));
   if (path_ == "-") {
     out_ = &std::cout;
   } else {
@@ -71,35 +69,10 @@ void RecordWriter::put(const std::string& text) {
   if (!*out_) throw_error(ErrorKind::BadInput, "output '" + path_ + "': write failed");
 }
 
-void RecordWriter::write(const Frame& chunk) {
-  std::string text;
-  switch (kind_) {
-    case Kind::Csv: {
-      CsvWriteOptions options;
-      options.header = !started_;
-      append_csv(text, chunk, options);
-      break;
-    }
-    case Kind::JsonLines: text = write_json(chunk); break;
-    case Kind::JsonArray: {
-      // One array across chunks: each chunk's "[...]" loses its brackets and joins with a comma.
-      std::string array = write_json(chunk, {.layout = JsonLayout::Array});
-      std::string_view body = std::string_view(array).substr(1, array.size() - 2);
-      if (!started_) text = "[";
-      if (!body.empty()) {
-        if (any_row_) text += ",\n";
-        text += body;
-        any_row_ = true;
-      }
-      break;
-    }
-  }
-  started_ = true;
-  put(text);
-}
+void RecordWriter::write(const Frame& chunk) { put(encoder_.encode(chunk)); }
 
 void RecordWriter::finish() {
-  if (kind_ == Kind::JsonArray) put(started_ ? "]\n" : "[]\n");
+  put(encoder_.finish());
   out_->flush();
   if (!*out_) throw_error(ErrorKind::BadInput, "output '" + path_ + "': write failed");
 }

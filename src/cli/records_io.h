@@ -7,6 +7,7 @@
 #include <string>
 
 #include "frame/frame.h"
+#include "frame/record_encoder.h"
 
 namespace onnxfn::cli {
 
@@ -28,11 +29,8 @@ class RecordWriter {
   void finish();
 
  private:
-  enum class Kind { Csv, JsonLines, JsonArray };
   std::string path_;
-  Kind kind_ = Kind::Csv;
-  bool started_ = false;
-  bool any_row_ = false;
+  RecordEncoder encoder_{RecordFormat::Csv};
   std::unique_ptr<std::ofstream> file_;
   std::ostream* out_ = nullptr;
   void put(const std::string& text);
