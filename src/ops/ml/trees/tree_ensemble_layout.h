@@ -101,7 +101,7 @@ template <class T>
 struct CompiledEnsemble;
 
 // Plans the batch path of a compiled ensemble (tree_batch_plan.cpp). Trees that compare with
-// BRANCH_EQ, NEQ or MEMBER, are deeper than kMaxPerfectDepth or would grow more than 64-fold
+// BRANCH_EQ, NEQ or MEMBER, are deeper than kMaxPerfectDepth or would grow more than 128-fold
 // when padded, or whose leaves add to different targets, stay row-by-row walks.
 template <class T>
 BatchPlan<T> plan_batch(const CompiledEnsemble<T>& e);
