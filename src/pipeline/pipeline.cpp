@@ -1,6 +1,9 @@
 // Pipeline binding and execution.
 #include "pipeline/pipeline.h"
 
+#include <optional>
+#include <unordered_map>
+
 #include <cmath>
 
 #include "frame/frame_ops.h"
@@ -115,6 +118,43 @@ Frame Pipeline::conform(const Frame& records) const {
   return out;
 }
 
+namespace {
+
+// A derived column that reads a single string column is evaluated once per distinct value of it
+// and spread back to the rows. In pair records each product stands in up to top_k pairs, so the
+// expressions over one side's text (regex chains, normalisation, code extraction) run on a small
+// fraction of the rows. Every function is pure, so the result is the same as row by row.
+std::optional<Column> evaluate_on_distinct_values(const expr::Expression& e, const Frame& frame) {
+  constexpr size_t kMinRows = 64;
+  const std::vector<std::string> read = e.columns();
+  if (read.size() != 1 || frame.num_rows() < kMinRows) return std::nullopt;
+  const Column& source = frame.column(read[0]);
+  if (source.type() != ColumnType::String) return std::nullopt;
+  const size_t rows = frame.num_rows();
+  std::unordered_map<std::string_view, size_t> slot_of;
+  std::vector<size_t> first_row;  // one row per distinct value (nulls share one)
+  std::vector<size_t> slot(rows);
+  size_t null_slot = Column::kNullRow;
+  for (size_t r = 0; r < rows; ++r) {
+    if (source.is_null(r)) {
+      if (null_slot == Column::kNullRow) {
+        null_slot = first_row.size();
+        first_row.push_back(r);
+      }
+      slot[r] = null_slot;
+      continue;
+    }
+    auto [it, added] = slot_of.try_emplace(source.string_value(r), first_row.size());
+    if (added) first_row.push_back(r);
+    slot[r] = it->second;
+    if (first_row.size() * 2 > rows) return std::nullopt;  // mostly distinct: no gain
+  }
+  Frame distinct({{read[0], source.take(first_row)}});
+  return e.evaluate(distinct).take(slot);
+}
+
+}  // namespace
+
 Frame Pipeline::run_steps(Frame frame) const {
   for (const BoundStep& b : bound_) {
     const Step& step = spec_.steps[b.index];
@@ -123,7 +163,8 @@ Frame Pipeline::run_steps(Frame frame) const {
       expr::EvalCache cache;
       for (size_t k = 0; k < d->columns.size(); ++k) {
         const std::string& name = d->columns[k].first;
-        Column c = b.expressions[k].evaluate(frame, cache);
+        std::optional<Column> by_value = evaluate_on_distinct_values(b.expressions[k], frame);
+        Column c = by_value ? std::move(*by_value) : b.expressions[k].evaluate(frame, cache);
         cache.invalidate_column(name);
         if (frame.has_column(name)) frame.replace_column(name, std::move(c));
         else frame.add_column(name, std::move(c));
