@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "common/json_numbers.h"
 #include "frame/column_inference.h"
 #include "frame/text_file.h"
 #include "frame/value_conversion.h"
@@ -346,6 +347,8 @@ bool is_blank(std::string_view s) {
 
 Frame read_json(std::string_view text, const std::string& source, const JsonReadOptions& options) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 byte order mark
+  std::string guarded;
+  text = guard_json_numbers(text, guarded);
   JsonFormat format = options.format;
   if (format == JsonFormat::Auto) {
     const size_t first = text.find_first_not_of(" \t\r\n");

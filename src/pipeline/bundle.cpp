@@ -5,6 +5,7 @@
 #include <rapidjson/error/en.h>
 
 #include "common/error.h"
+#include "common/json_numbers.h"
 
 #include "frame/text_file.h"
 
@@ -30,7 +31,9 @@ BundleMetadata parse_metadata(const std::filesystem::path& dir, const std::strin
   BundleMetadata m;
   m.json = text;
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
+  std::string guarded;
+  const std::string_view safe = guard_json_numbers(text, guarded);
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(safe.data(), safe.size());
   if (doc.HasParseError())
     bad_bundle(dir, "metadata.json: invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError()));
   if (!doc.IsObject()) bad_bundle(dir, "metadata.json: expected a JSON object");

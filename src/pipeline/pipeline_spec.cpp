@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/json_numbers.h"
 #include "frame/expr/expression.h"
 
 namespace onnxfn::pipeline {
@@ -118,6 +119,8 @@ std::string_view step_kind(const Step& step) {
 
 PipelineSpec parse_pipeline_spec(std::string_view json, const std::string& source) {
   rapidjson::Document doc;
+  std::string guarded;
+  json = guard_json_numbers(json, guarded);
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag |
             rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (doc.HasParseError())

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "common/checked_math.h"
+#include "common/json_numbers.h"
 #include "protocol/inference_protocol.h"
 
 namespace onnxfn {
@@ -150,6 +151,8 @@ std::optional<DType> dtype_from_v2(std::string_view datatype) {
 InferenceRequest parse_inference_request(std::string_view json) {
   rapidjson::Document doc;
   // Full precision: the default fast path can be one ulp off, which flips tree thresholds.
+  std::string guarded;
+  json = guard_json_numbers(json, guarded);
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (doc.HasParseError())
     bad("request: invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError()));

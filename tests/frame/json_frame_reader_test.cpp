@@ -124,5 +124,31 @@ TEST(JsonFrameReader, deep_nesting_is_kept_as_text_without_recursion) {
   EXPECT_EQ(f.column("d").string_value(0).size(), deep.size());
 }
 
+// Number tokens with hundreds of digits crash RapidJSON 1.1.0's full-precision strtod (found by
+// the inference-request fuzzer); common/json_numbers.h rewrites them to the same value first.
+// The expected values are what a correctly rounded strtod gives for the literal text.
+std::string zeros(size_t n) { return std::string(n, '0'); }
+
+TEST(JsonFrameReader, numbers_with_hundreds_of_digits_read_correctly_rounded) {
+  const std::string tiny = "0." + zeros(300) + "123";             // 1.23e-301
+  const std::string long_one = "1." + zeros(400) + "1";            // rounds to 1
+  const std::string huge_int = "12345678901234567890" + zeros(30);  // 1.2345678901234567e+49
+  const std::string below_min = "-0." + zeros(600) + "7";          // underflows to -0
+  const Frame f = read_json("[{\"a\": " + tiny + ", \"b\": " + long_one + ", \"c\": " + huge_int +
+                                ", \"d\": " + below_min + ", \"s\": \"" + tiny + "\"}]",
+                            "long.json");
+  EXPECT_EQ(f.column("a").float64_at(0), 1.23e-301);
+  EXPECT_EQ(f.column("b").float64_at(0), 1.0);
+  EXPECT_EQ(f.column("c").float64_at(0), 1.2345678901234567e+49);
+  EXPECT_EQ(f.column("d").float64_at(0), 0.0);
+  EXPECT_TRUE(std::signbit(*f.column("d").float64_at(0)));
+  EXPECT_EQ(f.column("s").string_at(0), tiny);  // strings are never touched
+}
+
+TEST(JsonFrameReader, numbers_with_hundreds_of_digits_beyond_double_are_an_error) {
+  expect_bad_input([] { read_json("{\"a\": 1" + zeros(400) + "}\n", "big.jsonl"); },
+                   {"big.jsonl: line 1"});
+}
+
 }  // namespace
 }  // namespace onnxfn
