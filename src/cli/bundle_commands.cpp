@@ -61,10 +61,11 @@ void predict_bundle_records(const BundleRunOptions& o) {
   // Chunks bound the memory of a large file to a small multiple of one chunk's tensors. An empty
   // input still runs once, so the output has its header.
   for (size_t start = 0; start < rows || start == 0; start += chunk) {
-    Frame part = records.slice(start, chunk);
+    // One chunk (the usual case) is the records themselves: no copy.
+    Frame part = rows <= chunk ? std::move(records) : records.slice(start, chunk);
     Frame out = on_rows(o.input, start, part.num_rows(), [&] {
       auto t0 = Clock::now();
-      Frame stepped = pipe.run_steps(pipe.conform(part));
+      Frame stepped = pipe.run_steps(pipe.conform(std::move(part)));
       if (o.features_only) {
         Frame table = pipe.feature_table(stepped);
         pipeline_ms += ms_since(t0);

@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 #include "common/error.h"
+#include "frame/text_file.h"
 
 namespace onnxfn::cli {
 
@@ -20,9 +20,11 @@ std::string read_input_file(const std::string& path, const std::string& role) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw_error(ErrorKind::BadInput, role + " '" + path + "': " + (std::filesystem::exists(path, ec) ? "is not a regular file" : "no such file"));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_error(ErrorKind::BadInput, role + " '" + path + "': cannot open");
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  try {
+    return read_text_file(path);  // one fread; istreambuf_iterator took longer than parsing
+  } catch (const Error& e) {
+    throw_error(ErrorKind::BadInput, role + " " + e.what());
+  }
 }
 
 void write_output_file(const std::string& path, const std::string& text) {

@@ -92,6 +92,14 @@ Pipeline::Pipeline(PipelineSpec spec, const expr::StateStore* state) : spec_(std
 }
 
 Frame Pipeline::conform(const Frame& records) const {
+  Frame copy;
+  for (const Field& f : spec_.input)
+    if (const Column* c = records.find(f.name)) copy.add_column(f.name, *c);
+  if (copy.num_columns() == spec_.input.size()) return conform(std::move(copy));
+  return conform(Frame(records));  // reports the missing columns
+}
+
+Frame Pipeline::conform(Frame&& records) const {
   std::string missing;
   for (const Field& f : spec_.input)
     if (!records.has_column(f.name)) missing += (missing.empty() ? "" : ", ") + f.name;
@@ -106,7 +114,7 @@ Frame Pipeline::conform(const Frame& records) const {
   for (const Field& f : spec_.input) {
     const Column& c = records.column(f.name);
     if (c.type() == f.type) {
-      out.add_column(f.name, c);
+      out.add_column(f.name, records.remove_column(f.name));
       continue;
     }
     try {
@@ -161,6 +169,7 @@ Frame Pipeline::run_steps(Frame frame) const {
     if (const auto* d = std::get_if<DeriveStep>(&step)) {
       // One cache for the step: features over the same columns prepare each text once.
       expr::EvalCache cache;
+      for (const expr::Expression& e : b.expressions) e.note_text_parts(cache);
       for (size_t k = 0; k < d->columns.size(); ++k) {
         const std::string& name = d->columns[k].first;
         std::optional<Column> by_value = evaluate_on_distinct_values(b.expressions[k], frame);

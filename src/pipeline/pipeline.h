@@ -27,6 +27,8 @@ class Pipeline {
   // The declared input columns, in declared order and cast to their declared types; other
   // columns are dropped. BadInput names the missing columns, or the column that does not cast.
   Frame conform(const Frame& records) const;
+  // Same, moving the columns that already have their declared type instead of copying them.
+  Frame conform(Frame&& records) const;
   Frame run_steps(Frame frame) const;
   // The feature table as serving computes it: carry columns, then every model input column.
   Frame feature_table(const Frame& stepped) const;

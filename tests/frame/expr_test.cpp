@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "frame/expr/expr_ast.h"
 #include "frame/expr/expression.h"
 
 namespace onnxfn::expr {
@@ -128,6 +129,28 @@ TEST(Expression, shared_cache_gives_the_same_values_and_forgets_replaced_columns
   const Column second = jw.evaluate(g, shared);
   EXPECT_DOUBLE_EQ(*first.float64_at(0), 1.0);
   EXPECT_LT(*second.float64_at(0), 0.5);
+}
+
+// A column is prepared with only the parts its functions read (expr_ast.h TextParts). A cached
+// column that lacks a part a later function needs is prepared again, so results never depend on
+// the order of evaluation or on whether note_text_parts was called.
+TEST(Expression, prepared_parts_follow_the_functions_that_read_them) {
+  Frame f = sample();
+  Expression jw = Expression::parse("jaro_winkler(s, t)");
+  Expression grams = Expression::parse("qgram_jaccard(s, t)");
+  Expression codes = Expression::parse("code_jaccard(s, t)");
+  Expression tokens = Expression::parse("token_jaccard(s, t)");
+  for (Expression* e : {&jw, &grams, &codes, &tokens}) e->bind(f.schema());
+  EvalCache lazy;  // text only first, then each function adds its part
+  for (Expression* e : {&jw, &grams, &codes, &tokens}) EXPECT_TRUE(e->evaluate(f, lazy).equals(e->evaluate(f)));
+  EvalCache noted;  // every part gathered up front: one preparation per column
+  for (Expression* e : {&jw, &grams, &codes, &tokens}) e->note_text_parts(noted);
+  EXPECT_EQ(noted.text_parts.at("`s`"), kTokens | kQgrams | kModelNumbers);
+  const Column first = jw.evaluate(f, noted);
+  const auto prepared_s = noted.prepared.at("`s`");
+  for (Expression* e : {&grams, &codes, &tokens}) EXPECT_TRUE(e->evaluate(f, noted).equals(e->evaluate(f)));
+  EXPECT_EQ(noted.prepared.at("`s`"), prepared_s);  // never prepared again
+  EXPECT_TRUE(first.equals(jw.evaluate(f)));
 }
 
 TEST(Expression, tfidf_needs_a_declared_table) {

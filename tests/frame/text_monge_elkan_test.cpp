@@ -1,6 +1,10 @@
 // Monge–Elkan with Jaro–Winkler and Levenshtein inner measures; asymmetry and its symmetric mean.
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "frame/text/similarity.h"
 
 namespace onnxfn::text {
@@ -48,6 +52,32 @@ TEST(TextMongeElkan, null_and_empty_follow_the_common_rule) {
   EXPECT_EQ(monge_elkan(text, empty), 0.0);
   EXPECT_EQ(monge_elkan(text, text, InnerSimilarity::Levenshtein), 1.0);
   EXPECT_EQ(monge_elkan(Tokens{}, Tokens{}), 1.0);
+}
+
+// The symmetric form computes both directions in one pass (equal tokens first, pruning, a
+// per-thread memo of token pairs); it must equal the mean of the two plain directions, computed
+// here by the token-list overload, which shares none of that machinery.
+TEST(TextMongeElkan, one_pass_symmetric_form_equals_the_mean_of_both_directions) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> words = {"sony", "sonny", "tv", "bravia", "kdl40", "kdl-40v", "lcd", "led",
+                                          "40", "inch", "hdtv", "hd", "cafe", "café", "ab", "ba", "x"};
+  const auto random_text = [&] {
+    std::string t;
+    const size_t n = rng() % 7;  // 0..6 words, repeats allowed
+    for (size_t i = 0; i < n; ++i) t += words[rng() % words.size()] + " ";
+    return t;
+  };
+  for (int round = 0; round < 400; ++round) {
+    const PreparedString a(random_text()), b(random_text());
+    Tokens ta, tb;
+    for (size_t i = 0; i < a.token_count(); ++i) ta.push_back(a.token_code_points(i));
+    for (size_t j = 0; j < b.token_count(); ++j) tb.push_back(b.token_code_points(j));
+    for (const InnerSimilarity inner : {InnerSimilarity::JaroWinkler, InnerSimilarity::Levenshtein}) {
+      const double expected = (monge_elkan(ta, tb, inner) + monge_elkan(tb, ta, inner)) / 2.0;
+      ASSERT_EQ(*monge_elkan_symmetric(a, b, inner), expected) << a.text() << " | " << b.text();
+      ASSERT_EQ(*monge_elkan_symmetric(b, a, inner), expected) << b.text() << " | " << a.text();
+    }
+  }
 }
 
 }  // namespace

@@ -59,9 +59,16 @@ struct Operand {
   bool is_null(size_t row) const { return column().is_null(index(row)); }
 };
 
+// Parts of a text::PreparedString beyond its normalised text and code points, which similarity
+// functions declare (FunctionDef::text_parts) so that a column is prepared with only what its
+// functions read: q-grams and model numbers are most of the cost of preparing a long description
+// that only token_cosine reads.
+enum TextParts : uint8_t { kTokens = 1, kQgrams = 2, kModelNumbers = 4 };
+
 // The prepared values of one string argument: each distinct value prepared once (candidate pairs
 // repeat each record in many pairs), rows pointing at their value; index 0 is the null value.
 struct PreparedColumn {
+  uint8_t parts = 0;  // TextParts present in every value
   std::vector<text::PreparedString> values;
   std::vector<uint32_t> row_value;
   const text::PreparedString& at(size_t row) const { return values[row_value[row]]; }
@@ -96,6 +103,7 @@ struct FunctionDef {
                            const std::function<void(size_t arg, const std::string&)>& fail)>
       bind;
   std::function<Operand(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx)> eval;
+  uint8_t text_parts = 0;  // TextParts the function reads from its prepared string arguments
 };
 
 const FunctionDef* find_function(std::string_view name);

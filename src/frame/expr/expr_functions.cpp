@@ -82,11 +82,21 @@ Operand map_numbers(std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
 
 // The prepared strings of an argument, computed once per evaluation (or shared cache) and argument
 // subtree, each distinct value once.
-std::shared_ptr<const PreparedColumn> prepared(const ExprNode& arg, const Operand& op, EvalContext& ctx) {
+// `parts` (TextParts) are what the caller reads; the cache may ask for more on behalf of other
+// expressions sharing it. A cached column lacking a part is prepared again with all of them.
+std::shared_ptr<const PreparedColumn> prepared(const ExprNode& arg, const Operand& op, EvalContext& ctx, uint8_t parts) {
+  if (auto need = ctx.cache.text_parts.find(arg.canonical); need != ctx.cache.text_parts.end()) parts |= need->second;
   auto it = ctx.cache.prepared.find(arg.canonical);
-  if (it != ctx.cache.prepared.end() && it->second->row_value.size() == (op.scalar ? 1 : ctx.rows)) return it->second;
+  if (it != ctx.cache.prepared.end() && it->second->row_value.size() == (op.scalar ? 1 : ctx.rows)) {
+    if ((it->second->parts & parts) == parts) return it->second;
+    parts |= it->second->parts;
+  }
+  const text::PrepareOptions options{.tokens = (parts & kTokens) != 0,
+                                     .qgram_size = (parts & kQgrams) != 0 ? size_t{3} : size_t{0},
+                                     .model_numbers = (parts & kModelNumbers) != 0};
   size_t rows = op.scalar ? 1 : ctx.rows;
   auto out = std::make_shared<PreparedColumn>();
+  out->parts = parts;
   out->values.emplace_back();  // index 0: null
   out->row_value.resize(rows);
   std::unordered_map<std::string_view, uint32_t> seen;
@@ -95,7 +105,7 @@ std::shared_ptr<const PreparedColumn> prepared(const ExprNode& arg, const Operan
     auto s = string_at(op, r);
     if (!s) continue;
     auto [slot, fresh] = seen.try_emplace(*s, static_cast<uint32_t>(out->values.size()));
-    if (fresh) out->values.emplace_back(*s);
+    if (fresh) out->values.emplace_back(*s, options);
     out->row_value[r] = slot->second;
   }
   ctx.cache.prepared.insert_or_assign(arg.canonical, out);
@@ -105,8 +115,8 @@ std::shared_ptr<const PreparedColumn> prepared(const ExprNode& arg, const Operan
 // A pairwise measure over two prepared string arguments -> float64.
 template <class Fn>
 Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
-  auto a = prepared(*node.args[0], args[0], ctx);
-  auto b = prepared(*node.args[1], args[1], ctx);
+  auto a = prepared(*node.args[0], args[0], ctx, node.function->text_parts);
+  auto b = prepared(*node.args[1], args[1], ctx, node.function->text_parts);
   size_t rows = rows_of(args, ctx);
   return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
                         return fn(a->at(args[0].index(r)), b->at(args[1].index(r)));
@@ -136,11 +146,12 @@ FunctionDef string_function(std::string_view name, std::string_view signature, s
 }
 
 template <class Measure>
-FunctionDef similarity_function(std::string_view name, std::string_view signature, Measure measure) {
+FunctionDef similarity_function(std::string_view name, std::string_view signature, uint8_t text_parts, Measure measure) {
   return {name, 2, 2, signature, bind_pair_similarity,
           [measure](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
             return pairwise(node, args, ctx, measure);
-          }};
+          },
+          text_parts};
 }
 
 std::string clean_text(std::string_view s) {
@@ -383,7 +394,7 @@ std::vector<FunctionDef> make_functions() {
                  return map_numbers(args, ctx, [](const std::vector<double>& v) -> std::optional<double> { return *std::max_element(v.begin(), v.end()); });
                }});
   // ---- similarity (similarity.h gives each definition) ----
-  f.push_back(similarity_function("exact", "exact(string, string) -> float64 1/0 on normalised text",
+  f.push_back(similarity_function("exact", "exact(string, string) -> float64 1/0 on normalised text", 0,
                                   [](auto& a, auto& b) { return text::exact_match(a, b); }));
   f.push_back({"levenshtein", 2, 2, "levenshtein(string, string) -> int64 edit distance", 
                [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
@@ -391,36 +402,36 @@ std::vector<FunctionDef> make_functions() {
                  return ColumnType::Int64;
                },
                [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
-                 auto a = prepared(*node.args[0], args[0], ctx);
-                 auto b = prepared(*node.args[1], args[1], ctx);
+                 auto a = prepared(*node.args[0], args[0], ctx, 0);
+                 auto b = prepared(*node.args[1], args[1], ctx, 0);
                  size_t rows = rows_of(args, ctx);
                  return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) {
                                        return text::levenshtein_distance(a->at(args[0].index(r)), b->at(args[1].index(r)));
                                      }),
                                      all_scalar(args));
                }});
-  f.push_back(similarity_function("lev_sim", "lev_sim(string, string) -> float64 1 - distance / max length",
+  f.push_back(similarity_function("lev_sim", "lev_sim(string, string) -> float64 1 - distance / max length", 0,
                                   [](auto& a, auto& b) { return text::levenshtein_similarity(a, b); }));
-  f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", [](auto& a, auto& b) { return text::jaro(a, b); }));
-  f.push_back(similarity_function("jaro_winkler", "jaro_winkler(string, string) -> float64",
+  f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", 0, [](auto& a, auto& b) { return text::jaro(a, b); }));
+  f.push_back(similarity_function("jaro_winkler", "jaro_winkler(string, string) -> float64", 0,
                                   [](auto& a, auto& b) { return text::jaro_winkler(a, b); }));
-  f.push_back(similarity_function("token_jaccard", "token_jaccard(string, string) -> float64",
+  f.push_back(similarity_function("token_jaccard", "token_jaccard(string, string) -> float64", kTokens,
                                   [](auto& a, auto& b) { return text::token_jaccard(a, b); }));
-  f.push_back(similarity_function("qgram_jaccard", "qgram_jaccard(string, string) -> float64 (3-grams)",
+  f.push_back(similarity_function("qgram_jaccard", "qgram_jaccard(string, string) -> float64 (3-grams)", kQgrams,
                                   [](auto& a, auto& b) { return text::qgram_jaccard(a, b); }));
-  f.push_back(similarity_function("token_cosine", "token_cosine(string, string) -> float64",
+  f.push_back(similarity_function("token_cosine", "token_cosine(string, string) -> float64", kTokens,
                                   [](auto& a, auto& b) { return text::token_cosine(a, b); }));
-  f.push_back(similarity_function("monge_elkan", "monge_elkan(string, string) -> float64 (Jaro-Winkler inner, asymmetric)",
+  f.push_back(similarity_function("monge_elkan", "monge_elkan(string, string) -> float64 (Jaro-Winkler inner, asymmetric)", kTokens,
                                   [](auto& a, auto& b) { return text::monge_elkan(a, b); }));
-  f.push_back(similarity_function("monge_elkan_sym", "monge_elkan_sym(string, string) -> float64 (mean of both directions)",
+  f.push_back(similarity_function("monge_elkan_sym", "monge_elkan_sym(string, string) -> float64 (mean of both directions)", kTokens,
                                   [](auto& a, auto& b) { return text::monge_elkan_symmetric(a, b); }));
-  f.push_back(similarity_function("code_jaccard", "code_jaccard(string, string) -> float64 Jaccard of model numbers (0 when neither has one)",
+  f.push_back(similarity_function("code_jaccard", "code_jaccard(string, string) -> float64 Jaccard of model numbers (0 when neither has one)", kModelNumbers,
                                   [](auto& a, auto& b) -> std::optional<double> {
                                     auto m = text::compare_model_numbers(a, b);
                                     if (!m) return std::nullopt;
                                     return m->jaccard();
                                   }));
-  f.push_back(similarity_function("code_conflict", "code_conflict(string, string) -> float64 1 when both have model numbers and share none",
+  f.push_back(similarity_function("code_conflict", "code_conflict(string, string) -> float64 1 when both have model numbers and share none", kModelNumbers,
                                   [](auto& a, auto& b) -> std::optional<double> {
                                     auto m = text::compare_model_numbers(a, b);
                                     if (!m) return std::nullopt;
@@ -436,8 +447,26 @@ std::vector<FunctionDef> make_functions() {
                  return ColumnType::Float64;
                },
                [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
-                 return pairwise(node, args, ctx, [&](auto& a, auto& b) { return text::tfidf_cosine(a, b, *node.idf); });
-               }});
+                 // One vector per distinct value (idf lookups, sort, norm), not two per pair.
+                 auto a = prepared(*node.args[0], args[0], ctx, kTokens);
+                 auto b = prepared(*node.args[1], args[1], ctx, kTokens);
+                 const auto vectors = [&](const PreparedColumn& c) {
+                   std::vector<text::TfidfVector> v;
+                   v.reserve(c.values.size());
+                   for (const text::PreparedString& value : c.values) v.emplace_back(value, *node.idf);
+                   return v;
+                 };
+                 const std::vector<text::TfidfVector> va = vectors(*a);
+                 const std::vector<text::TfidfVector> vb = a == b ? std::vector<text::TfidfVector>{} : vectors(*b);
+                 const std::vector<text::TfidfVector>& vb_or_va = a == b ? va : vb;
+                 size_t rows = rows_of(args, ctx);
+                 return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) {
+                                       return text::tfidf_cosine(va[a->row_value[args[0].index(r)]],
+                                                                 vb_or_va[b->row_value[args[1].index(r)]]);
+                                     }),
+                                     all_scalar(args));
+               },
+               kTokens});
   f.push_back({"num_sim", 2, 2, "num_sim(number, number) -> float64 1 - |a-b| / max(|a|,|b|)", bind_numbers,
                [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
                  size_t rows = rows_of(args, ctx);

@@ -113,6 +113,12 @@ void collect_columns(const ExprNode& n, std::vector<std::string>& out) {
   for (const auto& a : n.args) collect_columns(*a, out);
 }
 
+void collect_text_parts(const ExprNode& n, EvalCache& cache) {
+  if (n.kind == ExprNode::Kind::Call && n.function && n.function->text_parts != 0)
+    for (const auto& a : n.args) cache.text_parts[a->canonical] |= n.function->text_parts;
+  for (const auto& a : n.args) collect_text_parts(*a, cache);
+}
+
 Operand literal_operand(const ExprNode& n) {
   struct V {
     Column operator()(std::monostate) const { return Column::nulls(ColumnType::Float64, 1); }
@@ -300,6 +306,11 @@ void EvalCache::invalidate_column(std::string_view name) {
   // Canonical texts quote every column they read as `name`.
   const std::string quoted = "`" + std::string(name) + "`";
   std::erase_if(prepared, [&](const auto& entry) { return entry.first.find(quoted) != std::string::npos; });
+}
+
+void Expression::note_text_parts(EvalCache& cache) const {
+  ONNXFN_ASSERT(bound_);
+  collect_text_parts(*root_, cache);
 }
 
 Column Expression::evaluate(const Frame& frame) const {

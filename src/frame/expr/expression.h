@@ -41,6 +41,10 @@ struct PreparedColumn;
 // keyed by the argument's canonical text, so a column that is replaced must be invalidated.
 struct EvalCache {
   std::unordered_map<std::string, std::shared_ptr<const PreparedColumn>> prepared;
+  // Parts (expr_ast.h TextParts) each argument must be prepared with, gathered from every
+  // expression that will share this cache (Expression::note_text_parts), so that one preparation
+  // serves them all.
+  std::unordered_map<std::string, uint8_t> text_parts;
   // Drops every entry computed from column `name`.
   void invalidate_column(std::string_view name);
 };
@@ -60,6 +64,10 @@ class Expression {
   // Must be called before evaluate(); `state` must outlive the expression.
   ColumnType bind(const Schema& schema, const StateStore* state = nullptr);
   ColumnType result_type() const;
+
+  // Records in `cache` which parts of prepared text this expression's functions read; call it for
+  // every expression of a group before evaluating any of them with the shared cache.
+  void note_text_parts(EvalCache& cache) const;
 
   // Evaluates over every row of `frame` (which must have the bound schema's columns).
   // Thread-safe: a bound Expression may be evaluated concurrently.

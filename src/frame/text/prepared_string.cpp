@@ -129,7 +129,8 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
   };
 
   // 5. Tokens and sets.
-  tokenize(cps_, s.spans);
+  s.spans.clear();
+  if (options.tokens) tokenize(cps_, s.spans);
   tokens_.reserve(s.spans.size());
   sets_.reserve(s.spans.size() + (options.qgram_size ? cps_.size() + 2 * options.qgram_size : 0) +
                 s.codes.size());

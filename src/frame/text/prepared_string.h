@@ -10,6 +10,8 @@
 //  3. punctuation (P*) replaced by spaces, if asked;
 //  4. White_Space runs collapsed to one space, ends trimmed: text() and code_points();
 //  5. word tokens (tokenize.h), their set, and the set of character q-grams (string_functions.h).
+// Steps 2 and 5 are optional: a caller that needs only some parts (a pipeline knows which
+// functions read a column) skips the others, which are most of the cost on long text.
 // Sets are stored as sorted 64-bit keys of their members (std::hash of a token's UTF-8; q-grams of
 // up to three code points packed exactly, longer ones hashed), so set similarity is a merge of two
 // short integer arrays. Two distinct hashed members share a key with probability ~n²/2⁶⁵,
@@ -35,6 +37,7 @@ struct PrepareOptions {
   bool compatibility = true;        // NFKC rather than NFC ("ＫＤＬ４０" ≡ "KDL40", "ﬁ" ≡ "fi")
   bool fold_accents = true;         // "Café" ≡ "Cafe"
   bool strip_punctuation = false;   // P* → space ("Wi-Fi" → "Wi Fi"); tokens ignore P* anyway
+  bool tokens = true;               // word tokens and their set (off: token_count() is 0)
   size_t qgram_size = 3;            // 0: no q-grams; else 1..kMaxQgramSize
   bool qgram_padding = true;        // see qgrams() in string_functions.h
   bool model_numbers = true;        // extract model numbers (model_numbers.h)
