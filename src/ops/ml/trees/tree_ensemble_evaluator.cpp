@@ -218,7 +218,7 @@ void walk_perfect(const BatchPlan<T>& p, const PlannedTree& t, const T* x, int64
 template <class In, class T>
 void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, int64_t first, int64_t rows, T* scores,
                    uint8_t* has) {
-  const BatchPlan<T>& p = e.batch;
+  const BatchPlan<T>& p = e.batch.get(e);
   const auto n = static_cast<size_t>(e.n_targets);
   std::fill(scores, scores + static_cast<size_t>(rows) * n, T(0));
   std::fill(has, has + static_cast<size_t>(rows) * n, uint8_t{0});
@@ -270,12 +270,17 @@ void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, in
 template <class In, class T>
 using ScoreBlock = void (*)(const CompiledEnsemble<T>&, const In*, int64_t, int64_t, int64_t, Calc<In>*, uint8_t*);
 
+// How a run of `rows` rows walks the trees: by the batch plan when it has perfect trees, except
+// for a one-row first run (LazyBatchPlan::for_run), which walks them row by row; both reach the
+// same leaves and add them in the same order.
 template <class In, class T>
-ScoreBlock<In, T> choose_walk(const CompiledEnsemble<T>& e) {
+ScoreBlock<In, T> choose_walk(const CompiledEnsemble<T>& e, int64_t rows) {
   if constexpr (std::is_same_v<Calc<In>, T>) {
-    const auto& trees = e.batch.trees;
-    if (e.batch.usable && std::any_of(trees.begin(), trees.end(), [](const PlannedTree& t) { return t.perfect; }))
-      return &score_planned<In, T>;
+    if (e.aggregate == Aggregate::Sum || e.aggregate == Aggregate::Average) {
+      const BatchPlan<T>* p = e.batch.for_run(e, rows);
+      if (p && p->usable && std::any_of(p->trees.begin(), p->trees.end(), [](const PlannedTree& t) { return t.perfect; }))
+        return &score_planned<In, T>;
+    }
   }
   const bool missing = e.any_missing_tracks_true;
   if (e.uniform_mode == NodeMode::Leq)
@@ -396,7 +401,7 @@ void run_regression(const CompiledEnsemble<T>& e, const Tensor& x, Tensor& y, co
   const int64_t n = x.dim(0), stride = x.dim(1), targets = e.n_targets;
   const In* xd = x.data<In>();
   Out* yd = y.mutable_data<Out>();
-  const ScoreBlock<In, T> score = choose_walk<In, T>(e);
+  const ScoreBlock<In, T> score = choose_walk<In, T>(e, n);
   const int64_t block = block_rows(targets);
   ctx.threads().parallel_for(n, block, [&](int64_t begin, int64_t end) {
     std::vector<Acc> scores(static_cast<size_t>(block * targets));
@@ -540,7 +545,7 @@ void run_classification(const CompiledEnsemble<T>& e, const ClassifierRules& rul
   const int64_t n = x.dim(0), stride = x.dim(1), classes = e.n_targets;
   const In* xd = x.data<In>();
   float* zd = zt.mutable_data<float>();
-  const ScoreBlock<In, T> score = choose_walk<In, T>(e);
+  const ScoreBlock<In, T> score = choose_walk<In, T>(e, n);
   const int64_t block = block_rows(classes);
   ctx.threads().parallel_for(n, block, [&](int64_t begin, int64_t end) {
     std::vector<Acc> scores(static_cast<size_t>(block * classes));
