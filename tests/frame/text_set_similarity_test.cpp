@@ -1,9 +1,15 @@
 // Token Jaccard, q-gram Jaccard and binary token cosine on prepared values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "frame/text/similarity.h"
+#include "frame/text/string_functions.h"
 
 namespace onnxfn::text {
 namespace {
@@ -37,6 +43,27 @@ TEST(TextSetSimilarity, qgram_jaccard_uses_padded_trigrams_by_default) {
   // Q-grams are over code points: one differing CJK character out of three.
   EXPECT_DOUBLE_EQ(*qgram_jaccard(PreparedString("東京都", bigrams), PreparedString("東京府", bigrams)),
                    1.0 / 3.0);
+}
+
+// The q-gram set is sorted by a counting pass on the first character with a fallback to
+// std::sort (long runs, non-Latin text, hashed grams): whichever path runs, the set must be the
+// distinct q-grams of qgrams(), counted here with std::set.
+TEST(TextSetSimilarity, qgram_sets_are_the_distinct_qgrams_on_every_sorting_path) {
+  std::mt19937 rng(3);
+  const std::vector<std::string> pieces = {"a", "b", "ab", "sony ", "x", "é", "東", "😀", "1", "aaaa", " "};
+  for (const size_t q : {size_t{1}, size_t{2}, size_t{3}, size_t{4}}) {
+    for (int round = 0; round < 150; ++round) {
+      std::string text;
+      const size_t n = round < 140 ? rng() % 40 : 3000;  // the long ones exhaust the move budget
+      for (size_t i = 0; i < n; ++i) text += round % 2 ? pieces[rng() % pieces.size()] : "a" + pieces[rng() % 4];
+      const PrepareOptions options{.qgram_size = q};
+      const PreparedString prepared(text, options);
+      const std::vector<std::string> grams = qgrams(prepared.text(), q, /*pad=*/true);
+      const std::set<std::string> distinct(grams.begin(), grams.end());
+      ASSERT_EQ(prepared.qgram_set().size(), distinct.size()) << q << " " << text;
+      ASSERT_TRUE(std::is_sorted(prepared.qgram_set().begin(), prepared.qgram_set().end()));
+    }
+  }
 }
 
 TEST(TextSetSimilarity, null_and_empty_follow_the_common_rule) {

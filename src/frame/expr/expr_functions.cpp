@@ -99,15 +99,19 @@ std::shared_ptr<const PreparedColumn> prepared(const ExprNode& arg, const Operan
   out->parts = parts;
   out->values.emplace_back();  // index 0: null
   out->row_value.resize(rows);
+  // Distinct values first, then one allocation for their PreparedStrings (no regrowth moves).
   std::unordered_map<std::string_view, uint32_t> seen;
   seen.reserve(rows);
+  std::vector<std::string_view> distinct;
   for (size_t r = 0; r < rows; ++r) {
     auto s = string_at(op, r);
     if (!s) continue;
-    auto [slot, fresh] = seen.try_emplace(*s, static_cast<uint32_t>(out->values.size()));
-    if (fresh) out->values.emplace_back(*s, options);
+    auto [slot, fresh] = seen.try_emplace(*s, static_cast<uint32_t>(distinct.size() + 1));
+    if (fresh) distinct.push_back(*s);
     out->row_value[r] = slot->second;
   }
+  out->values.reserve(distinct.size() + 1);
+  for (const std::string_view s : distinct) out->values.emplace_back(s, options);
   ctx.cache.prepared.insert_or_assign(arg.canonical, out);
   return out;
 }

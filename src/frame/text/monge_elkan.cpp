@@ -40,9 +40,9 @@ double similarity_bound(size_t lx, size_t ly, InnerSimilarity inner) {
 
 // `may_share(i, j)` is false only when tokens i and j have no character in common, in which case
 // both inner measures are 0 (no Jaro matches; Levenshtein distance = the longer length).
-template <class TokenA, class TokenB, class MayShare>
+template <class TokenA, class TokenB, class MayShare, class Similarity>
 double monge_elkan_of(size_t na, TokenA&& token_a, size_t nb, TokenB&& token_b,
-                      MayShare&& may_share, InnerSimilarity inner) {
+                      MayShare&& may_share, Similarity&& similarity, InnerSimilarity inner) {
   if (na == 0 && nb == 0) return 1.0;
   if (na == 0 || nb == 0) return 0.0;
   double total = 0;
@@ -52,7 +52,7 @@ double monge_elkan_of(size_t na, TokenA&& token_a, size_t nb, TokenB&& token_b,
     for (size_t j = 0; j < nb && best < 1.0; ++j) {
       const std::u32string_view y = token_b(j);
       if (may_share(i, j) && similarity_bound(x.size(), y.size(), inner) > best)
-        best = std::max(best, token_similarity(x, y, inner));
+        best = std::max(best, similarity(i, j, x, y));
     }
     total += best;
   }
@@ -74,20 +74,23 @@ class PairMemo {
 
   template <class Compute>
   double get(uint64_t hx, uint64_t hy, Compute&& compute) {
-    if (entries_.empty()) entries_.assign(kSize, Entry{0, 0, -1.0});
+    if (entries_.empty()) entries_.assign(kSize, Entry{0, -1.0});
     if (hx > hy) std::swap(hx, hy);  // the inner measures are symmetric
-    const uint64_t mixed = (hx * 0x9E3779B97F4A7C15ULL) ^ (hy * 0xC2B2AE3D27D4EB4FULL);
-    Entry& e = entries_[mixed >> (64 - kBits)];
-    if (e.sim >= 0 && e.x == hx && e.y == hy) return e.sim;
-    e = Entry{hx, hy, compute()};
+    // One 64-bit key for the pair (a multiply–xorshift mix of both hashes): the table stays half
+    // the size, and a wrong hit needs a 64-bit collision, as above.
+    uint64_t key = (hx ^ (hy * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
+    key ^= key >> 31;
+    Entry& e = entries_[key >> (64 - kBits)];
+    if (e.sim >= 0 && e.key == key) return e.sim;
+    e = Entry{key, compute()};
     return e.sim;
   }
 
  private:
-  static constexpr unsigned kBits = 15;  // 32,768 entries, 768 KiB: stays in L2
+  static constexpr unsigned kBits = 14;  // 16,384 entries, 256 KiB: stays in L2
   static constexpr size_t kSize = size_t{1} << kBits;
   struct Entry {
-    uint64_t x, y;
+    uint64_t key;
     double sim;  // < 0: empty
   };
   std::vector<Entry> entries_;
@@ -99,7 +102,9 @@ double monge_elkan(std::span<const std::u32string_view> a, std::span<const std::
                    InnerSimilarity inner) {
   return monge_elkan_of(
       a.size(), [&](size_t i) { return a[i]; }, b.size(), [&](size_t j) { return b[j]; },
-      [](size_t, size_t) { return true; }, inner);
+      [](size_t, size_t) { return true; },
+      [&](size_t, size_t, std::u32string_view x, std::u32string_view y) { return token_similarity(x, y, inner); },
+      inner);
 }
 
 std::optional<double> monge_elkan(const PreparedString& a, const PreparedString& b,
@@ -109,6 +114,9 @@ std::optional<double> monge_elkan(const PreparedString& a, const PreparedString&
       a.token_count(), [&](size_t i) { return a.token_code_points(i); }, b.token_count(),
       [&](size_t j) { return b.token_code_points(j); },
       [&](size_t i, size_t j) { return (a.token_char_mask(i) & b.token_char_mask(j)) != 0; },
+      [&](size_t i, size_t j, std::u32string_view x, std::u32string_view y) {
+        return PairMemo::of(inner).get(a.token_hash(i), b.token_hash(j), [&] { return token_similarity(x, y, inner); });
+      },
       inner);
 }
 
@@ -136,7 +144,7 @@ std::optional<double> monge_elkan_symmetric(const PreparedString& a, const Prepa
       const double floor = std::min(row[i], col[j]);
       if (floor >= 1.0 || (a.token_char_mask(i) & b.token_char_mask(j)) == 0) continue;
       const std::u32string_view y = b.token_code_points(j);
-      if (similarity_bound(x.size(), y.size(), inner) <= floor) continue;
+      if (floor > 0 && similarity_bound(x.size(), y.size(), inner) <= floor) continue;
       const double sim = PairMemo::of(inner).get(a.token_hash(i), b.token_hash(j),
                                                  [&] { return token_similarity(x, y, inner); });
       row[i] = std::max(row[i], sim);

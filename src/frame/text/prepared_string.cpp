@@ -54,6 +54,44 @@ void make_set(std::vector<uint64_t>& sets, size_t from) {
   sets.erase(std::unique(begin, sets.end()), sets.end());
 }
 
+// make_set for packed q-gram keys whose leading code point field (bits `shift` and up) is below
+// 256, as in Latin text: a counting pass by that field, then insertion sort of the short runs
+// that share a first character. About twice as fast as std::sort on a title's ~50 grams (sorting
+// was the largest part of preparing q-grams). Text whose runs are long (one letter leading many
+// grams) exhausts the move budget and finishes with std::sort, so the worst case stays n log n.
+void make_qgram_set(std::vector<uint64_t>& sets, size_t from, unsigned shift) {
+  const size_t n = sets.size() - from;
+  uint64_t* const keys = sets.data() + from;
+  bool small = n <= 0xFFFF;
+  for (size_t i = 0; i < n && small; ++i) small = (keys[i] >> shift) < 256;
+  if (!small) return make_set(sets, from);
+  uint16_t start[257] = {};
+  for (size_t i = 0; i < n; ++i) ++start[(keys[i] >> shift) + 1];
+  for (size_t b = 1; b < 257; ++b) start[b] = static_cast<uint16_t>(start[b] + start[b - 1]);
+  thread_local std::vector<uint64_t> sorted;
+  sorted.resize(n);
+  for (size_t i = 0; i < n; ++i) sorted[start[keys[i] >> shift]++] = keys[i];
+  size_t budget = 8 * n;
+  for (size_t i = 1; i < n; ++i) {
+    const uint64_t x = sorted[i];
+    size_t j = i;
+    for (; j > 0 && sorted[j - 1] > x; --j) sorted[j] = sorted[j - 1];
+    sorted[j] = x;
+    if ((budget -= std::min(budget, i - j)) == 0) {
+      std::sort(sorted.begin(), sorted.end());
+      break;
+    }
+  }
+  const size_t kept = static_cast<size_t>(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
+  std::copy_n(sorted.begin(), kept, keys);
+  sets.resize(from + kept);
+}
+
+// ASCII white space inline (nearly every character of a product title is ASCII).
+bool is_space(char32_t cp) {
+  return cp < 0x80 ? cp == U' ' || (cp >= U'\t' && cp <= U'\r') : is_white_space(cp);
+}
+
 }  // namespace
 
 uint64_t PreparedString::hash_token(std::string_view token) {
@@ -102,7 +140,7 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
   bool pending_space = false;
   char32_t any_bits = 0;
   for (const char32_t cp : s.transformed) {
-    if (is_white_space(cp) || (options.strip_punctuation && is_punctuation(cp))) {
+    if (is_space(cp) || (options.strip_punctuation && is_punctuation(cp))) {
       pending_space = !cps_.empty();
       continue;
     }
@@ -152,7 +190,9 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
                    [&](std::u32string_view gram) {
                      sets_.push_back(qgram_key(gram));
                    });
-    make_set(sets_, token_set_size_);
+    // Up to three code points are packed 21 bits each (qgram_key); longer grams are hashed.
+    if (options.qgram_size <= 3) make_qgram_set(sets_, token_set_size_, 21 * static_cast<unsigned>(options.qgram_size - 1));
+    else make_set(sets_, token_set_size_);
   }
   qgram_set_size_ = sets_.size() - token_set_size_;
 
