@@ -42,6 +42,7 @@ class Planner {
         t.first_leaf = static_cast<uint32_t>(p.leaves.size());
         p.nodes.resize(p.nodes.size() + (size_t{1} << depth) - 1);
         p.leaves.resize(p.leaves.size() + (size_t{1} << depth));
+        p.leaf_values.resize(p.leaves.size());
         fill(t, 0, root, 0);
         p.scored_targets.insert(p.scored_targets.end(), p.targets.begin() + t.first_target, p.targets.end());
       }
@@ -120,7 +121,9 @@ class Planner {
   void fill(const PlannedTree& t, size_t slot, uint32_t i, int level) {
     const size_t inner = (size_t{1} << t.depth) - 1;
     if (level == t.depth) {
-      plan_.leaves[t.first_leaf + (slot - inner)] = leaf_weights(i);
+      const uint32_t offset = leaf_weights(i);
+      plan_.leaves[t.first_leaf + (slot - inner)] = offset;
+      if (t.values == 1) plan_.leaf_values[t.first_leaf + (slot - inner)] = plan_.weights[offset];
       return;
     }
     PerfectNode<T>& out = plan_.nodes[t.first_node + slot];

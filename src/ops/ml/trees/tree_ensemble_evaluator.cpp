@@ -201,7 +201,14 @@ void walk_perfect(const BatchPlan<T>& p, const PlannedTree& t, const T* x, int64
     uint32_t idx[kInterleave] = {};
     for (int d = 0; d < depth; ++d)
       for (int k = 0; k < kInterleave; ++k) idx[k] = step(idx[k], row + k * stride);
-    for (int k = 0; k < kInterleave; ++k) add_leaf(p, t, idx[k] - inner, scores + static_cast<size_t>(r + k) * n);
+    if (t.values == 1) {
+      // The common case, spelled out: the same addition as add_leaf, without its loop and lookups.
+      const T* values = p.leaf_values.data() + t.first_leaf;
+      T* s = scores + static_cast<size_t>(r) * n + p.targets[t.first_target];
+      for (int k = 0; k < kInterleave; ++k) s[static_cast<size_t>(k) * n] += values[idx[k] - inner];
+    } else {
+      for (int k = 0; k < kInterleave; ++k) add_leaf(p, t, idx[k] - inner, scores + static_cast<size_t>(r + k) * n);
+    }
   }
   for (; r < rows; ++r) {
     const T* row = x + r * stride;

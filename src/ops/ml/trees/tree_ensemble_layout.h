@@ -90,6 +90,9 @@ struct BatchPlan {
   std::vector<PlannedTree> trees;  // in evaluation order, one per CompiledEnsemble::roots entry
   std::vector<PerfectNode<T>> nodes;
   std::vector<uint32_t> leaves;  // leaf slot -> offset of its `values` weights in `weights`
+  // Leaf slot -> its weight, for trees whose leaves add one value (every tree of a single-target
+  // ensemble or of skl2onnx's binary classifiers): one load per row and tree instead of three.
+  std::vector<T> leaf_values;
   std::vector<T> weights;        // each distinct leaf's weights once
   std::vector<uint32_t> targets;
   std::vector<uint32_t> scored_targets;  // targets some perfect tree adds to (so every row does), sorted
