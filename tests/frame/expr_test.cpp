@@ -140,15 +140,18 @@ TEST(Expression, prepared_parts_follow_the_functions_that_read_them) {
   Expression grams = Expression::parse("qgram_jaccard(s, t)");
   Expression codes = Expression::parse("code_jaccard(s, t)");
   Expression tokens = Expression::parse("token_jaccard(s, t)");
-  for (Expression* e : {&jw, &grams, &codes, &tokens}) e->bind(f.schema());
+  Expression me = Expression::parse("monge_elkan_sym(s, t)");
+  Expression exact = Expression::parse("exact(s, t)");
+  const std::vector<Expression*> all = {&exact, &tokens, &jw, &grams, &codes, &me};
+  for (Expression* e : all) e->bind(f.schema());
   EvalCache lazy;  // text only first, then each function adds its part
-  for (Expression* e : {&jw, &grams, &codes, &tokens}) EXPECT_TRUE(e->evaluate(f, lazy).equals(e->evaluate(f)));
+  for (Expression* e : all) EXPECT_TRUE(e->evaluate(f, lazy).equals(e->evaluate(f))) << e->text();
   EvalCache noted;  // every part gathered up front: one preparation per column
-  for (Expression* e : {&jw, &grams, &codes, &tokens}) e->note_text_parts(noted);
-  EXPECT_EQ(noted.text_parts.at("`s`"), kTokens | kQgrams | kModelNumbers);
+  for (Expression* e : all) e->note_text_parts(noted);
+  EXPECT_EQ(noted.text_parts.at("`s`"), kCodePoints | kTokenSet | kTokens | kQgrams | kModelNumbers);
   const Column first = jw.evaluate(f, noted);
   const auto prepared_s = noted.prepared.at("`s`");
-  for (Expression* e : {&grams, &codes, &tokens}) EXPECT_TRUE(e->evaluate(f, noted).equals(e->evaluate(f)));
+  for (Expression* e : all) EXPECT_TRUE(e->evaluate(f, noted).equals(e->evaluate(f))) << e->text();
   EXPECT_EQ(noted.prepared.at("`s`"), prepared_s);  // never prepared again
   EXPECT_TRUE(first.equals(jw.evaluate(f)));
 }

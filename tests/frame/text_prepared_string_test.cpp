@@ -60,6 +60,26 @@ TEST(TextPreparedString, token_byte_offsets_follow_multibyte_text) {
   EXPECT_EQ(p.token_code_points(3), U"x");
 }
 
+// A value can keep less (the pipeline prepares only what its functions read); what it keeps is
+// the same as in a full preparation, and the token list forces the code points it views.
+TEST(TextPreparedString, kept_parts_match_a_full_preparation) {
+  for (const char* raw : {"Sony DSC-W55 Café 7.2MP", "", "  東京 ＫＤＬ４０ ", "a a a"}) {
+    const PreparedString full(raw);
+    const PreparedString set_only(raw, PrepareOptions{.keep_tokens = false, .keep_code_points = false});
+    EXPECT_EQ(set_only.text(), full.text());
+    EXPECT_TRUE(set_only.code_points().empty());
+    EXPECT_EQ(set_only.token_count(), 0u);
+    EXPECT_TRUE(std::ranges::equal(set_only.token_set(), full.token_set()));
+    EXPECT_TRUE(std::ranges::equal(set_only.qgram_set(), full.qgram_set()));
+    EXPECT_TRUE(std::ranges::equal(set_only.model_number_set(), full.model_number_set()));
+    const PreparedString tokens_kept(raw, PrepareOptions{.keep_code_points = false});
+    EXPECT_EQ(tokens_kept.code_points(), full.code_points());
+    ASSERT_EQ(tokens_kept.token_count(), full.token_count());
+    for (size_t i = 0; i < full.token_count(); ++i)
+      EXPECT_EQ(tokens_kept.token_code_points(i), full.token_code_points(i));
+  }
+}
+
 TEST(TextPreparedString, qgram_set_counts_distinct_padded_grams) {
   // "aaaa" padded: ##a, #aa, aaa, aaa, aa$, a$$ → 5 distinct.
   EXPECT_EQ(PreparedString("aaaa").qgram_set().size(), 5u);

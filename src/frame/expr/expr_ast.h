@@ -59,11 +59,17 @@ struct Operand {
   bool is_null(size_t row) const { return column().is_null(index(row)); }
 };
 
-// Parts of a text::PreparedString beyond its normalised text and code points, which similarity
+// Parts of a text::PreparedString beyond its normalised text, which similarity
 // functions declare (FunctionDef::text_parts) so that a column is prepared with only what its
 // functions read: q-grams and model numbers are most of the cost of preparing a long description
 // that only token_cosine reads.
-enum TextParts : uint8_t { kTokens = 1, kQgrams = 2, kModelNumbers = 4 };
+enum TextParts : uint8_t {
+  kTokens = 1,        // the token list (positions, code points) and the token set
+  kQgrams = 2,
+  kModelNumbers = 4,
+  kCodePoints = 8,    // code_points(), for the edit-distance and Jaro measures
+  kTokenSet = 16,     // the token set alone
+};
 
 // The prepared values of one string argument: each distinct value prepared once (candidate pairs
 // repeat each record in many pairs), rows pointing at their value; index 0 is the null value.

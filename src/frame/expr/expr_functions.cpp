@@ -91,7 +91,9 @@ std::shared_ptr<const PreparedColumn> prepared(const ExprNode& arg, const Operan
     if ((it->second->parts & parts) == parts) return it->second;
     parts |= it->second->parts;
   }
-  const text::PrepareOptions options{.tokens = (parts & kTokens) != 0,
+  const text::PrepareOptions options{.tokens = (parts & (kTokens | kTokenSet)) != 0,
+                                     .keep_tokens = (parts & kTokens) != 0,
+                                     .keep_code_points = (parts & kCodePoints) != 0,
                                      .qgram_size = (parts & kQgrams) != 0 ? size_t{3} : size_t{0},
                                      .model_numbers = (parts & kModelNumbers) != 0};
   size_t rows = op.scalar ? 1 : ctx.rows;
@@ -406,24 +408,25 @@ std::vector<FunctionDef> make_functions() {
                  return ColumnType::Int64;
                },
                [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
-                 auto a = prepared(*node.args[0], args[0], ctx, 0);
-                 auto b = prepared(*node.args[1], args[1], ctx, 0);
+                 auto a = prepared(*node.args[0], args[0], ctx, kCodePoints);
+                 auto b = prepared(*node.args[1], args[1], ctx, kCodePoints);
                  size_t rows = rows_of(args, ctx);
                  return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) {
                                        return text::levenshtein_distance(a->at(args[0].index(r)), b->at(args[1].index(r)));
                                      }),
                                      all_scalar(args));
-               }});
-  f.push_back(similarity_function("lev_sim", "lev_sim(string, string) -> float64 1 - distance / max length", 0,
+               },
+               kCodePoints});
+  f.push_back(similarity_function("lev_sim", "lev_sim(string, string) -> float64 1 - distance / max length", kCodePoints,
                                   [](auto& a, auto& b) { return text::levenshtein_similarity(a, b); }));
-  f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", 0, [](auto& a, auto& b) { return text::jaro(a, b); }));
-  f.push_back(similarity_function("jaro_winkler", "jaro_winkler(string, string) -> float64", 0,
+  f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", kCodePoints, [](auto& a, auto& b) { return text::jaro(a, b); }));
+  f.push_back(similarity_function("jaro_winkler", "jaro_winkler(string, string) -> float64", kCodePoints,
                                   [](auto& a, auto& b) { return text::jaro_winkler(a, b); }));
-  f.push_back(similarity_function("token_jaccard", "token_jaccard(string, string) -> float64", kTokens,
+  f.push_back(similarity_function("token_jaccard", "token_jaccard(string, string) -> float64", kTokenSet,
                                   [](auto& a, auto& b) { return text::token_jaccard(a, b); }));
   f.push_back(similarity_function("qgram_jaccard", "qgram_jaccard(string, string) -> float64 (3-grams)", kQgrams,
                                   [](auto& a, auto& b) { return text::qgram_jaccard(a, b); }));
-  f.push_back(similarity_function("token_cosine", "token_cosine(string, string) -> float64", kTokens,
+  f.push_back(similarity_function("token_cosine", "token_cosine(string, string) -> float64", kTokenSet,
                                   [](auto& a, auto& b) { return text::token_cosine(a, b); }));
   f.push_back(similarity_function("monge_elkan", "monge_elkan(string, string) -> float64 (Jaro-Winkler inner, asymmetric)", kTokens,
                                   [](auto& a, auto& b) { return text::monge_elkan(a, b); }));

@@ -18,6 +18,7 @@ namespace {
 // own buffers.
 struct Scratch {
   std::u32string transformed;
+  std::u32string collapsed;  // the code points, when the value does not keep them
   std::u32string padded;
   std::vector<std::string> codes;
   std::vector<TokenSpan> spans;
@@ -135,32 +136,36 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
   if (options.model_numbers)
     extract_model_numbers(s.transformed, options.model_number_options, s.codes);
 
-  // 3 + 4. Punctuation and white space.
-  cps_.reserve(s.transformed.size());
+  // 3 + 4. Punctuation and white space. Code points not kept are built in scratch.
+  const bool keep_token_list = options.tokens && options.keep_tokens;
+  // Kept tokens are views into the kept code points.
+  std::u32string& cps = options.keep_code_points || keep_token_list ? cps_ : s.collapsed;
+  cps.clear();
+  cps.reserve(s.transformed.size());
   bool pending_space = false;
   char32_t any_bits = 0;
   for (const char32_t cp : s.transformed) {
     if (is_space(cp) || (options.strip_punctuation && is_punctuation(cp))) {
-      pending_space = !cps_.empty();
+      pending_space = !cps.empty();
       continue;
     }
-    if (pending_space) cps_.push_back(U' ');
+    if (pending_space) cps.push_back(U' ');
     pending_space = false;
-    cps_.push_back(cp);
+    cps.push_back(cp);
     any_bits |= cp;
   }
   const bool ascii = any_bits < 0x80;  // then byte offsets are code-point offsets
   if (ascii) {
-    text_.resize(cps_.size());
-    for (size_t i = 0; i < cps_.size(); ++i) text_[i] = static_cast<char>(cps_[i]);
+    text_.resize(cps.size());
+    for (size_t i = 0; i < cps.size(); ++i) text_[i] = static_cast<char>(cps[i]);
   } else {
-    s.byte_offsets.resize(cps_.size() + 1);
-    text_.reserve(cps_.size() + cps_.size() / 2);
-    for (size_t i = 0; i < cps_.size(); ++i) {
+    s.byte_offsets.resize(cps.size() + 1);
+    text_.reserve(cps.size() + cps.size() / 2);
+    for (size_t i = 0; i < cps.size(); ++i) {
       s.byte_offsets[i] = static_cast<uint32_t>(text_.size());
-      append_utf8(cps_[i], text_);
+      append_utf8(cps[i], text_);
     }
-    s.byte_offsets[cps_.size()] = static_cast<uint32_t>(text_.size());
+    s.byte_offsets[cps.size()] = static_cast<uint32_t>(text_.size());
   }
   const auto byte_offset = [&](uint32_t cp_index) {
     return ascii ? cp_index : s.byte_offsets[cp_index];
@@ -168,25 +173,26 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
 
   // 5. Tokens and sets.
   s.spans.clear();
-  if (options.tokens) tokenize(cps_, s.spans);
-  tokens_.reserve(s.spans.size());
-  sets_.reserve(s.spans.size() + (options.qgram_size ? cps_.size() + 2 * options.qgram_size : 0) +
+  if (options.tokens) tokenize(cps, s.spans);
+  if (keep_token_list) tokens_.reserve(s.spans.size());
+  sets_.reserve(s.spans.size() + (options.qgram_size ? cps.size() + 2 * options.qgram_size : 0) +
                 s.codes.size());
   for (const TokenSpan& span : s.spans) {
     const uint32_t byte_begin = byte_offset(span.begin);
     const uint32_t byte_length = byte_offset(span.begin + span.length) - byte_begin;
     const uint64_t hash = hash_token(std::string_view(text_).substr(byte_begin, byte_length));
+    sets_.push_back(hash);
+    if (!keep_token_list) continue;
     uint64_t char_mask = 0;
     for (uint32_t k = span.begin; k < span.begin + span.length; ++k)
-      char_mask |= uint64_t{1} << (cps_[k] % 64);
+      char_mask |= uint64_t{1} << (cps[k] % 64);
     tokens_.push_back({byte_begin, byte_length, span.begin, span.length, hash, char_mask});
-    sets_.push_back(hash);
   }
   make_set(sets_, 0);
   token_set_size_ = sets_.size();
 
   if (options.qgram_size > 0) {
-    for_each_qgram(cps_, options.qgram_size, options.qgram_padding, s.padded,
+    for_each_qgram(cps, options.qgram_size, options.qgram_padding, s.padded,
                    [&](std::u32string_view gram) {
                      sets_.push_back(qgram_key(gram));
                    });

@@ -38,6 +38,11 @@ struct PrepareOptions {
   bool fold_accents = true;         // "Café" ≡ "Cafe"
   bool strip_punctuation = false;   // P* → space ("Wi-Fi" → "Wi Fi"); tokens ignore P* anyway
   bool tokens = true;               // word tokens and their set (off: token_count() is 0)
+  // What a value keeps once prepared. Memory is most of the cost of preparing a column (fresh
+  // pages), so a caller that needs only token sets (token_jaccard, token_cosine) drops the rest:
+  bool keep_tokens = true;          // the token list (off: token_count() is 0, token_set() stays)
+  bool keep_code_points = true;     // off: code_points() is empty (text() stays), unless the
+                                    // token list is kept (its tokens are views into them)
   size_t qgram_size = 3;            // 0: no q-grams; else 1..kMaxQgramSize
   bool qgram_padding = true;        // see qgrams() in string_functions.h
   bool model_numbers = true;        // extract model numbers (model_numbers.h)
