@@ -151,6 +151,25 @@ FunctionDef string_function(std::string_view name, std::string_view signature, s
           }};
 }
 
+// string -> int64 or float64: null in, null out, and null where `fn` gives none.
+template <class T, class Fn>
+FunctionDef string_to_number(std::string_view name, std::string_view signature, Fn fn) {
+  constexpr ColumnType type = std::is_same_v<T, int64_t> ? ColumnType::Int64 : ColumnType::Float64;
+  return {name, 1, 1, signature,
+          [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
+            need_strings(a, fl);
+            return type;
+          },
+          [fn](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+            return Operand::own(build_column<T>(type, rows_of(args, ctx), [&](size_t r) -> std::optional<T> {
+                                  auto s = string_at(args[0], r);
+                                  if (!s) return std::nullopt;
+                                  return fn(*s);
+                                }),
+                                all_scalar(args));
+          }};
+}
+
 template <class Measure>
 FunctionDef similarity_function(std::string_view name, std::string_view signature, uint8_t text_parts, Measure measure) {
   return {name, 2, 2, signature, bind_pair_similarity,
@@ -254,55 +273,23 @@ std::vector<FunctionDef> make_functions() {
                                      }),
                                      args[0].scalar);
                }});
-  f.push_back({"length", 1, 1, "length(string) -> int64 (code points)",
-               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
-                 need_strings(a, fl);
-                 return ColumnType::Int64;
-               },
-               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
-                 size_t rows = rows_of(args, ctx);
-                 return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) -> std::optional<int64_t> {
-                                       auto s = string_at(args[0], r);
-                                       if (!s) return std::nullopt;
-                                       return static_cast<int64_t>(text::decode_utf8(*s).size());
-                                     }),
-                                     all_scalar(args));
-               }});
-  f.push_back({"token_count", 1, 1, "token_count(string) -> int64 (word tokens)",
-               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
-                 need_strings(a, fl);
-                 return ColumnType::Int64;
-               },
-               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
-                 size_t rows = rows_of(args, ctx);
-                 return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) -> std::optional<int64_t> {
-                                       auto s = string_at(args[0], r);
-                                       if (!s) return std::nullopt;
-                                       return static_cast<int64_t>(text::tokenize(*s).size());
-                                     }),
-                                     all_scalar(args));
-               }});
-  f.push_back({"to_number", 1, 1, "to_number(string) -> float64 (null when the text is not a number)",
-               [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
-                 need_strings(a, fl);
-                 return ColumnType::Float64;
-               },
-               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
-                 size_t rows = rows_of(args, ctx);
-                 return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
-                                       auto s = string_at(args[0], r);
-                                       if (!s) return std::nullopt;
-                                       // Prices arrive as "$1,299.00": keep digits, sign, point, exponent.
-                                       std::string digits;
-                                       for (char c : *s)
-                                         if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == 'e' || c == 'E') digits += c;
-                                       double v = 0;
-                                       auto res = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-                                       if (digits.empty() || res.ec != std::errc() || res.ptr != digits.data() + digits.size()) return std::nullopt;
-                                       return v;
-                                     }),
-                                     all_scalar(args));
-               }});
+  f.push_back(string_to_number<int64_t>("length", "length(string) -> int64 (code points)", [](std::string_view s) -> std::optional<int64_t> {
+    return static_cast<int64_t>(text::decode_utf8(s).size());
+  }));
+  f.push_back(string_to_number<int64_t>("token_count", "token_count(string) -> int64 (word tokens)", [](std::string_view s) -> std::optional<int64_t> {
+    return static_cast<int64_t>(text::tokenize(s).size());
+  }));
+  f.push_back(string_to_number<double>("to_number", "to_number(string) -> float64 (null when the text is not a number)",
+                                       [](std::string_view s) -> std::optional<double> {
+                                         // Prices arrive as "$1,299.00": keep digits, sign, point, exponent.
+                                         std::string digits;
+                                         for (char c : s)
+                                           if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == 'e' || c == 'E') digits += c;
+                                         double v = 0;
+                                         auto res = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+                                         if (digits.empty() || res.ec != std::errc() || res.ptr != digits.data() + digits.size()) return std::nullopt;
+                                         return v;
+                                       }));
   // ---- nulls and conditionals ----
   f.push_back({"is_null", 1, 1, "is_null(any) -> bool",
                [](ExprNode&, const std::vector<ArgInfo>&, const StateStore*, const Fail&) { return ColumnType::Bool; },

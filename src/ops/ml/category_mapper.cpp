@@ -6,6 +6,7 @@
 
 #include "engine/kernel.h"
 #include "ops/ml/register_ml.h"
+#include "ops/ml/string_int64_mapping.h"
 
 namespace onnxfn::ops::ml {
 namespace {
@@ -29,24 +30,16 @@ class CategoryMapperKernel final : public Kernel {
   }
 
   void run(KernelContext& ctx) const override {
-    const Tensor& x = ctx.input(0);
-    if (x.dtype() == DType::String) {
-      const std::string* in = x.data<std::string>();
-      int64_t* out = ctx.output(0, DType::Int64, x.shape()).mutable_data<int64_t>();
-      for (int64_t i = 0; i < x.numel(); ++i) {
-        auto it = to_int_.find(in[i]);
-        out[i] = it == to_int_.end() ? default_int_ : it->second;
-      }
-    } else if (x.dtype() == DType::Int64) {
-      const int64_t* in = x.data<int64_t>();
-      std::string* out = ctx.output(0, DType::String, x.shape()).mutable_data<std::string>();
-      for (int64_t i = 0; i < x.numel(); ++i) {
-        auto it = to_string_.find(in[i]);
-        out[i] = it == to_string_.end() ? default_string_ : it->second;
-      }
-    } else {
-      ctx.fail("input X has element type " + dtype_name(x.dtype()) + ", expected string or int64");
-    }
+    map_string_int64(
+        ctx,
+        [&](const std::string& v) {
+          auto it = to_int_.find(v);
+          return it == to_int_.end() ? default_int_ : it->second;
+        },
+        [&](int64_t v) -> const std::string& {
+          auto it = to_string_.find(v);
+          return it == to_string_.end() ? default_string_ : it->second;
+        });
   }
 
  private:

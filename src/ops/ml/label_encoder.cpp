@@ -9,6 +9,7 @@
 
 #include "engine/kernel.h"
 #include "ops/ml/register_ml.h"
+#include "ops/ml/string_int64_mapping.h"
 
 namespace onnxfn::ops::ml {
 namespace {
@@ -78,24 +79,16 @@ class ClassesKernel final : public Kernel {
   }
 
   void run(KernelContext& ctx) const override {
-    const Tensor& x = ctx.input(0);
-    if (x.dtype() == DType::String) {
-      const std::string* in = x.data<std::string>();
-      int64_t* out = ctx.output(0, DType::Int64, x.shape()).mutable_data<int64_t>();
-      for (int64_t i = 0; i < x.numel(); ++i) {
-        auto it = index_.find(in[i]);
-        out[i] = it == index_.end() ? default_int_ : it->second;
-      }
-    } else if (x.dtype() == DType::Int64) {
-      const int64_t* in = x.data<int64_t>();
-      std::string* out = ctx.output(0, DType::String, x.shape()).mutable_data<std::string>();
-      for (int64_t i = 0; i < x.numel(); ++i) {
-        const bool known = in[i] >= 0 && static_cast<uint64_t>(in[i]) < classes_.size();
-        out[i] = known ? classes_[static_cast<size_t>(in[i])] : default_string_;
-      }
-    } else {
-      ctx.fail("input X has element type " + dtype_name(x.dtype()) + ", expected string or int64");
-    }
+    map_string_int64(
+        ctx,
+        [&](const std::string& v) {
+          auto it = index_.find(v);
+          return it == index_.end() ? default_int_ : it->second;
+        },
+        [&](int64_t v) -> const std::string& {
+          const bool known = v >= 0 && static_cast<uint64_t>(v) < classes_.size();
+          return known ? classes_[static_cast<size_t>(v)] : default_string_;
+        });
   }
 
  private:
