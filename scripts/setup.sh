@@ -51,10 +51,21 @@ build_onnxfn() {
     cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
   fi
   log "building in $dir"
-  # Keep compiler messages, drop the per-file progress lines; a failed build stops the script.
-  local status=0
-  ninja -C "$dir" -j"$(nproc)" >"$dir/ninja.log" 2>&1 || status=$?
-  grep -v '^\[' "$dir/ninja.log" || true
+  # Compiler messages as they come, progress every 10% instead of a line per file (the whole log
+  # is kept in $dir/ninja.log); a failed build stops the script.
+  local status=0 errexit=0
+  [[ $- == *e* ]] && errexit=1
+  set +e
+  NINJA_STATUS="[%f/%t] " ninja -C "$dir" -j"$(nproc)" 2>&1 | tee "$dir/ninja.log" | awk '
+    /^\[[0-9]+\/[0-9]+\] / {
+      split(substr($1, 2), n, "/"); pct = int(100 * n[1] / n[2])
+      if (pct >= next_pct) { printf "  %3d%% (%d/%d targets)\n", pct, n[1], n[2]; fflush(); next_pct = pct - pct % 10 + 10 }
+      next
+    }
+    /^ninja: (Entering|no work)/ { next }
+    { print; fflush() }'
+  status=${PIPESTATUS[0]}
+  ((errexit)) && set -e
   return "$status"
 }
 
