@@ -5,6 +5,8 @@
 // flag.
 #include <gtest/gtest.h>
 
+#include <rapidjson/document.h>
+
 #include <cmath>
 
 #include "engine/session.h"
@@ -203,6 +205,41 @@ TEST(BundleCli, predict_writes_json_lines_by_extension_or_flag_and_reads_json_re
   std::string from_json;
   ASSERT_EQ(c.run("predict" + c.b() + " --input " + c.p("pairs.jsonl") + " --output-format csv", &from_json, &err), 0) << err;
   EXPECT_EQ(from_json, csv);
+}
+
+// Every command that takes a model also takes --bundle: inspect reports the bundle around its
+// model, bench times the bundle's model on the inputs its pipeline computes from records.
+TEST(BundleCli, inspect_and_bench_take_a_bundle) {
+  Cli c;
+  c.fit();
+  c.add_model();
+  std::string out, err;
+  ASSERT_EQ(c.run("inspect" + c.b(), &out, &err), 0) << err;
+  EXPECT_NE(out.find("name pairs, version 1, created 2024-06-01"), std::string::npos) << out;
+  EXPECT_NE(out.find("model input X: float [rows, 5] from f_tfidf, f_jw, f_code, f_brand, f_price"), std::string::npos) << out;
+  EXPECT_NE(out.find("output records: pair_id, probability, label"), std::string::npos) << out;
+  EXPECT_NE(out.find("ai.onnx.ml:LinearClassifier"), std::string::npos) << out;  // the model's report follows
+  ASSERT_EQ(c.run("inspect --json" + c.b(), &out, &err), 0) << err;
+  rapidjson::Document doc;
+  ASSERT_FALSE(doc.Parse(out.c_str()).HasParseError()) << out;
+  EXPECT_STREQ(doc["schema"].GetString(), "onnxfn.inspect-bundle/1");
+  EXPECT_STREQ(doc["bundle"]["metadata"]["name"].GetString(), "pairs");
+  EXPECT_EQ(doc["bundle"]["model_inputs"][0]["columns"].Size(), 5u);
+  EXPECT_EQ(doc["bundle"]["input_columns"].Size(), 7u);
+  EXPECT_STREQ(doc["model"]["schema"].GetString(), "onnxfn.inspect/1");
+
+  ASSERT_EQ(c.run("bench" + c.b() + " --input " + c.p("pairs.csv") + " --rows 50 --repeat 2 --json", &out, &err), 0) << err;
+  ASSERT_FALSE(doc.Parse(out.c_str()).HasParseError()) << out;
+  EXPECT_EQ(doc["rows"].GetInt64(), 50);
+  EXPECT_STREQ(doc["model"].GetString(), "model.onnx");
+  EXPECT_GE(doc["pipeline_ms"].GetDouble(), 0.0);
+  EXPECT_LE(doc["min_ms"].GetDouble(), doc["median_ms"].GetDouble());
+
+  EXPECT_EQ(c.run("bench", nullptr, &err), 2);
+  EXPECT_NE(err.find("give a MODEL file or --bundle FOLDER"), std::string::npos) << err;
+  EXPECT_EQ(c.run("inspect " + (c.bundle / "model.onnx").string() + c.b(), nullptr, &err), 2);
+  EXPECT_EQ(c.run("inspect --bundle " + c.p("nowhere"), nullptr, &err), 3);
+  EXPECT_NE(err.find("no such folder"), std::string::npos) << err;
 }
 
 TEST(BundleCli, errors_exit_with_the_right_code_and_name_what_is_wrong) {
