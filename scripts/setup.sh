@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libgtest-dev libbenchmark-dev                   # tests and kernel benchmarks
   clang libclang-rt-14-dev                        # libFuzzer targets
   libutf8proc-dev libre2-dev                      # text functions: Unicode, linear-time regexes
+  libminizip-dev zlib1g-dev                       # zip bundles
   python3-venv
 )
 

@@ -165,7 +165,7 @@ int run_batch(const BatchOptions& o) {
 void add_batch_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<BatchOptions>();
   CLI::App* cmd = app.add_subcommand("batch", "Match two product tables with a bundle: blocking (or a pairs file), scoring in chunks, matches out");
-  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder whose pipeline.json takes pair records (left_*/right_* columns)")->required();
+  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip whose pipeline.json takes pair records (left_*/right_* columns)")->required();
   cmd->add_option("--left", opts->left, "Left product table: CSV, JSON Lines (.jsonl) or a JSON array (.json)")->required();
   cmd->add_option("--right", opts->right, "Right product table")->required();
   cmd->add_option("-o,--output", opts->output, "Matches file: CSV, or JSON Lines / JSON array by extension (.jsonl/.json); - for stdout")->required();

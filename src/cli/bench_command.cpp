@@ -103,7 +103,7 @@ void add_bench_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("bench", "Time Session::run on a model with the input rows tiled up to --rows");
   auto* model = cmd->add_option("model", opts->model, "ONNX model file");
-  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder: time its model.onnx; --input then holds records for its pipeline");
+  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip: time its model.onnx; --input then holds records for its pipeline");
   model->excludes(bundle);
   cmd->add_option("-i,--input", opts->input,
                   "Example rows: KServe v2 JSON or CSV; with --bundle, records (CSV / JSON Lines) the pipeline turns into "

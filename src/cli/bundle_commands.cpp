@@ -98,7 +98,7 @@ void add_features_command(CLI::App& app, Action& action) {
   opts->features_only = true;
   opts->threads = 1;
   CLI::App* cmd = app.add_subcommand("features", "Write the feature table a bundle's pipeline computes from records (as serving does)");
-  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder (pipeline.json, metadata.json, state/; model.onnx not needed)")->required();
+  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip (pipeline.json, metadata.json, state/; model.onnx not needed)")->required();
   cmd->add_option("-i,--input", opts->input, "Records: CSV or JSON Lines / JSON array (by extension); - for stdin")->required();
   cmd->add_option("-o,--output", opts->output, "Feature table (default stdout); CSV unless the extension is .jsonl/.json");
   cmd->add_option("--format", opts->format, "Output format: auto (by extension), csv, jsonl or json (one array)")
@@ -127,7 +127,7 @@ void add_fit_command(CLI::App& app, Action& action) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("fit", "Fit a bundle's state (IDF tables) on records and write it into the bundle");
-  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder whose pipeline.json declares \"state\"")->required();
+  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder (not a .zip: fit writes into it) whose pipeline.json declares \"state\"")->required();
   cmd->add_option("-i,--input", opts->inputs, "Records to fit on (CSV or JSON); several files are concatenated")->required();
   cmd->callback([opts, &action] {
     action = [opts] {

@@ -77,7 +77,7 @@ int run_evaluate(const EvaluateOptions& o) {
 void add_evaluate_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<EvaluateOptions>();
   CLI::App* cmd = app.add_subcommand("evaluate", "Precision, recall and F1 of a matching bundle on labelled pairs (the batch scoring path)");
-  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder whose pipeline.json takes pair records")->required();
+  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip whose pipeline.json takes pair records")->required();
   cmd->add_option("--left", opts->left, "Left product table: CSV, JSON Lines (.jsonl) or a JSON array (.json)")->required();
   cmd->add_option("--right", opts->right, "Right product table")->required();
   cmd->add_option("--pairs", opts->pairs, "Labelled pairs: CSV ltable_id,rtable_id,label (label 0/1)")->required();

@@ -95,7 +95,7 @@ void add_inspect_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("inspect", "Show a model's inputs, outputs and operators, and whether onnxfn supports them");
   auto* model = cmd->add_option("model", opts->model, "ONNX model file");
-  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder: its metadata and pipeline, then its model.onnx");
+  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip: its metadata and pipeline, then its model.onnx");
   model->excludes(bundle);
   cmd->add_flag("--json", opts->json,
                 "Print the stable JSON form (schema onnxfn.inspect/1; with --bundle onnxfn.inspect-bundle/1, the model "
@@ -115,7 +115,7 @@ void add_inspect_command(CLI::App& app, Action& action) {
       }
       const pipeline::Bundle b = pipeline::load_bundle(opts->bundle);
       const std::string path = b.model_path().string();
-      const Model model_file = load_model(path);  // the report refers into it
+      const Model model_file = b.load_model();  // the report refers into it
       ModelReport report = build_report(model_file, path);
       if (opts->json) {
         write_bundle_json(b, report, std::cout);

@@ -29,7 +29,7 @@ void add_predict_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("predict", "Run a model on a KServe v2 JSON request or CSV, or a bundle on records");
   auto* model = cmd->add_option("model", opts->model, "ONNX model file");
-  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder: records in, records out through its pipeline");
+  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip: records in, records out through its pipeline");
   model->excludes(bundle);
   cmd->add_option("-i,--input", opts->input,
                   "Model: KServe v2 JSON (.json) or CSV with a header (.csv). Bundle: records, CSV or JSON Lines. - for stdin")

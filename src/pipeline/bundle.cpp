@@ -1,6 +1,8 @@
 // Loading bundles and fitting their state.
 #include "pipeline/bundle.h"
 
+#include <map>
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -8,6 +10,8 @@
 #include "common/json_numbers.h"
 
 #include "frame/text_file.h"
+#include "model/model_loader.h"
+#include "pipeline/bundle_archive.h"
 
 namespace onnxfn::pipeline {
 namespace {
@@ -16,16 +20,45 @@ namespace {
   throw_error(ErrorKind::BadModel, "bundle '" + dir.string() + "': " + problem);
 }
 
-std::string read_bundle_file(const std::filesystem::path& dir, const std::string& name) {
-  std::filesystem::path p = dir / name;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(p, ec)) bad_bundle(dir, name + " is missing");
-  try {
-    return read_text_file(p.string());
-  } catch (const Error& e) {
-    bad_bundle(dir, e.what());
+// The files of a bundle, from its folder or from its zip archive (read whole at load).
+class BundleFiles {
+ public:
+  explicit BundleFiles(const std::filesystem::path& path) : path_(path) {
+    if (is_zip_archive(path)) {
+      archive_ = read_zip_archive(path);
+      zipped_ = true;
+      return;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec))
+      bad_bundle(path, std::filesystem::exists(path, ec) ? "is neither a folder nor a zip archive" : "no such folder");
   }
-}
+
+  bool zipped() const { return zipped_; }
+  bool exists(const std::string& name) const {
+    if (zipped_) return archive_.count(name) > 0;
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path_ / name, ec);
+  }
+  std::string read(const std::string& name) const {
+    if (!exists(name)) bad_bundle(path_, name + " is missing");
+    if (zipped_) return archive_.at(name);
+    try {
+      return read_text_file((path_ / name).string());
+    } catch (const Error& e) {
+      bad_bundle(path_, e.what());
+    }
+  }
+  std::string take(const std::string& name) {  // moves a zipped file out (the model's bytes)
+    if (!zipped_ || !exists(name)) return {};
+    return std::move(archive_.at(name));
+  }
+
+ private:
+  std::filesystem::path path_;
+  bool zipped_ = false;
+  std::map<std::string, std::string> archive_;
+};
 
 BundleMetadata parse_metadata(const std::filesystem::path& dir, const std::string& text) {
   BundleMetadata m;
@@ -62,33 +95,44 @@ double Bundle::threshold() const {
 }
 
 Bundle load_bundle(const std::filesystem::path& dir, const BundleLoadOptions& options) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw_error(ErrorKind::BadModel, "bundle '" + dir.string() + "': " + (std::filesystem::exists(dir, ec) ? "is not a folder" : "no such folder"));
+  BundleFiles files(dir);
   Bundle b;
   b.dir = dir;
+  b.zipped = files.zipped();
   try {
-    b.spec = parse_pipeline_spec(read_bundle_file(dir, "pipeline.json"), (dir / "pipeline.json").string());
+    b.spec = parse_pipeline_spec(files.read("pipeline.json"), (dir / "pipeline.json").string());
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::BadInput) throw;
     throw_error(ErrorKind::BadModel, e.what());
   }
-  if (std::filesystem::exists(dir / "metadata.json", ec)) b.metadata = parse_metadata(dir, read_bundle_file(dir, "metadata.json"));
+  if (files.exists("metadata.json")) b.metadata = parse_metadata(dir, files.read("metadata.json"));
   for (const StateSpec& s : b.spec.state) {
-    if (!std::filesystem::exists(dir / s.file, ec)) {
+    if (!files.exists(s.file)) {
       if (!options.require_state) continue;
-      bad_bundle(dir, "state '" + s.name + "' (" + s.file + ") is missing: run `onnxfn fit --bundle " + dir.string() + " --input RECORDS`");
+      bad_bundle(dir, "state '" + s.name + "' (" + s.file + ") is missing: run `onnxfn fit --bundle " +
+                          (b.zipped ? "FOLDER" : dir.string()) + " --input RECORDS`" + (b.zipped ? " on the bundle folder, then zip it" : ""));
     }
     try {
-      b.state.idf_tables.emplace(s.name, text::IdfTable::parse(read_bundle_file(dir, s.file), (dir / s.file).string()));
+      b.state.idf_tables.emplace(s.name, text::IdfTable::parse(files.read(s.file), (dir / s.file).string()));
     } catch (const Error& e) {
       bad_bundle(dir, e.what());
     }
   }
+  b.has_model = files.exists("model.onnx");
+  b.zipped_model = files.take("model.onnx");
   return b;
 }
 
+Model Bundle::load_model() const {
+  if (!has_model) throw_error(ErrorKind::BadModel, "bundle '" + dir.string() + "': model.onnx is missing (`onnxfn fit` and `onnxfn features` work without it)");
+  // A zipped model has no folder beside it, so external data (a separate weights file) is refused.
+  if (zipped) return load_model_from_bytes(zipped_model, {});
+  return onnxfn::load_model(model_path());
+}
+
 void fit_bundle_state(const Bundle& bundle, const Frame& records) {
+  if (bundle.zipped)
+    throw_error(ErrorKind::BadInput, "bundle '" + bundle.dir.string() + "' is a zip archive, which fit does not rewrite: fit the bundle folder, then zip it");
   if (bundle.spec.state.empty()) throw_error(ErrorKind::BadInput, "the bundle's pipeline declares no state to fit");
   // Every fit expression is checked before any state file is written, so a bad entry leaves the
   // bundle as it was.

@@ -6,6 +6,7 @@
 //     pipeline.json    records -> model inputs -> output records (docs/pipeline-spec.md)
 //     metadata.json    {"name", "version", "created", "threshold"?, ...}
 //     state/...        fitted state, e.g. IDF tables written by `onnxfn fit`
+// or the same files in a zip archive (bundle_archive.h), at its root or in one top-level folder.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "frame/expr/expression.h"
+#include "model/model.h"
 #include "pipeline/pipeline_spec.h"
 
 namespace onnxfn::pipeline {
@@ -26,12 +28,17 @@ struct BundleMetadata {
 };
 
 struct Bundle {
-  std::filesystem::path dir;
+  std::filesystem::path dir;  // the folder, or the zip archive
   PipelineSpec spec;
   BundleMetadata metadata;
   expr::StateStore state;
+  bool zipped = false;        // read from a zip archive (read-only: fit needs the folder)
+  bool has_model = false;
+  std::string zipped_model;   // model.onnx's bytes, for a zipped bundle
 
   std::filesystem::path model_path() const { return dir / "model.onnx"; }
+  // model.onnx, from the folder or the archive; BadModel when the bundle has none.
+  Model load_model() const;
   // The label threshold: the spec's, else the metadata's, else 0.5.
   double threshold() const;
 };

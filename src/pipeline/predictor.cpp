@@ -12,10 +12,8 @@ Predictor::Predictor(Bundle bundle, const SessionOptions& options) : bundle_(std
     if (e.kind() != ErrorKind::BadInput) throw;
     throw_error(ErrorKind::BadModel, e.what());
   }
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(bundle_.model_path(), ec))
-    throw_error(ErrorKind::BadModel, "bundle '" + bundle_.dir.string() + "': model.onnx is missing (`onnxfn fit` and `onnxfn features` work without it)");
-  session_ = std::make_unique<Session>(load_model(bundle_.model_path()), options);
+  session_ = std::make_unique<Session>(bundle_.load_model(), options);
+  std::string().swap(bundle_.zipped_model);  // the session holds the model now
   check_model_contract();
 }
 

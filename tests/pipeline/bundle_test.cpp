@@ -14,6 +14,7 @@ using testing::expect_error;
 using testing::ScratchDir;
 using testing::with_field;
 using testing::write_file;
+using testing::zoo_records;
 
 // Identity features: the five request columns of the zoo's logistic regressions, straight through.
 const std::string kSpec = R"~({
@@ -70,7 +71,7 @@ TEST(Bundle, missing_folder_and_files_are_named) {
   ScratchDir dir("missing");
   expect_bad_model([&] { load_bundle(dir / "nope"); }, {"bundle '" + (dir / "nope").string() + "': no such folder"});
   write_file(dir / "file", "x");
-  expect_bad_model([&] { load_bundle(dir / "file"); }, {"is not a folder"});
+  expect_bad_model([&] { load_bundle(dir / "file"); }, {"is neither a folder nor a zip archive"});
   expect_bad_model([&] { load_bundle(dir.path()); }, {"bundle '" + dir.path().string() + "': pipeline.json is missing"});
 }
 
@@ -151,22 +152,6 @@ TEST(Bundle, fit_errors_name_the_state_entry_and_write_nothing) {
   testing::expect_bad_input([&] { fit_bundle_state(load_bundle(dir.path()), corpus); }, {"declares no state to fit"});
 }
 
-// The zoo request as records: id, x0..x4.
-Frame zoo_records(const std::string& zoo_case) {
-  rapidjson::Document req = testing::read_json(testing::zoo_dir() / zoo_case / "request.json");
-  const auto& in = req["inputs"][0];
-  size_t rows = in["shape"][0].GetUint64();
-  Frame f;
-  std::vector<int64_t> ids(rows);
-  for (size_t r = 0; r < rows; ++r) ids[r] = static_cast<int64_t>(r) + 100;
-  f.add_column("id", Column::from_int64(ids));
-  for (size_t j = 0; j < 5; ++j) {
-    std::vector<double> col(rows);
-    for (size_t r = 0; r < rows; ++r) col[r] = in["data"][static_cast<rapidjson::SizeType>(r * 5 + j)].GetDouble();
-    f.add_column("x" + std::to_string(j), Column::from_float64(col));
-  }
-  return f;
-}
 
 TEST(Predictor, zipmap_classifier_gives_onnxruntime_probabilities_and_thresholded_labels) {
   ScratchDir dir("predict");

@@ -74,4 +74,21 @@ inline std::string with_field(const std::string& base, const char* pointer, cons
 // output_probability (ZipMap: sequence of int64 -> float maps), or a [N, 2] tensor without ZipMap.
 inline std::filesystem::path zoo_model(const std::string& name) { return zoo_dir() / name / "model.onnx"; }
 
+// The zoo request as records: id, x0..x4.
+inline Frame zoo_records(const std::string& zoo_case) {
+  rapidjson::Document req = read_json(zoo_dir() / zoo_case / "request.json");
+  const auto& in = req["inputs"][0];
+  size_t rows = in["shape"][0].GetUint64();
+  Frame f;
+  std::vector<int64_t> ids(rows);
+  for (size_t r = 0; r < rows; ++r) ids[r] = static_cast<int64_t>(r) + 100;
+  f.add_column("id", Column::from_int64(ids));
+  for (size_t j = 0; j < 5; ++j) {
+    std::vector<double> col(rows);
+    for (size_t r = 0; r < rows; ++r) col[r] = in["data"][static_cast<rapidjson::SizeType>(r * 5 + j)].GetDouble();
+    f.add_column("x" + std::to_string(j), Column::from_float64(col));
+  }
+  return f;
+}
+
 }  // namespace onnxfn::testing
