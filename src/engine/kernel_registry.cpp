@@ -2,6 +2,7 @@
 #include "engine/kernel_registry.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <span>
 
 namespace onnxfn {
@@ -10,15 +11,14 @@ namespace {
 struct HistoryEntry {
   std::string_view domain;
   std::string_view op_type;
-  std::vector<int> versions;
+  std::initializer_list<int> versions;  // its array lives as long as the table (static storage)
 };
 
-const std::vector<HistoryEntry>& history_table() {
-  static const std::vector<HistoryEntry> table = {
+// Constant data, not a vector built at first use: the vector's construction code was 22 KB of
+// the binary's size budget.
+constexpr HistoryEntry kHistory[] = {
 #include "ops/op_history.inc"
-  };
-  return table;
-}
+};
 
 std::string versions_text(int lo, int hi) {
   return lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi);
@@ -27,8 +27,8 @@ std::string versions_text(int lo, int hi) {
 }  // namespace
 
 std::span<const int> operator_history(std::string_view domain, std::string_view op_type) {
-  for (const HistoryEntry& e : history_table())
-    if (e.domain == domain && e.op_type == op_type) return e.versions;
+  for (const HistoryEntry& e : kHistory)
+    if (e.domain == domain && e.op_type == op_type) return {e.versions.begin(), e.versions.size()};
   return {};
 }
 

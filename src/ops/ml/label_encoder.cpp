@@ -1,7 +1,9 @@
 // ai.onnx.ml LabelEncoder: maps each element through a key -> value table, unknown keys to a
 // default. Version 1 (classes_strings, string <-> index), version 2 (keys_* / values_* lists) and
 // version 4 (adds keys_tensor / values_tensor / default_tensor, double and int16, NaN keys).
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -37,15 +39,18 @@ struct KeyEqual {
   }
 };
 
-template <class K, class V>
+// Keys map to positions in a values tensor that ends with the default value, so the kernel is
+// instantiated per key type (4), not per key and value type pair (20 hash tables, 40 KB of the
+// binary's size budget for one loop).
+template <class K>
 class TableKernel final : public Kernel {
  public:
-  TableKernel(const Tensor& keys, const Tensor& values, V fallback, bool nan_keys_match)
-      : map_(keys.numel(), KeyHash<K>{}, KeyEqual<K>{nan_keys_match}), fallback_(std::move(fallback)) {
+  TableKernel(const Tensor& keys, Tensor values_then_default, bool nan_keys_match)
+      : map_(static_cast<size_t>(keys.numel()), KeyHash<K>{}, KeyEqual<K>{nan_keys_match}),
+        values_(std::move(values_then_default)) {
     const K* k = keys.data<K>();
-    const V* v = values.data<V>();
     // A repeated key keeps its first value (ORT emplaces).
-    for (int64_t i = 0; i < keys.numel(); ++i) map_.emplace(k[i], v[i]);
+    for (int64_t i = 0; i < keys.numel(); ++i) map_.emplace(k[i], i);
   }
 
   void run(KernelContext& ctx) const override {
@@ -53,16 +58,28 @@ class TableKernel final : public Kernel {
     if (x.dtype() != dtype_of<K>())
       ctx.fail("input X has element type " + dtype_name(x.dtype()) + ", the keys are " + dtype_name(dtype_of<K>()));
     const K* in = x.data<K>();
-    V* out = ctx.output(0, dtype_of<V>(), x.shape()).template mutable_data<V>();
-    for (int64_t i = 0; i < x.numel(); ++i) {
+    const int64_t fallback = values_.numel() - 1;
+    const auto position = [&](int64_t i) {
       auto it = map_.find(in[i]);
-      out[i] = it == map_.end() ? fallback_ : it->second;
+      return it == map_.end() ? fallback : it->second;
+    };
+    Tensor& out = ctx.output(0, values_.dtype(), x.shape());
+    if (values_.dtype() == DType::String) {
+      const std::string* v = values_.data<std::string>();
+      std::string* o = out.mutable_data<std::string>();
+      for (int64_t i = 0; i < x.numel(); ++i) o[i] = v[position(i)];
+      return;
     }
+    const size_t width = dtype_size(values_.dtype());
+    const auto* v = static_cast<const std::byte*>(values_.raw_data());
+    auto* o = static_cast<std::byte*>(out.mutable_raw_data());
+    for (int64_t i = 0; i < x.numel(); ++i)
+      std::memcpy(o + static_cast<size_t>(i) * width, v + static_cast<size_t>(position(i)) * width, width);
   }
 
  private:
-  std::unordered_map<K, V, KeyHash<K>, KeyEqual<K>> map_;
-  V fallback_;
+  std::unordered_map<K, int64_t, KeyHash<K>, KeyEqual<K>> map_;
+  Tensor values_;  // the table's values, then the default
 };
 
 // Version 1: input strings become their index in classes_strings, input int64s the string at
@@ -174,13 +191,17 @@ std::unique_ptr<Kernel> make_table_kernel(const KernelBuildInfo& info) {
               ") must be the same");
   if (!v4 && (keys.dtype() == DType::Double || values.dtype() == DType::Double))
     info.fail("double keys or values need LabelEncoder version 4");
+  Tensor values_then_default = Tensor::zeros(values.dtype(), {values.numel() + 1});
+  with_value_type(values.dtype(), info, [&](auto value_tag) {
+    using V = decltype(value_tag);
+    V* out = values_then_default.mutable_data<V>();
+    std::copy_n(values.data<V>(), values.numel(), out);
+    out[values.numel()] = default_value<V>(info, v4);
+  });
   std::unique_ptr<Kernel> kernel;
   with_key_type(keys.dtype(), info, [&](auto key_tag) {
-    with_value_type(values.dtype(), info, [&](auto value_tag) {
-      using K = decltype(key_tag);
-      using V = decltype(value_tag);
-      kernel = std::make_unique<TableKernel<K, V>>(keys, values, default_value<V>(info, v4), /*nan_keys_match=*/v4);
-    });
+    using K = decltype(key_tag);
+    kernel = std::make_unique<TableKernel<K>>(keys, std::move(values_then_default), /*nan_keys_match=*/v4);
   });
   return kernel;
 }
