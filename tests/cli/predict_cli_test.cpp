@@ -160,6 +160,14 @@ TEST(PredictErrors, inspect_exits_3_on_random_bytes) {
   fs::remove(junk);
 }
 
+#ifdef ONNXFN_SHIPPED_BUILD
+// DESIGN.md's budget: the static stripped binary stays under 5 MB (5,000,000 bytes).
+TEST(Cli, shipped_binary_stays_under_the_size_budget) {
+  const auto size = std::filesystem::file_size(ONNXFN_BINARY);
+  EXPECT_LT(size, 5000000u) << ONNXFN_BINARY << " is " << size << " bytes";
+}
+#endif
+
 TEST(Cli, help_works_for_every_command) {
   std::string out;
   EXPECT_EQ(run_command(std::string(ONNXFN_BINARY) + " --help", &out), 0);
