@@ -102,9 +102,7 @@ void add_bench_command(CLI::App& app, Action& action) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("bench", "Time Session::run on a model with the input rows tiled up to --rows");
-  auto* model = cmd->add_option("model", opts->model, "ONNX model file");
-  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip: time its model.onnx; --input then holds records for its pipeline");
-  model->excludes(bundle);
+  add_model_or_bundle(*cmd, opts->model, opts->bundle, "Bundle folder or .zip: time its model.onnx; --input then holds records for its pipeline");
   cmd->add_option("-i,--input", opts->input,
                   "Example rows: KServe v2 JSON or CSV; with --bundle, records (CSV / JSON Lines) the pipeline turns into "
                   "model inputs (default: random values from the input types)");
@@ -115,8 +113,7 @@ void add_bench_command(CLI::App& app, Action& action) {
   cmd->add_flag("--json", opts->json, "Print JSON: median_ms, min_ms, mean_ms, max_ms, rows, threads, repeat, load_ms");
   cmd->callback([opts, &action] {
     action = [opts] {
-      if (opts->model.empty() == opts->bundle.empty())
-        throw_error(ErrorKind::BadInput, "bench: give a MODEL file or --bundle FOLDER (one of them)");
+      require_model_or_bundle("bench", opts->model, opts->bundle);
       auto load_start = Clock::now();
       std::unique_ptr<pipeline::Predictor> predictor;
       std::unique_ptr<Session> own_session;

@@ -12,6 +12,16 @@ namespace onnxfn::cli {
 void add_batch_command(CLI::App& app, Action& action);
 void add_evaluate_command(CLI::App& app, Action& action);
 
+void add_model_or_bundle(CLI::App& cmd, std::string& model, std::string& bundle, const std::string& bundle_help) {
+  auto* model_option = cmd.add_option("model", model, "ONNX model file");
+  model_option->excludes(cmd.add_option("-b,--bundle", bundle, bundle_help));
+}
+
+void require_model_or_bundle(const std::string& command, const std::string& model, const std::string& bundle) {
+  if (model.empty() == bundle.empty())
+    throw_error(ErrorKind::BadInput, command + ": give a MODEL file or --bundle FOLDER (one of them)");
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"onnxfn: run scikit-learn models exported to ONNX, from one small static binary.\n"
                "Every command takes --help."};

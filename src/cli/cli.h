@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 namespace CLI {
 class App;
@@ -19,5 +20,10 @@ void add_predict_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
 void add_features_command(CLI::App& app, Action& action);
 void add_fit_command(CLI::App& app, Action& action);
+
+// The MODEL positional and -b,--bundle of a command that takes either (CLI11 refuses both);
+// require_model_or_bundle, when the command runs, refuses neither.
+void add_model_or_bundle(CLI::App& cmd, std::string& model, std::string& bundle, const std::string& bundle_help);
+void require_model_or_bundle(const std::string& command, const std::string& model, const std::string& bundle);
 
 }  // namespace onnxfn::cli

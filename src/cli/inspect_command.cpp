@@ -94,9 +94,7 @@ void add_inspect_command(CLI::App& app, Action& action) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("inspect", "Show a model's inputs, outputs and operators, and whether onnxfn supports them");
-  auto* model = cmd->add_option("model", opts->model, "ONNX model file");
-  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip: its metadata and pipeline, then its model.onnx");
-  model->excludes(bundle);
+  add_model_or_bundle(*cmd, opts->model, opts->bundle, "Bundle folder or .zip: its metadata and pipeline, then its model.onnx");
   cmd->add_flag("--json", opts->json,
                 "Print the stable JSON form (schema onnxfn.inspect/1; with --bundle onnxfn.inspect-bundle/1, the model "
                 "report under \"model\")");
@@ -104,8 +102,7 @@ void add_inspect_command(CLI::App& app, Action& action) {
               "2 bad arguments, 3 the model or bundle is malformed or invalid, 4 resource limit.");
   cmd->callback([opts, &action] {
     action = [opts] {
-      if (opts->model.empty() == opts->bundle.empty())
-        throw_error(ErrorKind::BadInput, "inspect: give a MODEL file or --bundle FOLDER (one of them)");
+      require_model_or_bundle("inspect", opts->model, opts->bundle);
       if (opts->bundle.empty()) {
         const Model model_file = load_model(opts->model);  // the report refers into it
         ModelReport report = build_report(model_file, opts->model);

@@ -28,9 +28,7 @@ void add_predict_command(CLI::App& app, Action& action) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("predict", "Run a model on a KServe v2 JSON request or CSV, or a bundle on records");
-  auto* model = cmd->add_option("model", opts->model, "ONNX model file");
-  auto* bundle = cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip: records in, records out through its pipeline");
-  model->excludes(bundle);
+  add_model_or_bundle(*cmd, opts->model, opts->bundle, "Bundle folder or .zip: records in, records out through its pipeline");
   cmd->add_option("-i,--input", opts->input,
                   "Model: KServe v2 JSON (.json) or CSV with a header (.csv). Bundle: records, CSV or JSON Lines. - for stdin")
       ->required();
@@ -50,8 +48,7 @@ void add_predict_command(CLI::App& app, Action& action) {
       "Exit codes: 0 ok, 2 bad input (request, CSV, arguments), 3 bad or unsupported model, 4 resource limit.");
   cmd->callback([opts, &action] {
     action = [opts] {
-      if (opts->model.empty() == opts->bundle.empty())
-        throw_error(ErrorKind::BadInput, "predict: give a MODEL file or --bundle FOLDER (one of them)");
+      require_model_or_bundle("predict", opts->model, opts->bundle);
       if (!opts->bundle.empty()) {
         predict_bundle_records({.bundle = opts->bundle, .input = opts->input, .output = opts->output, .format = opts->output_format,
                                 .threads = opts->threads, .chunk_rows = opts->chunk_rows});

@@ -20,13 +20,7 @@ using testing::ScratchDir;
 using testing::write_file;
 using testing::zoo_records;
 
-const std::string kSpec = R"~({
-  "schema": "onnxfn.pipeline/1",
-  "input": {"columns": {"id": "int64", "x0": "float64", "x1": "float64", "x2": "float64", "x3": "float64", "x4": "float64"}},
-  "steps": [{"derive": {"f0": "x0", "f1": "x1 * 1", "f2": "x2 + 0", "f3": "x3", "f4": "x4"}}],
-  "model_inputs": [{"name": "X", "dtype": "float32", "columns": ["f0", "f1", "f2", "f3", "f4"]}],
-  "output": {"carry": ["id"], "probability": {"output": "output_probability", "class": "1"}, "label": {"column": "match"}}
-})~";
+const std::string& kSpec = testing::kZooIdentitySpec;
 
 std::string read_bytes(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

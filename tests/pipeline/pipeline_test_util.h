@@ -70,6 +70,16 @@ inline std::string with_field(const std::string& base, const char* pointer, cons
   return json_text(doc);
 }
 
+// Identity features: the five request columns of the zoo's logistic regressions, straight through.
+inline const std::string kZooIdentitySpec = R"~({
+  "schema": "onnxfn.pipeline/1",
+  "input": {"columns": {"id": "int64", "x0": "float64", "x1": "float64", "x2": "float64", "x3": "float64", "x4": "float64"}},
+  "steps": [{"derive": {"f0": "x0", "f1": "x1 * 1", "f2": "x2 + 0", "f3": "x3", "f4": "x4"}}],
+  "model_inputs": [{"name": "X", "dtype": "float32", "columns": ["f0", "f1", "f2", "f3", "f4"]}],
+  "output": {"carry": ["id"], "probability": {"output": "output_probability", "class": "1"}, "label": {"column": "match"},
+             "model_outputs": {"output_label": "model_label"}}
+})~";
+
 // The zoo's binary logistic regression: input X float [N, 5]; outputs output_label (int64 [N]) and
 // output_probability (ZipMap: sequence of int64 -> float maps), or a [N, 2] tensor without ZipMap.
 inline std::filesystem::path zoo_model(const std::string& name) { return zoo_dir() / name / "model.onnx"; }
