@@ -11,38 +11,16 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "support/graph_builder.h"
 
 namespace onnxfn {
 namespace {
 
-Attribute ints(const std::string& name, std::vector<int64_t> v) {
-  Attribute a;
-  a.name = name;
-  a.type = AttrType::Ints;
-  a.ints = std::move(v);
-  return a;
-}
-Attribute floats(const std::string& name, std::vector<float> v) {
-  Attribute a;
-  a.name = name;
-  a.type = AttrType::Floats;
-  a.floats = std::move(v);
-  return a;
-}
-Attribute strings(const std::string& name, std::vector<std::string> v) {
-  Attribute a;
-  a.name = name;
-  a.type = AttrType::Strings;
-  a.strings = std::move(v);
-  return a;
-}
-Attribute string(const std::string& name, std::string v) {
-  Attribute a;
-  a.name = name;
-  a.type = AttrType::String;
-  a.s = std::move(v);
-  return a;
-}
+// The tests' attribute constructors (tests/support/graph_builder.h).
+using testing::attr_floats;
+using testing::attr_ints;
+using testing::attr_string;
+using testing::attr_strings;
 
 struct Shape {
   int trees;
@@ -117,13 +95,13 @@ Model random_ensemble(const Shape& s) {
   n.name = "trees";
   n.inputs = {"X"};
   n.outputs = {"label", "probabilities"};
-  n.attributes = {ints("nodes_treeids", tree_ids), ints("nodes_nodeids", node_ids),
-                  ints("nodes_featureids", features), floats("nodes_values", values),
-                  strings("nodes_modes", modes), ints("nodes_truenodeids", true_ids),
-                  ints("nodes_falsenodeids", false_ids), ints("nodes_missing_value_tracks_true", missing),
-                  ints("class_treeids", w_tree), ints("class_nodeids", w_node), ints("class_ids", w_class),
-                  floats("class_weights", weights), ints("classlabels_int64s", labels),
-                  string("post_transform", s.classes == 2 ? "NONE" : "SOFTMAX")};
+  n.attributes = {attr_ints("nodes_treeids", tree_ids), attr_ints("nodes_nodeids", node_ids),
+                  attr_ints("nodes_featureids", features), attr_floats("nodes_values", values),
+                  attr_strings("nodes_modes", modes), attr_ints("nodes_truenodeids", true_ids),
+                  attr_ints("nodes_falsenodeids", false_ids), attr_ints("nodes_missing_value_tracks_true", missing),
+                  attr_ints("class_treeids", w_tree), attr_ints("class_nodeids", w_node), attr_ints("class_ids", w_class),
+                  attr_floats("class_weights", weights), attr_ints("classlabels_int64s", labels),
+                  attr_string("post_transform", s.classes == 2 ? "NONE" : "SOFTMAX")};
   m.graph.nodes.push_back(std::move(n));
   m.graph.outputs.push_back({"label", {}, ""});
   m.graph.outputs.push_back({"probabilities", {}, ""});
