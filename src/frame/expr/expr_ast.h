@@ -75,9 +75,11 @@ enum TextParts : uint8_t {
 // repeat each record in many pairs), rows pointing at their value; index 0 is the null value.
 struct PreparedColumn {
   uint8_t parts = 0;  // TextParts present in every value
-  std::vector<text::PreparedString> values;
+  // Each distinct value once (index 0: null). The two arguments of a pairwise function share one
+  // list, so a title found in both columns is prepared once.
+  std::shared_ptr<const std::vector<text::PreparedString>> values;
   std::vector<uint32_t> row_value;
-  const text::PreparedString& at(size_t row) const { return values[row_value[row]]; }
+  const text::PreparedString& at(size_t row) const { return (*values)[row_value[row]]; }
 };
 
 // Per-evaluation state: prepared strings are computed once per distinct argument subtree (and,

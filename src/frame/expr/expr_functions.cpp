@@ -2,6 +2,7 @@
 // entry binds (checks argument types, prepares constant arguments) and evaluates column-wise.
 #include <charconv>
 #include <cmath>
+#include <span>
 #include <unordered_map>
 
 #include "frame/expr/expr_ast.h"
@@ -80,49 +81,94 @@ Operand map_numbers(std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
                       all_scalar(args));
 }
 
-// The prepared strings of an argument, computed once per evaluation (or shared cache) and argument
-// subtree, each distinct value once.
+// The prepared strings of text arguments, computed once per evaluation (or shared cache) and
+// argument subtree, each distinct value once.
 // `parts` (TextParts) are what the caller reads; the cache may ask for more on behalf of other
 // expressions sharing it. A cached column lacking a part is prepared again with all of them.
-std::shared_ptr<const PreparedColumn> prepared(const ExprNode& arg, const Operand& op, EvalContext& ctx, uint8_t parts) {
-  if (auto need = ctx.cache.text_parts.find(arg.canonical); need != ctx.cache.text_parts.end()) parts |= need->second;
-  auto it = ctx.cache.prepared.find(arg.canonical);
-  if (it != ctx.cache.prepared.end() && it->second->row_value.size() == (op.scalar ? 1 : ctx.rows)) {
-    if ((it->second->parts & parts) == parts) return it->second;
-    parts |= it->second->parts;
+class TextPreparer {
+ public:
+  TextPreparer(EvalContext& ctx, uint8_t parts) : ctx_(ctx), parts_(parts) {}
+
+  // The cached column for `arg`, or null (then `parts_needed` says what to prepare it with).
+  std::shared_ptr<const PreparedColumn> cached(const ExprNode& arg, const Operand& op, uint8_t& parts_needed) const {
+    parts_needed = parts_;
+    if (auto need = ctx_.cache.text_parts.find(arg.canonical); need != ctx_.cache.text_parts.end()) parts_needed |= need->second;
+    auto it = ctx_.cache.prepared.find(arg.canonical);
+    if (it == ctx_.cache.prepared.end() || it->second->row_value.size() != rows(op)) return nullptr;
+    if ((it->second->parts & parts_needed) == parts_needed) return it->second;
+    parts_needed |= it->second->parts;
+    return nullptr;
   }
-  const text::PrepareOptions options{.tokens = (parts & (kTokens | kTokenSet)) != 0,
-                                     .keep_tokens = (parts & kTokens) != 0,
-                                     .keep_code_points = (parts & kCodePoints) != 0,
-                                     .qgram_size = (parts & kQgrams) != 0 ? size_t{3} : size_t{0},
-                                     .model_numbers = (parts & kModelNumbers) != 0};
-  size_t rows = op.scalar ? 1 : ctx.rows;
-  auto out = std::make_shared<PreparedColumn>();
-  out->parts = parts;
-  out->values.emplace_back();  // index 0: null
-  out->row_value.resize(rows);
-  // Distinct values first, then one allocation for their PreparedStrings (no regrowth moves).
-  std::unordered_map<std::string_view, uint32_t> seen;
-  seen.reserve(rows);
-  std::vector<std::string_view> distinct;
-  for (size_t r = 0; r < rows; ++r) {
-    auto s = string_at(op, r);
-    if (!s) continue;
-    auto [slot, fresh] = seen.try_emplace(*s, static_cast<uint32_t>(distinct.size() + 1));
-    if (fresh) distinct.push_back(*s);
-    out->row_value[r] = slot->second;
+
+  // Prepares `ops` (argument nodes `args`) with `parts` into one shared list of distinct values.
+  std::vector<std::shared_ptr<const PreparedColumn>> prepare(std::span<const ExprNode* const> args,
+                                                             std::span<const Operand* const> ops, uint8_t parts) {
+    const text::PrepareOptions options{.tokens = (parts & (kTokens | kTokenSet)) != 0,
+                                       .keep_tokens = (parts & kTokens) != 0,
+                                       .keep_code_points = (parts & kCodePoints) != 0,
+                                       .qgram_size = (parts & kQgrams) != 0 ? size_t{3} : size_t{0},
+                                       .model_numbers = (parts & kModelNumbers) != 0};
+    // Distinct values first, then one allocation for their PreparedStrings (no regrowth moves).
+    std::unordered_map<std::string_view, uint32_t> seen;
+    std::vector<std::string_view> distinct;
+    std::vector<std::shared_ptr<PreparedColumn>> columns;
+    for (const Operand* op : ops) {
+      auto column = std::make_shared<PreparedColumn>();
+      column->parts = parts;
+      column->row_value.resize(rows(*op));
+      seen.reserve(seen.size() + column->row_value.size());
+      for (size_t r = 0; r < column->row_value.size(); ++r) {
+        auto s = string_at(*op, r);
+        if (!s) continue;
+        auto [slot, fresh] = seen.try_emplace(*s, static_cast<uint32_t>(distinct.size() + 1));
+        if (fresh) distinct.push_back(*s);
+        column->row_value[r] = slot->second;
+      }
+      columns.push_back(std::move(column));
+    }
+    auto values = std::make_shared<std::vector<text::PreparedString>>();
+    values->reserve(distinct.size() + 1);
+    values->emplace_back();  // index 0: null
+    for (const std::string_view s : distinct) values->emplace_back(s, options);
+    std::vector<std::shared_ptr<const PreparedColumn>> out;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      columns[i]->values = values;
+      ctx_.cache.prepared.insert_or_assign(args[i]->canonical, columns[i]);
+      out.push_back(columns[i]);
+    }
+    return out;
   }
-  out->values.reserve(distinct.size() + 1);
-  for (const std::string_view s : distinct) out->values.emplace_back(s, options);
-  ctx.cache.prepared.insert_or_assign(arg.canonical, out);
-  return out;
+
+ private:
+  size_t rows(const Operand& op) const { return op.scalar ? 1 : ctx_.rows; }
+  EvalContext& ctx_;
+  uint8_t parts_;
+};
+
+// Both arguments of a pairwise function. Prepared together when they need the same parts (the
+// usual case: left and right titles), so that a value in both columns is prepared once.
+std::pair<std::shared_ptr<const PreparedColumn>, std::shared_ptr<const PreparedColumn>> prepared_pair(
+    const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx, uint8_t parts) {
+  TextPreparer preparer(ctx, parts);
+  const ExprNode* nodes[2] = {node.args[0].get(), node.args[1].get()};
+  const Operand* ops[2] = {&args[0], &args[1]};
+  uint8_t need_a = 0, need_b = 0;
+  auto a = preparer.cached(*nodes[0], args[0], need_a);
+  auto b = preparer.cached(*nodes[1], args[1], need_b);
+  if (!a && !b && need_a == need_b && nodes[0]->canonical != nodes[1]->canonical) {
+    auto both = preparer.prepare(nodes, ops, need_a);
+    return {both[0], both[1]};
+  }
+  if (!a) a = preparer.prepare({nodes, 1}, {ops, 1}, need_a)[0];
+  if (!b) b = preparer.cached(*nodes[1], args[1], need_b);  // the same argument twice
+  if (!b) b = preparer.prepare({nodes + 1, 1}, {ops + 1, 1}, need_b)[0];
+  return {a, b};
 }
 
 // A pairwise measure over two prepared string arguments -> float64.
 template <class Fn>
 Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
-  auto a = prepared(*node.args[0], args[0], ctx, node.function->text_parts);
-  auto b = prepared(*node.args[1], args[1], ctx, node.function->text_parts);
+  auto [a, b] = prepared_pair(node, args, ctx, node.function->text_parts);
   size_t rows = rows_of(args, ctx);
   return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
                         return fn(a->at(args[0].index(r)), b->at(args[1].index(r)));
@@ -395,8 +441,7 @@ std::vector<FunctionDef> make_functions() {
                  return ColumnType::Int64;
                },
                [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
-                 auto a = prepared(*node.args[0], args[0], ctx, kCodePoints);
-                 auto b = prepared(*node.args[1], args[1], ctx, kCodePoints);
+                 auto [a, b] = prepared_pair(node, args, ctx, kCodePoints);
                  size_t rows = rows_of(args, ctx);
                  return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) {
                                        return text::levenshtein_distance(a->at(args[0].index(r)), b->at(args[1].index(r)));
@@ -442,17 +487,17 @@ std::vector<FunctionDef> make_functions() {
                },
                [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
                  // One vector per distinct value (idf lookups, sort, norm), not two per pair.
-                 auto a = prepared(*node.args[0], args[0], ctx, kTokens);
-                 auto b = prepared(*node.args[1], args[1], ctx, kTokens);
+                 auto [a, b] = prepared_pair(node, args, ctx, kTokens);
                  const auto vectors = [&](const PreparedColumn& c) {
                    std::vector<text::TfidfVector> v;
-                   v.reserve(c.values.size());
-                   for (const text::PreparedString& value : c.values) v.emplace_back(value, *node.idf);
+                   v.reserve(c.values->size());
+                   for (const text::PreparedString& value : *c.values) v.emplace_back(value, *node.idf);
                    return v;
                  };
+                 const bool shared = a->values == b->values;
                  const std::vector<text::TfidfVector> va = vectors(*a);
-                 const std::vector<text::TfidfVector> vb = a == b ? std::vector<text::TfidfVector>{} : vectors(*b);
-                 const std::vector<text::TfidfVector>& vb_or_va = a == b ? va : vb;
+                 const std::vector<text::TfidfVector> vb = shared ? std::vector<text::TfidfVector>{} : vectors(*b);
+                 const std::vector<text::TfidfVector>& vb_or_va = shared ? va : vb;
                  size_t rows = rows_of(args, ctx);
                  return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) {
                                        return text::tfidf_cosine(va[a->row_value[args[0].index(r)]],

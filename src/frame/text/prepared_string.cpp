@@ -2,6 +2,8 @@
 #include "frame/text/prepared_string.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <functional>
 #include <limits>
 
@@ -14,15 +16,19 @@ namespace onnxfn::text {
 
 namespace {
 
-// Per-thread scratch reused across records, so preparing a column allocates only the record's
-// own buffers.
+// Per-thread scratch reused across records: a value is built here, then copied into its own block
+// (prepared_string.h). Buffers only grow (their sizes are tracked separately), so the loops below
+// write by index without per-character capacity checks.
 struct Scratch {
   std::u32string transformed;
-  std::u32string collapsed;  // the code points, when the value does not keep them
+  std::vector<char32_t> cps;
+  std::string text;
   std::u32string padded;
   std::vector<std::string> codes;
   std::vector<TokenSpan> spans;
   std::vector<uint32_t> byte_offsets;
+  std::vector<uint64_t> sets;
+  std::vector<uint64_t> token_hashes;
 };
 
 Scratch& scratch() {
@@ -30,22 +36,32 @@ Scratch& scratch() {
   return s;
 }
 
+template <class Buffer>
+void ensure_size(Buffer& buffer, size_t n) {
+  if (buffer.size() < n) buffer.resize(std::max(n, 2 * buffer.size()));
+}
+
 // Q-gram set members. Up to three code points (≤ U+10FFFF, so c + 1 fits 21 bits) are packed
-// exactly into 63 bits: the default trigrams never collide, and the +1 keeps grams of different
-// lengths apart. Longer grams go through a multiply–xorshift chain (64-bit, collisions ~2⁻⁶⁴).
-// Several times cheaper than std::hash over the bytes, and q-grams are most of the hashing here.
+// exactly into 63 bits, which keeps grams of different lengths apart; longer grams go through a
+// multiply–xorshift chain (64-bit, collisions ~2⁻⁶⁴). The packed value is then scrambled by a
+// bijection (xorshifts and odd multipliers), so the default trigrams still never collide, while
+// the key's top bits are uniform: sort_keys() puts a value's ~50 grams in order with one counting
+// pass on those bits. (Sorted by packed value, grams bunch under a few first letters.) Any order
+// serves, as long as every value uses the same: sets are only intersected.
 uint64_t qgram_key(std::u32string_view gram) {
+  uint64_t h = 0;
   if (gram.size() <= 3) {
-    uint64_t key = 0;
-    for (const char32_t c : gram) key = (key << 21) | (uint64_t{c} + 1);
-    return key;
+    for (const char32_t c : gram) h = (h << 21) | (uint64_t{c} + 1);
+  } else {
+    h = 0x9E3779B97F4A7C15ULL;
+    for (const char32_t c : gram) {
+      h = (h ^ (uint64_t{c} + 1)) * 0xBF58476D1CE4E5B9ULL;
+      h ^= h >> 31;
+    }
   }
-  uint64_t h = 0x9E3779B97F4A7C15ULL;
-  for (const char32_t c : gram) {
-    h = (h ^ (uint64_t{c} + 1)) * 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 31;
-  }
-  return h;
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+  return h ^ (h >> 31);
 }
 
 // Sorts and removes repeats from sets[from, end).
@@ -55,24 +71,24 @@ void make_set(std::vector<uint64_t>& sets, size_t from) {
   sets.erase(std::unique(begin, sets.end()), sets.end());
 }
 
-// make_set for packed q-gram keys whose leading code point field (bits `shift` and up) is below
-// 256, as in Latin text: a counting pass by that field, then insertion sort of the short runs
-// that share a first character. About twice as fast as std::sort on a title's ~50 grams (sorting
-// was the largest part of preparing q-grams). Text whose runs are long (one letter leading many
-// grams) exhausts the move budget and finishes with std::sort, so the worst case stays n log n.
-void make_qgram_set(std::vector<uint64_t>& sets, size_t from, unsigned shift) {
+// make_set for keys whose top bits are uniform (qgram_key): a counting pass on the top bits into
+// about one bucket per key, then an insertion sort that has next to nothing left to move. About
+// three times faster than std::sort on a title's ~50 grams. Keys that crowd into few buckets
+// exhaust the move budget and finish with std::sort, so the worst case stays n log n.
+void make_hashed_set(std::vector<uint64_t>& sets, size_t from) {
   const size_t n = sets.size() - from;
+  if (n < 16) return make_set(sets, from);
   uint64_t* const keys = sets.data() + from;
-  bool small = n <= 0xFFFF;
-  for (size_t i = 0; i < n && small; ++i) small = (keys[i] >> shift) < 256;
-  if (!small) return make_set(sets, from);
-  uint16_t start[257] = {};
-  for (size_t i = 0; i < n; ++i) ++start[(keys[i] >> shift) + 1];
-  for (size_t b = 1; b < 257; ++b) start[b] = static_cast<uint16_t>(start[b] + start[b - 1]);
+  const unsigned bits = std::min<unsigned>(10, static_cast<unsigned>(std::bit_width(n)));
+  const unsigned shift = 64 - bits;
+  thread_local std::vector<uint32_t> start;
   thread_local std::vector<uint64_t> sorted;
+  start.assign((size_t{1} << bits) + 1, 0);
   sorted.resize(n);
+  for (size_t i = 0; i < n; ++i) ++start[(keys[i] >> shift) + 1];
+  for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
   for (size_t i = 0; i < n; ++i) sorted[start[keys[i] >> shift]++] = keys[i];
-  size_t budget = 8 * n;
+  size_t budget = 4 * n;
   for (size_t i = 1; i < n; ++i) {
     const uint64_t x = sorted[i];
     size_t j = i;
@@ -99,19 +115,40 @@ uint64_t PreparedString::hash_token(std::string_view token) {
   return std::hash<std::string_view>{}(token);
 }
 
+PreparedString& PreparedString::operator=(const PreparedString& other) {
+  if (this == &other) return *this;
+  if (capacity_ < other.used_) {
+    block_.reset(new std::byte[other.used_]);
+    capacity_ = other.used_;
+  }
+  if (other.used_ > 0) std::copy_n(other.block_.get(), other.used_, block_.get());
+  null_ = other.null_;
+  used_ = other.used_;
+  token_set_size_ = other.token_set_size_;
+  qgram_set_size_ = other.qgram_set_size_;
+  code_set_size_ = other.code_set_size_;
+  token_count_ = other.token_count_;
+  cps_size_ = other.cps_size_;
+  text_size_ = other.text_size_;
+  model_numbers_size_ = other.model_numbers_size_;
+  tokens_offset_ = other.tokens_offset_;
+  cps_offset_ = other.cps_offset_;
+  text_offset_ = other.text_offset_;
+  model_numbers_offset_ = other.model_numbers_offset_;
+  return *this;
+}
+
 void PreparedString::assign_null() {
   null_ = true;
-  text_.clear();
-  cps_.clear();
-  tokens_.clear();
-  sets_.clear();
-  token_set_size_ = qgram_set_size_ = 0;
-  model_numbers_.clear();
+  used_ = 0;
+  token_set_size_ = qgram_set_size_ = code_set_size_ = 0;
+  token_count_ = cps_size_ = text_size_ = model_numbers_size_ = 0;
+  tokens_offset_ = cps_offset_ = text_offset_ = model_numbers_offset_ = 0;
 }
 
 void PreparedString::assign(std::string_view raw, const PrepareOptions& options) {
   // Offsets are 32-bit to keep tokens small; a 4 GiB cell is not a product title.
-  if (raw.size() >= std::numeric_limits<uint32_t>::max() / 4)
+  if (raw.size() >= std::numeric_limits<uint32_t>::max() / 16)
     throw_error(ErrorKind::ResourceLimit, "text value too long to prepare for similarity (" +
                                               std::to_string(raw.size()) + " bytes)");
   if (options.qgram_size > kMaxQgramSize)
@@ -121,101 +158,175 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
   assign_null();
   null_ = false;
   Scratch& s = scratch();
-
-  // 1. Unicode.
-  s.transformed.clear();
-  transform(raw,
-            TextTransform{.case_fold = options.case_fold,
-                          .compatibility = options.compatibility,
-                          .strip_nonspacing_marks = options.fold_accents,
-                          .compose = true},
-            s.transformed);
-
-  // 2. Model numbers, before punctuation goes.
   s.codes.clear();
-  if (options.model_numbers)
-    extract_model_numbers(s.transformed, options.model_number_options, s.codes);
-
-  // 3 + 4. Punctuation and white space. Code points not kept are built in scratch.
-  const bool keep_token_list = options.tokens && options.keep_tokens;
-  // Kept tokens are views into the kept code points.
-  std::u32string& cps = options.keep_code_points || keep_token_list ? cps_ : s.collapsed;
-  cps.clear();
-  cps.reserve(s.transformed.size());
-  bool pending_space = false;
-  char32_t any_bits = 0;
-  for (const char32_t cp : s.transformed) {
-    if (is_space(cp) || (options.strip_punctuation && is_punctuation(cp))) {
-      pending_space = !cps.empty();
-      continue;
+  size_t n = 0;  // code points in s.cps (= bytes of s.text when ascii)
+  bool ascii = true, tokenized = false;
+  if (!options.strip_punctuation && is_ascii(raw)) {
+    // Steps 1 and 4 in one pass: on ASCII, case folding is the ASCII mapping and NFKC and accent
+    // folding change nothing (the general path below gives the same result, and the tests
+    // compare both). Model numbers read collapsed white space as they read the original: white
+    // space only ever separates codes.
+    ensure_size(s.cps, raw.size());
+    ensure_size(s.text, raw.size());
+    char32_t* const cps = s.cps.data();
+    char* const text = s.text.data();
+    // Step 5's word tokens too (tokenize.h: on ASCII, runs of letters and digits).
+    s.spans.clear();
+    bool pending_space = false, in_token = false;
+    for (const char byte : raw) {
+      char c = byte;
+      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+        pending_space = n != 0;
+        in_token = false;
+        continue;
+      }
+      if (pending_space) {
+        cps[n] = U' ';
+        text[n++] = ' ';
+        pending_space = false;
+      }
+      if (options.case_fold && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (options.tokens) {
+        const bool word = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
+        if (word && in_token) ++s.spans.back().length;
+        else if (word) s.spans.push_back({static_cast<uint32_t>(n), 1});
+        in_token = word;
+      }
+      cps[n] = static_cast<char32_t>(c);
+      text[n++] = c;
     }
-    if (pending_space) cps.push_back(U' ');
-    pending_space = false;
-    cps.push_back(cp);
-    any_bits |= cp;
-  }
-  const bool ascii = any_bits < 0x80;  // then byte offsets are code-point offsets
-  if (ascii) {
-    text_.resize(cps.size());
-    for (size_t i = 0; i < cps.size(); ++i) text_[i] = static_cast<char>(cps[i]);
+    tokenized = true;
+    if (options.model_numbers)
+      extract_model_numbers(std::u32string_view(cps, n), options.model_number_options, s.codes);
   } else {
-    s.byte_offsets.resize(cps.size() + 1);
-    text_.reserve(cps.size() + cps.size() / 2);
-    for (size_t i = 0; i < cps.size(); ++i) {
-      s.byte_offsets[i] = static_cast<uint32_t>(text_.size());
-      append_utf8(cps[i], text_);
+    // 1. Unicode.
+    s.transformed.clear();
+    transform(raw,
+              TextTransform{.case_fold = options.case_fold,
+                            .compatibility = options.compatibility,
+                            .strip_nonspacing_marks = options.fold_accents,
+                            .compose = true},
+              s.transformed);
+    // 2. Model numbers, before punctuation goes.
+    if (options.model_numbers)
+      extract_model_numbers(s.transformed, options.model_number_options, s.codes);
+    // 3 + 4. Punctuation and white space.
+    ensure_size(s.cps, s.transformed.size());
+    char32_t* const cps = s.cps.data();
+    bool pending_space = false;
+    char32_t any_bits = 0;
+    for (const char32_t cp : s.transformed) {
+      if (is_space(cp) || (options.strip_punctuation && is_punctuation(cp))) {
+        pending_space = n != 0;
+        continue;
+      }
+      if (pending_space) cps[n++] = U' ';
+      pending_space = false;
+      cps[n++] = cp;
+      any_bits |= cp;
     }
-    s.byte_offsets[cps.size()] = static_cast<uint32_t>(text_.size());
+    ascii = any_bits < 0x80;  // then byte offsets are code-point offsets
+    s.text.clear();
+    if (!ascii) s.byte_offsets.resize(n + 1);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ascii) s.byte_offsets[i] = static_cast<uint32_t>(s.text.size());
+      append_utf8(cps[i], s.text);
+    }
+    if (!ascii) s.byte_offsets[n] = static_cast<uint32_t>(s.text.size());
   }
+  const std::u32string_view cps(s.cps.data(), n);
+  const size_t text_bytes = ascii ? n : s.byte_offsets[n];
   const auto byte_offset = [&](uint32_t cp_index) {
     return ascii ? cp_index : s.byte_offsets[cp_index];
   };
 
   // 5. Tokens and sets.
-  s.spans.clear();
-  if (options.tokens) tokenize(cps, s.spans);
-  if (keep_token_list) tokens_.reserve(s.spans.size());
-  sets_.reserve(s.spans.size() + (options.qgram_size ? cps.size() + 2 * options.qgram_size : 0) +
-                s.codes.size());
+  const bool keep_token_list = options.tokens && options.keep_tokens;
+  if (!options.tokens) s.spans.clear();
+  else if (!tokenized) tokenize(cps, s.spans);
+  std::vector<uint64_t>& sets = s.sets;
+  sets.clear();
+  s.token_hashes.clear();
   for (const TokenSpan& span : s.spans) {
     const uint32_t byte_begin = byte_offset(span.begin);
     const uint32_t byte_length = byte_offset(span.begin + span.length) - byte_begin;
-    const uint64_t hash = hash_token(std::string_view(text_).substr(byte_begin, byte_length));
-    sets_.push_back(hash);
-    if (!keep_token_list) continue;
-    uint64_t char_mask = 0;
-    for (uint32_t k = span.begin; k < span.begin + span.length; ++k)
-      char_mask |= uint64_t{1} << (cps[k] % 64);
-    tokens_.push_back({byte_begin, byte_length, span.begin, span.length, hash, char_mask});
+    s.token_hashes.push_back(hash_token(std::string_view(s.text.data() + byte_begin, byte_length)));
   }
-  make_set(sets_, 0);
-  token_set_size_ = sets_.size();
-
+  sets.assign(s.token_hashes.begin(), s.token_hashes.end());
+  make_set(sets, 0);
+  const size_t token_set_size = sets.size();
   if (options.qgram_size > 0) {
     for_each_qgram(cps, options.qgram_size, options.qgram_padding, s.padded,
-                   [&](std::u32string_view gram) {
-                     sets_.push_back(qgram_key(gram));
-                   });
-    // Up to three code points are packed 21 bits each (qgram_key); longer grams are hashed.
-    if (options.qgram_size <= 3) make_qgram_set(sets_, token_set_size_, 21 * static_cast<unsigned>(options.qgram_size - 1));
-    else make_set(sets_, token_set_size_);
+                   [&](std::u32string_view gram) { sets.push_back(qgram_key(gram)); });
+    make_hashed_set(sets, token_set_size);
   }
-  qgram_set_size_ = sets_.size() - token_set_size_;
-
+  const size_t qgram_set_size = sets.size() - token_set_size;
+  size_t model_numbers_size = 0;
   for (const std::string& code : s.codes) {  // already sorted and distinct
-    sets_.push_back(hash_token(code));
-    model_numbers_ += code;
-    model_numbers_ += ' ';
+    sets.push_back(hash_token(code));
+    model_numbers_size += code.size() + 1;
   }
-  make_set(sets_, token_set_size_ + qgram_set_size_);
+  make_set(sets, token_set_size + qgram_set_size);
+
+  // The block (layout in prepared_string.h). Kept tokens are views into the kept code points.
+  const bool keep_code_points = options.keep_code_points || keep_token_list;
+  const size_t token_count = keep_token_list ? s.spans.size() : 0;
+  const size_t cps_kept = keep_code_points ? n : 0;
+  const size_t tokens_offset = sets.size() * sizeof(uint64_t);
+  const size_t cps_offset = tokens_offset + token_count * sizeof(Token);
+  const size_t text_offset = cps_offset + cps_kept * sizeof(char32_t);
+  const size_t model_numbers_offset = text_offset + text_bytes;
+  const size_t used = model_numbers_offset + model_numbers_size;
+  if (used >= std::numeric_limits<uint32_t>::max())  // offsets are 32-bit
+    throw_error(ErrorKind::ResourceLimit, "text value too long to prepare for similarity (" +
+                                              std::to_string(raw.size()) + " bytes)");
+  if (capacity_ < used) {
+    block_.reset(new std::byte[used]);
+    capacity_ = used;
+  }
+  std::byte* const block = block_.get();
+  if (!sets.empty()) std::memcpy(block, sets.data(), tokens_offset);
+  auto* const tokens = reinterpret_cast<Token*>(block + tokens_offset);
+  if (keep_token_list) {
+    size_t k = 0;
+    for (const TokenSpan& span : s.spans) {
+      const uint32_t byte_begin = byte_offset(span.begin);
+      const uint32_t byte_length = byte_offset(span.begin + span.length) - byte_begin;
+      uint64_t char_mask = 0;
+      for (uint32_t c = span.begin; c < span.begin + span.length; ++c)
+        char_mask |= uint64_t{1} << (cps[c] % 64);
+      tokens[k] = Token{byte_begin, byte_length, span.begin, span.length, s.token_hashes[k], char_mask};
+      ++k;
+    }
+  }
+  if (cps_kept > 0) std::memcpy(block + cps_offset, cps.data(), cps_kept * sizeof(char32_t));
+  if (text_bytes > 0) std::memcpy(block + text_offset, s.text.data(), text_bytes);
+  char* model_numbers = reinterpret_cast<char*>(block + model_numbers_offset);
+  for (const std::string& code : s.codes) {
+    std::memcpy(model_numbers, code.data(), code.size());
+    model_numbers[code.size()] = ' ';
+    model_numbers += code.size() + 1;
+  }
+  used_ = used;
+  token_set_size_ = static_cast<uint32_t>(token_set_size);
+  qgram_set_size_ = static_cast<uint32_t>(qgram_set_size);
+  code_set_size_ = static_cast<uint32_t>(sets.size() - token_set_size - qgram_set_size);
+  token_count_ = static_cast<uint32_t>(token_count);
+  cps_size_ = static_cast<uint32_t>(cps_kept);
+  text_size_ = static_cast<uint32_t>(text_bytes);
+  model_numbers_size_ = static_cast<uint32_t>(model_numbers_size);
+  tokens_offset_ = static_cast<uint32_t>(tokens_offset);
+  cps_offset_ = static_cast<uint32_t>(cps_offset);
+  text_offset_ = static_cast<uint32_t>(text_offset);
+  model_numbers_offset_ = static_cast<uint32_t>(model_numbers_offset);
 
   // One huge value must not pin the per-thread scratch for the thread's lifetime.
-  if (s.transformed.capacity() > (size_t{1} << 20)) s = Scratch{};
+  if (s.cps.size() > (size_t{1} << 18)) s = Scratch{};
 }
 
 std::vector<std::string_view> PreparedString::model_numbers() const {
   std::vector<std::string_view> codes;
-  const std::string_view all(model_numbers_);
+  const std::string_view all(at<char>(model_numbers_offset_), model_numbers_size_);
   size_t start = 0;
   while (start < all.size()) {
     const size_t end = all.find(' ', start);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 
 #include "common/error.h"
 #include "frame/text/unicode.h"
@@ -32,11 +33,14 @@ bool parse_count(std::string_view s, uint64_t& value) {
 IdfTable IdfTable::fit(std::span<const PreparedString> documents) {
   IdfTable table;
   for (const PreparedString& d : documents) table.add_document(d);
+  table.build_index();
   return table;
 }
 
 void IdfTable::add_document(const PreparedString& document) {
   if (document.is_null()) return;
+  index_.clear();
+  index_keys_.clear();
   ++documents_;
   // Each distinct token once: df counts documents, not occurrences.
   std::vector<std::string_view> tokens;
@@ -58,10 +62,46 @@ uint64_t IdfTable::document_frequency(std::string_view token) const {
   return it == df_.end() ? 0 : it->second;
 }
 
-double IdfTable::idf(std::string_view token) const {
+double IdfTable::idf_of_frequency(uint64_t df) const {
   const double n = static_cast<double>(documents_);
-  const double df = static_cast<double>(document_frequency(token));
-  return std::log((1.0 + n) / (1.0 + df)) + 1.0;
+  return std::log((1.0 + n) / (1.0 + static_cast<double>(df))) + 1.0;
+}
+
+double IdfTable::idf(std::string_view token) const {
+  return index_.empty() ? idf_of_frequency(document_frequency(token))
+                        : idf(token, PreparedString::hash_token(token));
+}
+
+double IdfTable::idf(std::string_view token, uint64_t hash) const {
+  if (index_.empty()) return idf_of_frequency(document_frequency(token));
+  const size_t mask = index_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {  // the load factor ≤ 1/2 ends every probe
+    const Slot& slot = index_[i];
+    if (slot.length == UINT32_MAX) return unseen_idf_;
+    if (slot.hash == hash && std::string_view(index_keys_).substr(slot.offset, slot.length) == token)
+      return slot.idf;
+  }
+}
+
+void IdfTable::build_index() {
+  index_.clear();
+  index_keys_.clear();
+  unseen_idf_ = idf_of_frequency(0);
+  size_t key_bytes = 0;
+  for (const auto& entry : df_) key_bytes += entry.first.size();
+  if (key_bytes >= UINT32_MAX) return;  // offsets would not fit: lookups stay on df_
+  size_t capacity = 16;
+  while (capacity < 2 * df_.size()) capacity *= 2;
+  index_.assign(capacity, Slot{0, 0, UINT32_MAX, 0});
+  index_keys_.reserve(key_bytes);
+  for (const auto& [token, df] : df_) {
+    const uint64_t hash = PreparedString::hash_token(token);
+    size_t i = hash & (capacity - 1);
+    while (index_[i].length != UINT32_MAX) i = (i + 1) & (capacity - 1);
+    index_[i] = Slot{hash, static_cast<uint32_t>(index_keys_.size()), static_cast<uint32_t>(token.size()),
+                     idf_of_frequency(df)};
+    index_keys_ += token;
+  }
 }
 
 std::string IdfTable::serialize() const {
@@ -123,6 +163,7 @@ IdfTable IdfTable::parse(std::string_view text, std::string_view source) {
   }
   if (line_number == 0) parse_error(source, 1, "empty file");
   if (!have_documents) parse_error(source, 2, "missing the 'documents <count>' line");
+  table.build_index();
   return table;
 }
 
@@ -131,7 +172,7 @@ TfidfVector::TfidfVector(const PreparedString& value, const IdfTable& table) {
   null_ = false;
   entries_.reserve(value.token_count());
   for (size_t i = 0; i < value.token_count(); ++i)
-    entries_.push_back({value.token_hash(i), table.idf(value.token(i))});
+    entries_.push_back({value.token_hash(i), table.idf(value.token(i), value.token_hash(i))});
   std::sort(entries_.begin(), entries_.end(),
             [](const Entry& x, const Entry& y) { return x.token_hash < y.token_hash; });
   // Repeats of a token add up: tf(t) · idf(t) is idf(t) once per occurrence.

@@ -44,6 +44,8 @@ class IdfTable {
   uint64_t document_frequency(std::string_view token) const;
   size_t vocabulary_size() const { return df_.size(); }
   double idf(std::string_view token) const;
+  // The same, given the token's PreparedString::hash_token (TfidfVector has it already).
+  double idf(std::string_view token, uint64_t hash) const;
 
   std::string serialize() const;
   // Throws BadInput naming `source` and the line on malformed text.
@@ -57,8 +59,25 @@ class IdfTable {
     }
   };
 
+  // A flat open-addressing copy of df_ with each idf computed once, keyed by the token hash that
+  // prepared values carry: a lookup is one probe into contiguous slots (plus a short compare),
+  // where the node map costs a hash of the bytes and a pointer chase. TF-IDF vectors are built for
+  // every distinct value a pipeline compares, so this is on the serving path. Built by parse()
+  // and fit(), dropped by add_document() (lookups then use df_).
+  struct Slot {
+    uint64_t hash;
+    uint32_t offset;  // of the token in index_keys_; length UINT32_MAX marks an empty slot
+    uint32_t length;
+    double idf;
+  };
+  void build_index();
+  double idf_of_frequency(uint64_t df) const;
+
   uint64_t documents_ = 0;
   std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>> df_;
+  std::vector<Slot> index_;
+  std::string index_keys_;
+  double unseen_idf_ = 0;  // df = 0: a token not in the table
 };
 
 // A value's TF-IDF vector, L2-normalised, built once per record.
