@@ -2,9 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "common/error.h"
+#include "frame/text/model_numbers.h"
 #include "frame/text/prepared_string.h"
+#include "frame/text/string_functions.h"
+#include "frame/text/tokenize.h"
 #include "frame/text/unicode.h"
 
 namespace onnxfn::text {
@@ -123,6 +127,54 @@ TEST(TextPreparedString, handles_emoji_cjk_and_combining_marks) {
   const PreparedString p("😀 索尼 e\u0301\u0301 ｶﾒﾗ");
   EXPECT_EQ(p.text(), "😀 索尼 e カメラ");  // NFKC maps halfwidth katakana
   EXPECT_TRUE(is_valid_utf8(p.text()));
+}
+
+// Plain ASCII takes a one-pass path (normalise, collapse white space, tokenise). It must agree
+// with the definitions each step has on its own, on text full of what that path special-cases:
+// upper case, every ASCII white space, punctuation between and inside words, codes.
+TEST(TextPreparedString, ascii_path_agrees_with_the_step_by_step_definitions) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "aZ9 \t\n\r\v\f-/.,!#_~\"'()MNxy0";
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string raw;
+    const size_t length = rng() % 24;
+    for (size_t i = 0; i < length; ++i) raw += alphabet[rng() % alphabet.size()];
+    for (const bool fold : {true, false}) {
+      const PreparedString p(raw, PrepareOptions{.case_fold = fold});
+      const std::string expected_text = collapse_whitespace(fold ? case_fold(raw) : raw);
+      ASSERT_EQ(p.text(), expected_text) << "'" << raw << "'";
+      ASSERT_EQ(p.code_points(), decode_utf8(expected_text));
+      const std::vector<std::string> tokens = tokenize(expected_text);
+      ASSERT_EQ(p.token_count(), tokens.size()) << "'" << raw << "'";
+      for (size_t i = 0; i < tokens.size(); ++i) {
+        ASSERT_EQ(p.token(i), tokens[i]);
+        ASSERT_EQ(p.token_hash(i), PreparedString::hash_token(tokens[i]));
+      }
+      const std::vector<std::string> codes = extract_model_numbers(raw);
+      ASSERT_EQ(p.model_numbers(), std::vector<std::string_view>(codes.begin(), codes.end())) << "'" << raw << "'";
+      std::vector<std::string> grams = qgrams(expected_text, 3, /*pad=*/true);
+      std::sort(grams.begin(), grams.end());
+      grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+      ASSERT_EQ(p.qgram_set().size(), grams.size()) << "'" << raw << "'";
+      ASSERT_TRUE(std::is_sorted(p.qgram_set().begin(), p.qgram_set().end()));
+    }
+  }
+}
+
+// Copies are deep and keep every part.
+TEST(TextPreparedString, copies_are_independent) {
+  PreparedString a("Sony DSC-W55 camera");
+  const PreparedString b = a;
+  a.assign("tv");
+  EXPECT_EQ(b.text(), "sony dsc-w55 camera");
+  EXPECT_EQ(b.token(1), "dsc");
+  EXPECT_EQ(b.model_numbers().size(), 1u);
+  PreparedString c;
+  c = b;
+  EXPECT_EQ(c.token_code_points(2), U"w55");
+  EXPECT_TRUE(std::ranges::equal(c.qgram_set(), b.qgram_set()));
+  c = PreparedString();
+  EXPECT_TRUE(c.is_null());
 }
 
 }  // namespace

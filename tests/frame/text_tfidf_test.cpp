@@ -33,6 +33,22 @@ TEST(TextTfidf, fits_document_frequencies_and_smooth_idf) {
   EXPECT_NEAR(table.idf("unknown"), std::log(6.0) + 1.0, 1e-12);
 }
 
+// fit() and parse() index the table by token hash; a table still being filled by add_document
+// looks tokens up by name. Every route gives the same idf, for known and unseen tokens.
+TEST(TextTfidf, indexed_and_plain_lookups_agree) {
+  const IdfTable fitted = IdfTable::fit(corpus());
+  IdfTable filling;
+  for (const PreparedString& d : corpus()) filling.add_document(d);
+  const IdfTable parsed = IdfTable::parse(fitted.serialize(), "test");
+  for (const char* token : {"sony", "lcd", "w55", "camera", "unknown", "", "sonyx"}) {
+    const double expected = std::log(6.0 / (1.0 + static_cast<double>(fitted.document_frequency(token)))) + 1.0;
+    EXPECT_EQ(fitted.idf(token), expected) << token;
+    EXPECT_EQ(filling.idf(token), expected) << token;
+    EXPECT_EQ(parsed.idf(token), expected) << token;
+    EXPECT_EQ(parsed.idf(token, PreparedString::hash_token(token)), expected) << token;
+  }
+}
+
 TEST(TextTfidf, counts_a_token_once_per_document) {
   IdfTable table;
   table.add_document(PreparedString("tv tv tv"));
