@@ -38,6 +38,15 @@ void string_functions(std::string_view a, std::string_view b) {
   check_text(fold_accents(a));
   check_text(strip_punctuation(a, b.substr(0, 4)));
   check_text(collapse_whitespace(a));
+  // transform's ASCII and Latin shortcuts must agree with the general path.
+  for (unsigned flags = 0; flags < 16; flags += 5) {
+    const TextTransform how{.case_fold = (flags & 1) != 0, .compatibility = (flags & 2) != 0,
+                            .strip_nonspacing_marks = (flags & 4) != 0, .compose = (flags & 8) != 0};
+    std::u32string fast, reference;
+    transform(a, how, fast);
+    transform_without_shortcuts(a, how, reference);
+    if (fast != reference) std::abort();
+  }
   for (const std::string& t : tokenize(a)) check_text(t);
   for (const std::string& g : qgrams(a, 1 + b.size() % 4, !b.empty() && b[0] & 1)) check_text(g);
   try {

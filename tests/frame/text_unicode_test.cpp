@@ -3,6 +3,9 @@
 
 #include "frame/text/unicode.h"
 
+#include <random>
+#include <string>
+
 namespace onnxfn::text {
 namespace {
 
@@ -105,6 +108,37 @@ TEST(TextUnicode, transform_folds_case_normalises_and_strips_accents) {
   out.clear();
   transform("bad\xFF" "byte", TextTransform{.case_fold = true}, out);
   EXPECT_EQ(out, U"bad\uFFFDbyte");
+}
+
+// transform's ASCII and Latin shortcuts give what utf8proc gives, for every flag combination:
+// each code point below U+0250 between ASCII letters, and random text mixing ASCII, Latin,
+// combining marks (which must send text down the general path), compatibility forms, Greek and
+// ill-formed bytes.
+TEST(TextUnicode, transform_shortcuts_agree_with_utf8proc) {
+  std::vector<std::string> texts;
+  for (char32_t cp = 0x80; cp < 0x250; ++cp) {
+    std::string t = "A";
+    append_utf8(cp, t);
+    texts.push_back(t + "b");
+  }
+  const std::vector<std::string> pieces = {"a", "Z", " ", "9", "-", "é", "É", "ß", "Š", "ǅ", "İ", "ŉ", "½", "µ",
+                                           "\u00A0", "\u00A8", "e\u0301", "\u0301", "ﬁ", "Ω", "\xC3", "\xC9\xBF", "Ǆ"};
+  std::mt19937 rng(11);
+  for (int i = 0; i < 3000; ++i) {
+    std::string t;
+    for (size_t k = rng() % 8; k > 0; --k) t += pieces[rng() % pieces.size()];
+    texts.push_back(t);
+  }
+  for (unsigned flags = 0; flags < 16; ++flags) {
+    const TextTransform how{.case_fold = (flags & 1) != 0, .compatibility = (flags & 2) != 0,
+                            .strip_nonspacing_marks = (flags & 4) != 0, .compose = (flags & 8) != 0};
+    for (const std::string& t : texts) {
+      std::u32string fast = U"x", reference = U"x";  // appends after what is there
+      transform(t, how, fast);
+      transform_without_shortcuts(t, how, reference);
+      ASSERT_EQ(fast, reference) << "flags " << flags << " text '" << t << "'";
+    }
+  }
 }
 
 }  // namespace

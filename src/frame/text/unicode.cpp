@@ -4,6 +4,7 @@
 
 #include <utf8proc.h>
 
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -228,6 +229,86 @@ char32_t simple_upper(char32_t cp) {
   return static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(cp)));
 }
 
+namespace {
+
+void transform_general(std::string_view bytes, const TextTransform& how, std::u32string& out);
+
+// Latin text. A fifth of product titles carry an accented letter or two ("Müller", "Škoda"), and
+// utf8proc's decompose-and-compose costs about a microsecond on such a title, several times the
+// rest of its preparation. Below U+0250 (Latin-1 Supplement, Latin Extended-A and -B) every code
+// point is a starter whose decomposition begins with its base letter, and no two Latin letters
+// compose with each other (UAX #15: starter pairs compose only in Hangul and a few Indic scripts),
+// so on text made only of such code points the transform is the concatenation of each code
+// point's own transform. Those are cached per flag combination the first time a code point is met:
+// up to two output code points, each below U+0250 or a combining diacritic (U+0300..U+036F) —
+// anything else marks the code point as not cached, and text containing it takes the general path.
+// Each entry is one 64-bit atomic: bits 0-1 state (0 unknown, 1 cached, 2 general path), bits 2-4
+// the output length, then 10 bits per output code point.
+constexpr char32_t kLatinEnd = 0x250;
+constexpr size_t kLatinEntries = kLatinEnd - 0x80;
+std::atomic<uint64_t> latin_table[16][kLatinEntries];
+
+uint64_t latin_entry(char32_t cp, const TextTransform& how) {
+  const unsigned flags = (how.case_fold ? 1u : 0u) | (how.compatibility ? 2u : 0u) |
+                         (how.strip_nonspacing_marks ? 4u : 0u) | (how.compose ? 8u : 0u);
+  std::atomic<uint64_t>& slot = latin_table[flags][cp - 0x80];
+  uint64_t entry = slot.load(std::memory_order_relaxed);
+  if (entry != 0) return entry;
+  std::string utf8;
+  append_utf8(cp, utf8);
+  std::u32string single;
+  transform_general(utf8, how, single);
+  // Two bytes in, at most two code points out (transform_latin sizes its output by bytes); the
+  // first a starter, so that nothing reorders or composes across code points.
+  entry = 1 | (uint64_t{single.size()} << 2);
+  bool cacheable = single.size() <= 2 && (single.empty() || single[0] < kLatinEnd);
+  for (size_t k = 0; k < single.size() && cacheable; ++k) {
+    const char32_t c = single[k];
+    cacheable = c < kLatinEnd || (c >= 0x300 && c < 0x370);
+    entry |= uint64_t{c} << (8 + 10 * k);
+  }
+  if (!cacheable) entry = 2;
+  slot.store(entry, std::memory_order_relaxed);  // every thread computes the same value
+  return entry;
+}
+
+// Appends the transform of `bytes` if it is well-formed UTF-8 made of ASCII and cached Latin code
+// points; otherwise leaves `out` as it was and returns false.
+bool transform_latin(std::string_view bytes, const TextTransform& how, std::u32string& out) {
+  const size_t start = out.size();
+  out.resize(start + bytes.size());  // never more code points than bytes (see latin_entry)
+  size_t n = start;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    if (b < 0x80) {
+      out[n++] = how.case_fold && b >= 'A' && b <= 'Z' ? char32_t{b} + 32 : char32_t{b};
+      continue;
+    }
+    const auto next = i + 1 < bytes.size() ? static_cast<unsigned char>(bytes[i + 1]) : 0;
+    const char32_t cp = (char32_t{b & 0x1Fu} << 6) | (next & 0x3Fu);
+    if (b < 0xC2 || b > 0xC9 || (next & 0xC0) != 0x80 || cp >= kLatinEnd) {
+      out.resize(start);
+      return false;
+    }
+    const uint64_t entry = latin_entry(cp, how);
+    if ((entry & 3) != 1) {
+      out.resize(start);
+      return false;
+    }
+    const size_t length = (entry >> 2) & 7;
+    for (size_t k = 0; k < length; ++k) out[n++] = static_cast<char32_t>((entry >> (8 + 10 * k)) & 0x3FF);
+    ++i;
+  }
+  out.resize(n);
+  return true;
+}
+
+}  // namespace
+
+void transform_without_shortcuts(std::string_view bytes, const TextTransform& how, std::u32string& out) {
+  transform_general(bytes, how, out);
+}
+
 void transform(std::string_view bytes, const TextTransform& how, std::u32string& out) {
   if (is_ascii(bytes)) {
     const size_t start = out.size();
@@ -238,6 +319,13 @@ void transform(std::string_view bytes, const TextTransform& how, std::u32string&
     }
     return;
   }
+  if (transform_latin(bytes, how, out)) return;
+  transform_general(bytes, how, out);
+}
+
+namespace {
+
+void transform_general(std::string_view bytes, const TextTransform& how, std::u32string& out) {
   // utf8proc rejects ill-formed input, so replace first (the common valid case copies nothing).
   std::string sanitized;
   if (!is_valid_utf8(bytes)) {
@@ -285,5 +373,7 @@ void transform(std::string_view bytes, const TextTransform& how, std::u32string&
   // One huge value must not pin its scratch (12 bytes per input byte) for the thread's lifetime.
   if (buffer.size() > kMaxRetainedScratch) std::vector<utf8proc_int32_t>().swap(buffer);
 }
+
+}  // namespace
 
 }  // namespace onnxfn::text

@@ -70,5 +70,8 @@ struct TextTransform {
 
 // Appends the transformed code points of `bytes` (decoded as by decode_utf8) to `out`.
 void transform(std::string_view bytes, const TextTransform& how, std::u32string& out);
+// The same through utf8proc alone, without transform's ASCII and Latin shortcuts: the reference
+// that tests and the text fuzzer hold the shortcuts to.
+void transform_without_shortcuts(std::string_view bytes, const TextTransform& how, std::u32string& out);
 
 }  // namespace onnxfn::text
