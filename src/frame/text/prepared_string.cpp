@@ -2,6 +2,7 @@
 #include "frame/text/prepared_string.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <functional>
@@ -104,6 +105,18 @@ void make_hashed_set(std::vector<uint64_t>& sets, size_t from) {
   sets.resize(from + kept);
 }
 
+// Byte classes of the one-pass ASCII path: white space (is_space), word characters (tokenize.h:
+// letters and digits), anything else.
+enum class AsciiClass : uint8_t { Other, Word, Space };
+constexpr auto kAsciiClass = [] {
+  std::array<AsciiClass, 256> table{};
+  for (unsigned c = 0; c < 256; ++c) {
+    if (c == ' ' || (c >= '\t' && c <= '\r')) table[c] = AsciiClass::Space;
+    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) table[c] = AsciiClass::Word;
+  }
+  return table;
+}();
+
 // ASCII white space inline (nearly every character of a product title is ASCII).
 bool is_space(char32_t cp) {
   return cp < 0x80 ? cp == U' ' || (cp >= U'\t' && cp <= U'\r') : is_white_space(cp);
@@ -172,12 +185,19 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
     char* const text = s.text.data();
     // Step 5's word tokens too (tokenize.h: on ASCII, runs of letters and digits).
     s.spans.clear();
-    bool pending_space = false, in_token = false;
+    bool pending_space = false;
+    size_t token_start = SIZE_MAX;  // of the token being read
+    const auto end_token = [&] {
+      if (token_start == SIZE_MAX) return;
+      s.spans.push_back({static_cast<uint32_t>(token_start), static_cast<uint32_t>(n - token_start)});
+      token_start = SIZE_MAX;
+    };
     for (const char byte : raw) {
-      char c = byte;
-      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+      const auto c = static_cast<unsigned char>(byte);
+      const AsciiClass cls = kAsciiClass[c];
+      if (cls == AsciiClass::Space) {
         pending_space = n != 0;
-        in_token = false;
+        end_token();
         continue;
       }
       if (pending_space) {
@@ -185,16 +205,18 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
         text[n++] = ' ';
         pending_space = false;
       }
-      if (options.case_fold && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
       if (options.tokens) {
-        const bool word = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
-        if (word && in_token) ++s.spans.back().length;
-        else if (word) s.spans.push_back({static_cast<uint32_t>(n), 1});
-        in_token = word;
+        if (cls == AsciiClass::Word) {
+          if (token_start == SIZE_MAX) token_start = n;
+        } else {
+          end_token();
+        }
       }
-      cps[n] = static_cast<char32_t>(c);
-      text[n++] = c;
+      const char folded = static_cast<char>(options.case_fold && c >= 'A' && c <= 'Z' ? c + 32 : c);
+      cps[n] = static_cast<char32_t>(folded);
+      text[n++] = folded;
     }
+    if (options.tokens) end_token();
     tokenized = true;
     if (options.model_numbers)
       extract_model_numbers(std::u32string_view(cps, n), options.model_number_options, s.codes);
