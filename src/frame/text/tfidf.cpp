@@ -40,7 +40,6 @@ IdfTable IdfTable::fit(std::span<const PreparedString> documents) {
 void IdfTable::add_document(const PreparedString& document) {
   if (document.is_null()) return;
   index_.clear();
-  index_keys_.clear();
   ++documents_;
   // Each distinct token once: df counts documents, not occurrences.
   std::vector<std::string_view> tokens;
@@ -77,31 +76,25 @@ double IdfTable::idf(std::string_view token, uint64_t hash) const {
   const size_t mask = index_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {  // the load factor ≤ 1/2 ends every probe
     const Slot& slot = index_[i];
-    if (slot.length == UINT32_MAX) return unseen_idf_;
-    if (slot.hash == hash && std::string_view(index_keys_).substr(slot.offset, slot.length) == token)
-      return slot.idf;
+    if (slot.hash == hash && slot.idf != 0) return slot.idf;
+    if (slot.idf == 0) return unseen_idf_;
   }
 }
 
 void IdfTable::build_index() {
   index_.clear();
-  index_keys_.clear();
   unseen_idf_ = idf_of_frequency(0);
-  size_t key_bytes = 0;
-  for (const auto& entry : df_) key_bytes += entry.first.size();
-  if (key_bytes >= UINT32_MAX) return;  // offsets would not fit: lookups stay on df_
   size_t capacity = 16;
   while (capacity < 2 * df_.size()) capacity *= 2;
-  index_.assign(capacity, Slot{0, 0, UINT32_MAX, 0});
-  index_keys_.reserve(key_bytes);
+  std::vector<Slot> index(capacity, Slot{0, 0});
   for (const auto& [token, df] : df_) {
     const uint64_t hash = PreparedString::hash_token(token);
     size_t i = hash & (capacity - 1);
-    while (index_[i].length != UINT32_MAX) i = (i + 1) & (capacity - 1);
-    index_[i] = Slot{hash, static_cast<uint32_t>(index_keys_.size()), static_cast<uint32_t>(token.size()),
-                     idf_of_frequency(df)};
-    index_keys_ += token;
+    for (; index[i].idf != 0; i = (i + 1) & (capacity - 1))
+      if (index[i].hash == hash) return;  // two tokens, one hash: stay on df_
+    index[i] = Slot{hash, idf_of_frequency(df)};
   }
+  index_ = std::move(index);
 }
 
 std::string IdfTable::serialize() const {

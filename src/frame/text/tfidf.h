@@ -60,15 +60,15 @@ class IdfTable {
   };
 
   // A flat open-addressing copy of df_ with each idf computed once, keyed by the token hash that
-  // prepared values carry: a lookup is one probe into contiguous slots (plus a short compare),
-  // where the node map costs a hash of the bytes and a pointer chase. TF-IDF vectors are built for
-  // every distinct value a pipeline compares, so this is on the serving path. Built by parse()
-  // and fit(), dropped by add_document() (lookups then use df_).
+  // prepared values carry: a lookup is one probe into 16-byte slots, where the node map costs a
+  // hash of the bytes and a pointer chase. TF-IDF vectors are built for every distinct value a
+  // pipeline compares, so this is on the serving path. Keys are the 64-bit hashes alone, the
+  // assumption set similarity makes (prepared_string.h): an unseen token takes a table token's
+  // idf only if their hashes collide (~vocabulary / 2⁶⁴). Two table tokens that collide leave the
+  // table unindexed. Built by parse() and fit(), dropped by add_document() (lookups then use df_).
   struct Slot {
     uint64_t hash;
-    uint32_t offset;  // of the token in index_keys_; length UINT32_MAX marks an empty slot
-    uint32_t length;
-    double idf;
+    double idf;  // 0: an empty slot (every idf is at least 1)
   };
   void build_index();
   double idf_of_frequency(uint64_t df) const;
@@ -76,7 +76,6 @@ class IdfTable {
   uint64_t documents_ = 0;
   std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>> df_;
   std::vector<Slot> index_;
-  std::string index_keys_;
   double unseen_idf_ = 0;  // df = 0: a token not in the table
 };
 
