@@ -117,12 +117,21 @@ class TextPreparer {
       column->parts = parts;
       column->row_value.resize(rows(*op));
       seen.reserve(seen.size() + column->row_value.size());
+      // Candidate pairs come grouped by their left record (blocking emits them so), so a value
+      // often repeats the row before: compared first, it skips hashing a long string.
+      std::string_view previous;
+      uint32_t previous_value = 0;
       for (size_t r = 0; r < column->row_value.size(); ++r) {
         auto s = string_at(*op, r);
         if (!s) continue;
+        if (previous_value != 0 && *s == previous) {
+          column->row_value[r] = previous_value;
+          continue;
+        }
         auto [slot, fresh] = seen.try_emplace(*s, static_cast<uint32_t>(distinct.size() + 1));
         if (fresh) distinct.push_back(*s);
-        column->row_value[r] = slot->second;
+        column->row_value[r] = previous_value = slot->second;
+        previous = *s;
       }
       columns.push_back(std::move(column));
     }

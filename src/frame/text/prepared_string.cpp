@@ -45,7 +45,7 @@ void ensure_size(Buffer& buffer, size_t n) {
 // Q-gram set members. Up to three code points (≤ U+10FFFF, so c + 1 fits 21 bits) are packed
 // exactly into 63 bits, which keeps grams of different lengths apart; longer grams go through a
 // multiply–xorshift chain (64-bit, collisions ~2⁻⁶⁴). The packed value is then scrambled by a
-// bijection (xorshifts and odd multipliers), so the default trigrams still never collide, while
+// bijection (a multiplication by an odd constant), so the default trigrams still never collide, while
 // the key's top bits are uniform: sort_keys() puts a value's ~50 grams in order with one counting
 // pass on those bits. (Sorted by packed value, grams bunch under a few first letters.) Any order
 // serves, as long as every value uses the same: sets are only intersected.
@@ -60,9 +60,7 @@ uint64_t qgram_key(std::u32string_view gram) {
       h ^= h >> 31;
     }
   }
-  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
-  return h ^ (h >> 31);
+  return h * 0x9E3779B97F4A7C15ULL;  // odd: a bijection whose top bits depend on every bit
 }
 
 // Sorts and removes repeats from sets[from, end).
