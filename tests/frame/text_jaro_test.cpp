@@ -103,6 +103,41 @@ TEST(TextJaro, agrees_with_the_textbook_scan_and_is_symmetric_on_random_strings)
   }
 }
 
+// Tokens of up to 16 code points below 256 take a byte path (one SSE2 compare per character),
+// which Monge–Elkan also calls directly. Both must give the scan's double exactly: the textbook
+// matching with the longer string scanning the shorter.
+TEST(TextJaro, short_byte_tokens_give_the_textbook_value_bit_for_bit) {
+  const auto reference_jaro_winkler = [](std::u32string_view x, std::u32string_view y) {
+    const double j = x.size() >= y.size() ? reference_jaro(x, y) : reference_jaro(y, x);
+    if (j <= 0.7) return j;
+    size_t prefix = 0;
+    while (prefix < std::min<size_t>({4, x.size(), y.size()}) && x[prefix] == y[prefix]) ++prefix;
+    return std::clamp(j + static_cast<double>(prefix) * 0.1 * (1.0 - j), 0.0, 1.0);
+  };
+  std::mt19937 rng(11);
+  const std::u32string alphabets[] = {U"ab", U"abc", U"aeé", U"xÿ\u0080", U"abcdefghijklmnopqrstuvwxyz0123"};
+  for (int iteration = 0; iteration < 20000; ++iteration) {
+    const std::u32string& alphabet = alphabets[iteration % 5];
+    auto random_string = [&] {
+      std::u32string s(1 + rng() % 16, U' ');
+      for (char32_t& c : s) c = alphabet[rng() % alphabet.size()];
+      return s;
+    };
+    const std::u32string x = random_string(), y = random_string();
+    const double expected = reference_jaro_winkler(x, y);
+    ASSERT_EQ(jaro_winkler(x, y), expected);
+    detail::ShortToken sx, sy;
+    ASSERT_TRUE(sx.assign(x) && sy.assign(y));
+    ASSERT_EQ(detail::jaro_winkler(sx, sy), expected);
+  }
+  detail::ShortToken t;
+  EXPECT_FALSE(t.assign(U""));
+  EXPECT_FALSE(t.assign(U"abcdefghijklmnopq"));  // 17 code points
+  EXPECT_FALSE(t.assign(U"東京"));                // beyond one byte
+  EXPECT_TRUE(t.assign(U"abcdefghijklmnop"));
+  EXPECT_TRUE(t.assign(U"ÿé"));
+}
+
 TEST(TextJaro, prepared_values_are_null_aware) {
   EXPECT_EQ(jaro(PreparedString(), PreparedString("x")), std::nullopt);
   EXPECT_EQ(jaro_winkler(PreparedString("x"), PreparedString()), std::nullopt);

@@ -3,6 +3,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "frame/text/similarity.h"
@@ -76,6 +77,72 @@ TEST(TextMongeElkan, one_pass_symmetric_form_equals_the_mean_of_both_directions)
       const double expected = (monge_elkan(ta, tb, inner) + monge_elkan(tb, ta, inner)) / 2.0;
       ASSERT_EQ(*monge_elkan_symmetric(a, b, inner), expected) << a.text() << " | " << b.text();
       ASSERT_EQ(*monge_elkan_symmetric(b, a, inner), expected) << b.text() << " | " << a.text();
+    }
+  }
+}
+
+// The symmetric form takes the maxima over all token pairs in any order, pruned by bounds. Token
+// lists here
+// mix byte tokens and others (Latin-1, CJK, emoji, longer than 16), repeat tokens, and grow past
+// one batch of candidates; each comparison runs twice, the second time from the memo.
+TEST(TextMongeElkan, symmetric_form_equals_both_directions_on_varied_token_lists) {
+  std::mt19937 rng(13);
+  const std::vector<std::string> words = {
+      "sony", "sonny", "snoy", "tv", "bravia", "kdl40", "40", "4o", "inch", "hdtv", "hd", "a",
+      "abc", "ab", "cafe", "café", "naïve", "naive", "ÿes", "東京", "東京都", "😀x", "x😀",
+      "abcdefghijkl", "abcde", "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstv", "mississippi",
+      "missisippi", "powershot", "powershto", "wireless", "digital", "headphones", "headphone"};
+  const auto random_text = [&](size_t max_words) {
+    std::string t;
+    const size_t n = rng() % (max_words + 1);
+    for (size_t i = 0; i < n; ++i) t += words[rng() % words.size()] + " ";
+    return t;
+  };
+  for (int round = 0; round < 600; ++round) {
+    const size_t max_words = round % 10 == 0 ? 24 : 8;  // 24 × 24 pairs span several batches
+    const PreparedString a(random_text(max_words)), b(random_text(max_words));
+    Tokens ta, tb;
+    for (size_t i = 0; i < a.token_count(); ++i) ta.push_back(a.token_code_points(i));
+    for (size_t j = 0; j < b.token_count(); ++j) tb.push_back(b.token_code_points(j));
+    for (const InnerSimilarity inner : {InnerSimilarity::JaroWinkler, InnerSimilarity::Levenshtein}) {
+      const double expected = (monge_elkan(ta, tb, inner) + monge_elkan(tb, ta, inner)) / 2.0;
+      for (int pass = 0; pass < 2; ++pass) {
+        ASSERT_EQ(*monge_elkan_symmetric(a, b, inner), expected) << a.text() << " | " << b.text();
+        ASSERT_EQ(*monge_elkan_symmetric(b, a, inner), expected) << b.text() << " | " << a.text();
+      }
+    }
+  }
+}
+
+// Where rounding lifts a similarity an ulp above its exact length bound, the bound's margin keeps
+// the pair from being skipped: both forms find the true maxima.
+TEST(TextMongeElkan, agrees_with_the_definition_where_rounding_exceeds_the_length_bound) {
+  // JW(abcdefghijkl, abcde): m = 5, t = 0, ℓ = 4 computes to 0.88333333333333341, one ulp above
+  // (5/12 + 2)/3 boosted; Levenshtein(abc, a) = 1 − 2/3 is one ulp above 1/3.
+  EXPECT_GT(jaro_winkler(U"abcdefghijkl", U"abcde"), 0.8833333333333333);
+  EXPECT_GT(levenshtein_similarity(U"abc", U"a"), 1.0 / 3.0);
+  for (const auto& [left, right] : {std::pair{"abcdefghijkl xyz abcdf", "abcde xyz"},
+                                    std::pair{"abc ab", "a b"}}) {
+    const PreparedString a(left), b(right);
+    Tokens ta, tb;
+    for (size_t i = 0; i < a.token_count(); ++i) ta.push_back(a.token_code_points(i));
+    for (size_t j = 0; j < b.token_count(); ++j) tb.push_back(b.token_code_points(j));
+    for (const InnerSimilarity inner : {InnerSimilarity::JaroWinkler, InnerSimilarity::Levenshtein}) {
+      // The definition, every pair computed: each row's maximum, averaged.
+      const auto brute_force = [&](const Tokens& x, const Tokens& y) {
+        double total = 0;
+        for (const auto& s : x) {
+          double best = 0;
+          for (const auto& t : y)
+            best = std::max(best, inner == InnerSimilarity::JaroWinkler ? jaro_winkler(s, t) : levenshtein_similarity(s, t));
+          total += best;
+        }
+        return total / static_cast<double>(x.size());
+      };
+      EXPECT_EQ(monge_elkan(ta, tb, inner), brute_force(ta, tb)) << left << " | " << right;
+      EXPECT_EQ(monge_elkan(tb, ta, inner), brute_force(tb, ta)) << left << " | " << right;
+      const double expected = (brute_force(ta, tb) + brute_force(tb, ta)) / 2.0;
+      EXPECT_EQ(*monge_elkan_symmetric(a, b, inner), expected) << left << " | " << right;
     }
   }
 }

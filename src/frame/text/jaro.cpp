@@ -19,10 +19,18 @@
 // Myers' Peq) select, for each character of a, the unmatched equal positions inside the window;
 // the lowest set bit is the leftmost match, exactly the textbook choice. The value is symmetric
 // in a and b (the tests check it against the textbook scan both ways), so b is the shorter
-// string: fewer mask words.
+// string: fewer mask words. Monge–Elkan compares tokens converted once to bytes
+// (detail::ShortToken: nearly every product-title token has at most 16 code points, all below
+// 256); then b's bytes fit one SSE2 register, and one compare per character of a gives its equal
+// positions.
 #include <algorithm>
 #include <bit>
+#include <iterator>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "frame/text/pattern_masks.h"
 #include "frame/text/similarity.h"
@@ -37,8 +45,23 @@ uint64_t bit_range(size_t lo, size_t hi) {
   return upto & (~uint64_t{0} << lo);
 }
 
-// jaro = (m/|a| + m/|b| + (m − t)/m) / 3 from the matched characters of a (in a's order) and the
-// matched positions of b (bit j of flagged[j / 64]).
+// jaro = (m/|a| + m/|b| + (m − t)/m) / 3, t = ⌊half_transpositions / 2⌋; m > 0. Every path ends
+// here, so all give the same double for the same m and t.
+double jaro_value(size_t m, size_t half_transpositions, size_t a_size, size_t b_size) {
+  const double md = static_cast<double>(m);
+  const double t = static_cast<double>(half_transpositions / 2);
+  return (md / static_cast<double>(a_size) + md / static_cast<double>(b_size) + (md - t) / md) / 3.0;
+}
+
+// Winkler's boost of a Jaro value given the common prefix length (already capped).
+double winkler(double j, size_t prefix, const JaroWinklerParams& params) {
+  if (j <= params.boost_threshold) return j;
+  // Clamped: a prefix scale above 1 / max_prefix (or below 0) would leave [0, 1].
+  return std::clamp(j + static_cast<double>(prefix) * params.prefix_scale * (1.0 - j), 0.0, 1.0);
+}
+
+// jaro from the matched characters of a (in a's order) and the matched positions of b (bit j of
+// flagged[j / 64]).
 double jaro_from_matches(std::u32string_view a, std::u32string_view b, const char32_t* a_matches,
                          size_t m, const uint64_t* flagged, size_t words) {
   if (m == 0) return 0.0;
@@ -49,10 +72,7 @@ double jaro_from_matches(std::u32string_view a, std::u32string_view b, const cha
       half_transpositions += b[j] != a_matches[k++];
     }
   }
-  const double md = static_cast<double>(m);
-  const double t = static_cast<double>(half_transpositions / 2);
-  return (md / static_cast<double>(a.size()) + md / static_cast<double>(b.size()) + (md - t) / md) /
-         3.0;
+  return jaro_value(m, half_transpositions, a.size(), b.size());
 }
 
 // Short strings (tokens, in Monge–Elkan): the window is a few positions, and the textbook scan
@@ -76,6 +96,55 @@ double jaro_short(std::u32string_view a, std::u32string_view b, size_t window) {
     }
   }
   return jaro_from_matches(a, b, a_matches, m, &flagged, 1);
+}
+
+// The matching of jaro_short for a, b as detail::ShortToken bytes, |b| ≤ |a|: each character
+// of a takes the leftmost unflagged equal position of b inside the window, as in the scan.
+struct ShortMatch {
+  uint32_t a_matched = 0, b_matched = 0;  // matched positions
+  size_t m = 0;
+};
+ShortMatch match_short(const detail::ShortToken& a, const detail::ShortToken& b) {
+  const size_t window = std::max<size_t>(a.size / 2, 1) - 1;
+#if defined(__SSE2__)
+  const __m128i b_bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(b.bytes));
+#endif
+  // The window of position i, bits [i − window, i + window] of b, is (span << i) >> window;
+  // b_valid drops bits past |b| (64-bit: i + 2·window + 1 < 48).
+  const uint64_t span = (uint64_t{1} << (2 * window + 1)) - 1;
+  const uint64_t b_valid = (uint64_t{1} << b.size) - 1;
+  ShortMatch match;
+  const size_t end = std::min<size_t>(a.size, b.size + window);  // beyond, the window is past b
+  for (size_t i = 0; i < end; ++i) {
+#if defined(__SSE2__)
+    const __m128i c = _mm_set1_epi8(static_cast<char>(a.bytes[i]));
+    const auto equal = static_cast<uint64_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b_bytes, c)));
+#else
+    uint64_t equal = 0;
+    for (size_t j = 0; j < detail::ShortToken::kCapacity; ++j)
+      equal |= static_cast<uint64_t>(b.bytes[j] == a.bytes[i]) << j;
+#endif
+    const uint64_t candidates = equal & ~uint64_t{match.b_matched} & ((span << i) >> window) & b_valid;
+    const uint64_t leftmost = candidates & (~candidates + 1);
+    match.b_matched |= static_cast<uint32_t>(leftmost);
+    match.a_matched |= static_cast<uint32_t>(leftmost != 0) << i;
+    match.m += leftmost != 0;
+  }
+  return match;
+}
+
+// Matched characters of a and b, read in order, that differ.
+size_t half_transpositions(const detail::ShortToken& a, const detail::ShortToken& b,
+                           const ShortMatch& match) {
+  size_t half = 0;
+  for (uint32_t fa = match.a_matched, fb = match.b_matched; fa != 0; fa &= fa - 1, fb &= fb - 1)
+    half += a.bytes[std::countr_zero(fa)] != b.bytes[std::countr_zero(fb)];
+  return half;
+}
+
+double jaro_short_tokens(const detail::ShortToken& a, const detail::ShortToken& b) {
+  const ShortMatch match = match_short(a, b);
+  return match.m == 0 ? 0.0 : jaro_value(match.m, half_transpositions(a, b, match), a.size, b.size);
 }
 
 // |b| ≤ 64: one mask word, and a branch-free loop (whether a character finds a match is
@@ -145,9 +214,37 @@ double jaro_winkler(std::u32string_view a, std::u32string_view b, const JaroWink
   const size_t limit = std::min({params.max_prefix, a.size(), b.size()});
   size_t prefix = 0;
   while (prefix < limit && a[prefix] == b[prefix]) ++prefix;
-  // Clamped: a prefix scale above 1 / max_prefix (or below 0) would leave [0, 1].
-  return std::clamp(j + static_cast<double>(prefix) * params.prefix_scale * (1.0 - j), 0.0, 1.0);
+  return winkler(j, prefix, params);
 }
+
+namespace detail {
+
+bool ShortToken::assign(std::u32string_view s) {
+  if (s.empty() || s.size() > kCapacity) return false;
+  std::fill(std::begin(bytes), std::end(bytes), uint8_t{0});
+  char32_t any = 0;
+  for (size_t k = 0; k < s.size(); ++k) {
+    any |= s[k];
+    bytes[k] = static_cast<uint8_t>(s[k]);
+  }
+  size = static_cast<uint32_t>(s.size());
+  return any < 256;
+}
+
+double jaro_winkler(const ShortToken& x, const ShortToken& y) {
+  // As jaro() then jaro_winkler() on the code points: the longer string scans the shorter (x
+  // when equal), then the prefix bonus.
+  const bool x_longer = x.size >= y.size;
+  const double j = jaro_short_tokens(x_longer ? x : y, x_longer ? y : x);
+  const JaroWinklerParams params;
+  if (j <= params.boost_threshold) return j;
+  const size_t limit = std::min<size_t>({params.max_prefix, x.size, y.size});
+  size_t prefix = 0;
+  while (prefix < limit && x.bytes[prefix] == y.bytes[prefix]) ++prefix;
+  return winkler(j, prefix, params);
+}
+
+}  // namespace detail
 
 std::optional<double> jaro(const PreparedString& a, const PreparedString& b) {
   if (a.is_null() || b.is_null()) return std::nullopt;

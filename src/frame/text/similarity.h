@@ -56,6 +56,20 @@ struct JaroWinklerParams {
 double jaro_winkler(std::u32string_view a, std::u32string_view b,
                     const JaroWinklerParams& params = {});
 
+namespace detail {
+// A token of 1 to 16 code points, each below 256, as bytes (zero after it): the form in which
+// Monge–Elkan compares tokens, converted once per token rather than once per token pair.
+struct ShortToken {
+  static constexpr size_t kCapacity = 16;
+  alignas(16) uint8_t bytes[kCapacity];
+  uint32_t size;
+  // False (and this unusable) when s is empty, longer than kCapacity or has a code point ≥ 256.
+  bool assign(std::u32string_view s);
+};
+// Bit for bit jaro_winkler(x, y) on the code points, with the default parameters.
+double jaro_winkler(const ShortToken& x, const ShortToken& y);
+}  // namespace detail
+
 // ---- Sets of hashes, sorted and distinct (set_similarity.cpp) ----
 
 size_t intersection_size(std::span<const uint64_t> a, std::span<const uint64_t> b);
