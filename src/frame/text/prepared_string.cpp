@@ -128,33 +128,19 @@ uint64_t PreparedString::hash_token(std::string_view token) {
 
 PreparedString& PreparedString::operator=(const PreparedString& other) {
   if (this == &other) return *this;
-  if (capacity_ < other.used_) {
-    block_.reset(new std::byte[other.used_]);
-    capacity_ = other.used_;
+  if (capacity_ < other.layout_.used) {
+    block_.reset(new std::byte[other.layout_.used]);
+    capacity_ = other.layout_.used;
   }
-  if (other.used_ > 0) std::copy_n(other.block_.get(), other.used_, block_.get());
+  if (other.layout_.used > 0) std::copy_n(other.block_.get(), other.layout_.used, block_.get());
   null_ = other.null_;
-  used_ = other.used_;
-  token_set_size_ = other.token_set_size_;
-  qgram_set_size_ = other.qgram_set_size_;
-  code_set_size_ = other.code_set_size_;
-  token_count_ = other.token_count_;
-  cps_size_ = other.cps_size_;
-  text_size_ = other.text_size_;
-  model_numbers_size_ = other.model_numbers_size_;
-  tokens_offset_ = other.tokens_offset_;
-  cps_offset_ = other.cps_offset_;
-  text_offset_ = other.text_offset_;
-  model_numbers_offset_ = other.model_numbers_offset_;
+  layout_ = other.layout_;
   return *this;
 }
 
 void PreparedString::assign_null() {
   null_ = true;
-  used_ = 0;
-  token_set_size_ = qgram_set_size_ = code_set_size_ = 0;
-  token_count_ = cps_size_ = text_size_ = model_numbers_size_ = 0;
-  tokens_offset_ = cps_offset_ = text_offset_ = model_numbers_offset_ = 0;
+  layout_ = Layout{};
 }
 
 void PreparedString::assign(std::string_view raw, const PrepareOptions& options) {
@@ -327,18 +313,19 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
     model_numbers[code.size()] = ' ';
     model_numbers += code.size() + 1;
   }
-  used_ = used;
-  token_set_size_ = static_cast<uint32_t>(token_set_size);
-  qgram_set_size_ = static_cast<uint32_t>(qgram_set_size);
-  code_set_size_ = static_cast<uint32_t>(sets.size() - token_set_size - qgram_set_size);
-  token_count_ = static_cast<uint32_t>(token_count);
-  cps_size_ = static_cast<uint32_t>(cps_kept);
-  text_size_ = static_cast<uint32_t>(text_bytes);
-  model_numbers_size_ = static_cast<uint32_t>(model_numbers_size);
-  tokens_offset_ = static_cast<uint32_t>(tokens_offset);
-  cps_offset_ = static_cast<uint32_t>(cps_offset);
-  text_offset_ = static_cast<uint32_t>(text_offset);
-  model_numbers_offset_ = static_cast<uint32_t>(model_numbers_offset);
+  const auto u32 = [](size_t v) { return static_cast<uint32_t>(v); };  // all below `used`
+  layout_ = Layout{.used = used,
+                   .token_set_size = u32(token_set_size),
+                   .qgram_set_size = u32(qgram_set_size),
+                   .code_set_size = u32(sets.size() - token_set_size - qgram_set_size),
+                   .token_count = u32(token_count),
+                   .cps_size = u32(cps_kept),
+                   .text_size = u32(text_bytes),
+                   .model_numbers_size = u32(model_numbers_size),
+                   .tokens_offset = u32(tokens_offset),
+                   .cps_offset = u32(cps_offset),
+                   .text_offset = u32(text_offset),
+                   .model_numbers_offset = u32(model_numbers_offset)};
 
   // One huge value must not pin the per-thread scratch for the thread's lifetime.
   if (s.cps.size() > (size_t{1} << 18)) s = Scratch{};
@@ -346,7 +333,7 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
 
 std::vector<std::string_view> PreparedString::model_numbers() const {
   std::vector<std::string_view> codes;
-  const std::string_view all(at<char>(model_numbers_offset_), model_numbers_size_);
+  const std::string_view all(at<char>(layout_.model_numbers_offset), layout_.model_numbers_size);
   size_t start = 0;
   while (start < all.size()) {
     const size_t end = all.find(' ', start);

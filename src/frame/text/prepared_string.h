@@ -69,10 +69,10 @@ class PreparedString {
   bool is_null() const { return null_; }
 
   // The normalised text (valid UTF-8) and its code points.
-  std::string_view text() const { return {at<char>(text_offset_), text_size_}; }
-  std::u32string_view code_points() const { return {at<char32_t>(cps_offset_), cps_size_}; }
+  std::string_view text() const { return {at<char>(layout_.text_offset), layout_.text_size}; }
+  std::u32string_view code_points() const { return {at<char32_t>(layout_.cps_offset), layout_.cps_size}; }
 
-  size_t token_count() const { return token_count_; }
+  size_t token_count() const { return layout_.token_count; }
   std::string_view token(size_t i) const {
     return text().substr(tokens()[i].byte_begin, tokens()[i].byte_length);
   }
@@ -85,10 +85,10 @@ class PreparedString {
   uint64_t token_char_mask(size_t i) const { return tokens()[i].char_mask; }
 
   // Sorted, distinct hashes.
-  std::span<const uint64_t> token_set() const { return {sets(), token_set_size_}; }
-  std::span<const uint64_t> qgram_set() const { return {sets() + token_set_size_, qgram_set_size_}; }
+  std::span<const uint64_t> token_set() const { return {sets(), layout_.token_set_size}; }
+  std::span<const uint64_t> qgram_set() const { return {sets() + layout_.token_set_size, layout_.qgram_set_size}; }
   std::span<const uint64_t> model_number_set() const {
-    return {sets() + token_set_size_ + qgram_set_size_, code_set_size_};
+    return {sets() + layout_.token_set_size + layout_.qgram_set_size, layout_.code_set_size};
   }
   // The model numbers themselves, sorted (views into this object).
   std::vector<std::string_view> model_numbers() const;
@@ -114,15 +114,20 @@ class PreparedString {
     return reinterpret_cast<const T*>(block_.get() + offset);
   }
   const uint64_t* sets() const { return at<uint64_t>(0); }
-  const Token* tokens() const { return at<Token>(tokens_offset_); }
+  const Token* tokens() const { return at<Token>(layout_.tokens_offset); }
+
+  // Where each part lies in block_ (offsets in bytes) and how long it is.
+  struct Layout {
+    size_t used = 0;  // bytes of block_ in use
+    uint32_t token_set_size = 0, qgram_set_size = 0, code_set_size = 0;
+    uint32_t token_count = 0, cps_size = 0, text_size = 0, model_numbers_size = 0;
+    uint32_t tokens_offset = 0, cps_offset = 0, text_offset = 0, model_numbers_offset = 0;
+  };
 
   std::unique_ptr<std::byte[]> block_;
   size_t capacity_ = 0;  // bytes in block_
   bool null_ = true;
-  uint32_t token_set_size_ = 0, qgram_set_size_ = 0, code_set_size_ = 0;
-  uint32_t token_count_ = 0, cps_size_ = 0, text_size_ = 0, model_numbers_size_ = 0;
-  uint32_t tokens_offset_ = 0, cps_offset_ = 0, text_offset_ = 0, model_numbers_offset_ = 0;
-  size_t used_ = 0;  // bytes of block_ in use
+  Layout layout_;
 };
 
 }  // namespace onnxfn::text
