@@ -49,7 +49,7 @@ void ensure_size(Buffer& buffer, size_t n) {
 // the key's top bits are uniform: sort_keys() puts a value's ~50 grams in order with one counting
 // pass on those bits. (Sorted by packed value, grams bunch under a few first letters.) Any order
 // serves, as long as every value uses the same: sets are only intersected.
-uint64_t qgram_key(std::u32string_view gram) {
+[[gnu::always_inline]] inline uint64_t qgram_key(std::u32string_view gram) {
   uint64_t h = 0;
   if (gram.size() <= 3) {
     for (const char32_t c : gram) h = (h << 21) | (uint64_t{c} + 1);
@@ -71,21 +71,24 @@ void make_set(std::vector<uint64_t>& sets, size_t from) {
 }
 
 // make_set for keys whose top bits are uniform (qgram_key): a counting pass on the top bits into
-// about one bucket per key, then an insertion sort that has next to nothing left to move. About
+// about two buckets per key, then an insertion sort that has next to nothing left to move. About
 // three times faster than std::sort on a title's ~50 grams. Keys that crowd into few buckets
-// exhaust the move budget and finish with std::sort, so the worst case stays n log n.
+// exhaust the move budget and finish with std::sort, so the worst case stays n log n; sets of
+// more than 511 keys (long text) take std::sort directly. Scratch on the stack: per-thread vectors
+// cost a lookup on every access.
 void make_hashed_set(std::vector<uint64_t>& sets, size_t from) {
+  constexpr size_t kMaxKeys = 511;  // bit_width ≤ 9: at most 2^10 buckets
   const size_t n = sets.size() - from;
-  if (n < 16) return make_set(sets, from);
+  if (n < 16 || n > kMaxKeys) return make_set(sets, from);
   uint64_t* const keys = sets.data() + from;
-  const unsigned bits = std::min<unsigned>(10, static_cast<unsigned>(std::bit_width(n)));
+  const unsigned bits = static_cast<unsigned>(std::bit_width(n)) + 1;  // 2n < 2^bits ≤ 4n
   const unsigned shift = 64 - bits;
-  thread_local std::vector<uint32_t> start;
-  thread_local std::vector<uint64_t> sorted;
-  start.assign((size_t{1} << bits) + 1, 0);
-  sorted.resize(n);
+  const size_t buckets = size_t{1} << bits;
+  uint16_t start[1024 + 1];
+  uint64_t sorted[kMaxKeys];
+  std::fill_n(start, buckets + 1, uint16_t{0});
   for (size_t i = 0; i < n; ++i) ++start[(keys[i] >> shift) + 1];
-  for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+  for (size_t b = 1; b <= buckets; ++b) start[b] = static_cast<uint16_t>(start[b] + start[b - 1]);
   for (size_t i = 0; i < n; ++i) sorted[start[keys[i] >> shift]++] = keys[i];
   size_t budget = 4 * n;
   for (size_t i = 1; i < n; ++i) {
@@ -94,12 +97,12 @@ void make_hashed_set(std::vector<uint64_t>& sets, size_t from) {
     for (; j > 0 && sorted[j - 1] > x; --j) sorted[j] = sorted[j - 1];
     sorted[j] = x;
     if ((budget -= std::min(budget, i - j)) == 0) {
-      std::sort(sorted.begin(), sorted.end());
+      std::sort(sorted, sorted + n);
       break;
     }
   }
-  const size_t kept = static_cast<size_t>(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
-  std::copy_n(sorted.begin(), kept, keys);
+  const size_t kept = static_cast<size_t>(std::unique(sorted, sorted + n) - sorted);
+  std::copy_n(sorted, kept, keys);
   sets.resize(from + kept);
 }
 
