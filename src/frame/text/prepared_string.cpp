@@ -49,6 +49,10 @@ void ensure_size(Buffer& buffer, size_t n) {
 // the key's top bits are uniform: sort_keys() puts a value's ~50 grams in order with one counting
 // pass on those bits. (Sorted by packed value, grams bunch under a few first letters.) Any order
 // serves, as long as every value uses the same: sets are only intersected.
+uint64_t scramble_qgram(uint64_t packed) {
+  return packed * 0x9E3779B97F4A7C15ULL;  // odd: a bijection whose top bits depend on every bit
+}
+
 [[gnu::always_inline]] inline uint64_t qgram_key(std::u32string_view gram) {
   uint64_t h = 0;
   if (gram.size() <= 3) {
@@ -60,7 +64,7 @@ void ensure_size(Buffer& buffer, size_t n) {
       h ^= h >> 31;
     }
   }
-  return h * 0x9E3779B97F4A7C15ULL;  // odd: a bijection whose top bits depend on every bit
+  return scramble_qgram(h);
 }
 
 // Sorts and removes repeats from sets[from, end).
@@ -264,7 +268,24 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
   sets.assign(s.token_hashes.begin(), s.token_hashes.end());
   make_set(sets, 0);
   const size_t token_set_size = sets.size();
-  if (options.qgram_size > 0) {
+  if (options.qgram_size == 3 && options.qgram_padding && !cps.empty()) {
+    // The default padded trigrams, rolled: the same keys as qgram_key on each of the n + 2 grams
+    // of "##" + text + "$$" (for_each_qgram), without building the padded text.
+    constexpr uint64_t kField = 21, kMask = (uint64_t{1} << 63) - 1;
+    sets.resize(token_set_size + cps.size() + 2);
+    uint64_t* const out = sets.data() + token_set_size;
+    uint64_t packed = ((uint64_t{kQgramPadBefore} + 1) << kField) | (uint64_t{kQgramPadBefore} + 1);
+    size_t k = 0;
+    for (const char32_t c : cps) {
+      packed = ((packed << kField) | (uint64_t{c} + 1)) & kMask;
+      out[k++] = scramble_qgram(packed);
+    }
+    for (int pad = 0; pad < 2; ++pad) {
+      packed = ((packed << kField) | (uint64_t{kQgramPadAfter} + 1)) & kMask;
+      out[k++] = scramble_qgram(packed);
+    }
+    make_hashed_set(sets, token_set_size);
+  } else if (options.qgram_size > 0) {
     for_each_qgram(cps, options.qgram_size, options.qgram_padding, s.padded,
                    [&](std::u32string_view gram) { sets.push_back(qgram_key(gram)); });
     make_hashed_set(sets, token_set_size);
