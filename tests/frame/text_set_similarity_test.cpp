@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <random>
 #include <set>
 #include <string>
@@ -62,6 +63,33 @@ TEST(TextSetSimilarity, qgram_sets_are_the_distinct_qgrams_on_every_sorting_path
       const std::set<std::string> distinct(grams.begin(), grams.end());
       ASSERT_EQ(prepared.qgram_set().size(), distinct.size()) << q << " " << text;
       ASSERT_TRUE(std::is_sorted(prepared.qgram_set().begin(), prepared.qgram_set().end()));
+    }
+  }
+}
+
+// q-gram Jaccard against its definition on the grams themselves, for the rolled default trigrams
+// and the general path (bigrams, no padding), on random Latin, CJK and emoji text.
+TEST(TextSetSimilarity, qgram_jaccard_matches_the_definition_on_random_text) {
+  std::mt19937 rng(5);
+  const std::vector<std::string> pieces = {"a", "b", "ab", "sony ", "x", "é", "東", "😀", "1", "#", "$", " "};
+  const auto random_text = [&] {
+    std::string t;
+    for (size_t i = rng() % 12; i > 0; --i) t += pieces[rng() % pieces.size()];
+    return t;
+  };
+  for (const auto& options : {PrepareOptions{}, PrepareOptions{.qgram_size = 2, .qgram_padding = false}}) {
+    for (int round = 0; round < 500; ++round) {
+      const PreparedString a(random_text(), options), b(random_text(), options);
+      const auto grams = [&](const PreparedString& p) {
+        const std::vector<std::string> g = qgrams(p.text(), options.qgram_size, options.qgram_padding);
+        return std::set<std::string>(g.begin(), g.end());
+      };
+      const std::set<std::string> ga = grams(a), gb = grams(b);
+      std::vector<std::string> common;
+      std::set_intersection(ga.begin(), ga.end(), gb.begin(), gb.end(), std::back_inserter(common));
+      const size_t unite = ga.size() + gb.size() - common.size();
+      const double expected = unite == 0 ? 1.0 : static_cast<double>(common.size()) / static_cast<double>(unite);
+      ASSERT_EQ(*qgram_jaccard(a, b), expected) << "'" << a.text() << "' '" << b.text() << "'";
     }
   }
 }
