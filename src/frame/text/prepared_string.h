@@ -12,7 +12,7 @@
 //  5. word tokens (tokenize.h), their set, and the set of character q-grams (string_functions.h).
 // Steps 2 and 5 are optional: a caller that needs only some parts (a pipeline knows which
 // functions read a column) skips the others, which are most of the cost on long text.
-// Sets are stored as sorted 64-bit keys of their members (std::hash of a token's UTF-8; q-grams of
+// Sets are stored as sorted 64-bit keys of their members (hash_token of a token's UTF-8; q-grams of
 // up to three code points packed exactly and scrambled by a bijection, longer ones hashed), so set
 // similarity is a merge of two short integer arrays. Two distinct hashed members share a key with
 // probability ~n²/2⁶⁵, negligible for the few hundred members a value has.
