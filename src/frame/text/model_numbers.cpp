@@ -10,24 +10,25 @@ namespace onnxfn::text {
 
 namespace {
 
-bool is_code_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_code_digit(char32_t c) { return c >= '0' && c <= '9'; }
-bool is_code_char(char32_t c) { return is_code_letter(c) || is_code_digit(c); }
-bool is_joiner(char32_t c) { return c == '-' || c == '/' || c == '.' || c == 0x2010; }
+// Inlined even in this size-optimised file: called for every character of every prepared title.
+[[gnu::always_inline]] inline bool is_code_letter(char32_t c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+[[gnu::always_inline]] inline bool is_code_digit(char32_t c) { return c >= '0' && c <= '9'; }
+[[gnu::always_inline]] inline bool is_code_char(char32_t c) { return is_code_letter(c) || is_code_digit(c); }
+[[gnu::always_inline]] inline bool is_joiner(char32_t c) { return c == '-' || c == '/' || c == '.' || c == 0x2010; }
 
 }  // namespace
 
 void extract_model_numbers(std::u32string_view cps, const ModelNumberOptions& options,
                            std::vector<std::string>& out) {
   out.clear();
-  std::string code;
   size_t i = 0;
   while (i < cps.size()) {
     if (!is_code_char(cps[i])) {
       ++i;
       continue;
     }
-    code.clear();
+    // Measure the run first: most runs are plain words, which are rejected without building them.
+    const size_t start = i;
     size_t letters = 0, digits = 0;
     while (i < cps.size()) {
       const char32_t c = cps[i];
@@ -35,7 +36,6 @@ void extract_model_numbers(std::u32string_view cps, const ModelNumberOptions& op
         const bool letter = is_code_letter(c);
         letters += letter;
         digits += !letter;
-        code.push_back(static_cast<char>(letter ? (c | 0x20) : c));
         ++i;
       } else if (is_joiner(c) && i + 1 < cps.size() && is_code_char(cps[i + 1])) {
         ++i;  // a joiner between two code characters is dropped
@@ -46,7 +46,13 @@ void extract_model_numbers(std::u32string_view cps, const ModelNumberOptions& op
     const bool mixed = letters > 0 && digits > 0;
     const bool number = letters == 0 && options.min_digits_for_numbers > 0 &&
                         digits >= options.min_digits_for_numbers;
-    if ((mixed || number) && code.size() >= options.min_length) out.push_back(code);
+    if (!(mixed || number) || letters + digits < options.min_length) continue;
+    std::string& code = out.emplace_back();
+    code.reserve(letters + digits);
+    for (size_t k = start; k < i; ++k) {
+      const char32_t c = cps[k];
+      if (is_code_char(c)) code.push_back(static_cast<char>(is_code_letter(c) ? (c | 0x20) : c));
+    }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
