@@ -177,7 +177,9 @@ std::pair<std::shared_ptr<const PreparedColumn>, std::shared_ptr<const PreparedC
 // A pairwise measure over two prepared string arguments -> float64.
 template <class Fn>
 Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
-  auto [a, b] = prepared_pair(node, args, ctx, node.function->text_parts);
+  const auto pair = prepared_pair(node, args, ctx, node.function->text_parts);
+  const auto& a = pair.first;  // not structured bindings: the lambda below captures them
+  const auto& b = pair.second;
   size_t rows = rows_of(args, ctx);
   return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
                         return fn(a->at(args[0].index(r)), b->at(args[1].index(r)));
@@ -450,7 +452,9 @@ std::vector<FunctionDef> make_functions() {
                  return ColumnType::Int64;
                },
                [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
-                 auto [a, b] = prepared_pair(node, args, ctx, kCodePoints);
+                 const auto pair = prepared_pair(node, args, ctx, kCodePoints);
+                 const auto& a = pair.first;  // not structured bindings: lambdas below capture them
+                 const auto& b = pair.second;
                  size_t rows = rows_of(args, ctx);
                  return Operand::own(build_column<int64_t>(ColumnType::Int64, rows, [&](size_t r) {
                                        return text::levenshtein_distance(a->at(args[0].index(r)), b->at(args[1].index(r)));
@@ -496,7 +500,9 @@ std::vector<FunctionDef> make_functions() {
                },
                [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
                  // One vector per distinct value (idf lookups, sort, norm), not two per pair.
-                 auto [a, b] = prepared_pair(node, args, ctx, kTokens);
+                 const auto pair = prepared_pair(node, args, ctx, kTokens);
+                 const auto& a = pair.first;  // not structured bindings: lambdas below capture them
+                 const auto& b = pair.second;
                  const auto vectors = [&](const PreparedColumn& c) {
                    std::vector<text::TfidfVector> v;
                    v.reserve(c.values->size());
