@@ -20,7 +20,7 @@ namespace {
 
 using namespace onnxfn::text;
 
-void check_text(const std::string& s) {
+void check_text(std::string_view s) {
   if (!is_valid_utf8(s)) std::abort();
 }
 
