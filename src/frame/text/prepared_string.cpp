@@ -45,10 +45,10 @@ void ensure_size(Buffer& buffer, size_t n) {
 // Q-gram set members. Up to three code points (≤ U+10FFFF, so c + 1 fits 21 bits) are packed
 // exactly into 63 bits, which keeps grams of different lengths apart; longer grams go through a
 // multiply–xorshift chain (64-bit, collisions ~2⁻⁶⁴). The packed value is then scrambled by a
-// bijection (a multiplication by an odd constant), so the default trigrams still never collide, while
-// the key's top bits are uniform: sort_keys() puts a value's ~50 grams in order with one counting
-// pass on those bits. (Sorted by packed value, grams bunch under a few first letters.) Any order
-// serves, as long as every value uses the same: sets are only intersected.
+// bijection (a multiplication by an odd constant), so the default trigrams still never collide,
+// while the key's top bits are uniform: make_hashed_set() puts a value's ~50 grams in order with
+// one counting pass on those bits. (Sorted by packed value, grams bunch under a few first
+// letters.) Any order serves, as long as every value uses the same: sets are only intersected.
 uint64_t scramble_qgram(uint64_t packed) {
   return packed * 0x9E3779B97F4A7C15ULL;  // odd: a bijection whose top bits depend on every bit
 }
@@ -314,12 +314,11 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
       packed = ((packed << kField) | (uint64_t{kQgramPadAfter} + 1)) & kMask;
       out[k++] = scramble_qgram(packed);
     }
-    make_hashed_set(sets, token_set_size);
   } else if (options.qgram_size > 0) {
     for_each_qgram(cps, options.qgram_size, options.qgram_padding, s.padded,
                    [&](std::u32string_view gram) { sets.push_back(qgram_key(gram)); });
-    make_hashed_set(sets, token_set_size);
   }
+  if (options.qgram_size > 0) make_hashed_set(sets, token_set_size);
   const size_t qgram_set_size = sets.size() - token_set_size;
   size_t model_numbers_size = 0;
   for (const std::string& code : s.codes) {  // already sorted and distinct
