@@ -89,6 +89,25 @@ TEST(TextEditDistance, handles_the_exact_word_boundaries) {
   }
 }
 
+// A pattern of at most 64 code points below U+0100 takes a flat per-thread table (NarrowMasks):
+// the text may still hold any code point, and each use must leave the table clean for the next.
+TEST(TextEditDistance, narrow_patterns_against_any_text) {
+  std::mt19937 rng(99);
+  const std::u32string narrow = U"abcéÿ ", wide = U"abé東😀Ā";
+  for (int iteration = 0; iteration < 2000; ++iteration) {
+    auto random_string = [&](const std::u32string& alphabet, size_t length) {
+      std::u32string s;
+      for (size_t i = 0; i < length; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
+      return s;
+    };
+    const std::u32string a = random_string(narrow, 1 + rng() % 64);
+    const std::u32string b = random_string(iteration % 2 ? wide : narrow, rng() % 130);
+    ASSERT_EQ(levenshtein_distance(a, b), reference_levenshtein(a, b)) << "lengths " << a.size() << ", " << b.size();
+    ASSERT_EQ(levenshtein_distance(b, a), reference_levenshtein(a, b)) << "lengths " << a.size() << ", " << b.size();
+  }
+  EXPECT_EQ(levenshtein_distance(U"\u00ff\u00ff", U"\u01ff\u00ff"), 1u);  // U+01FF is not U+00FF
+}
+
 TEST(TextEditDistance, prepared_values_are_null_aware) {
   const PreparedString null_value;
   const PreparedString empty("");

@@ -103,6 +103,26 @@ TEST(TextJaro, agrees_with_the_textbook_scan_and_is_symmetric_on_random_strings)
   }
 }
 
+// The shorter side of at most 64 code points below U+0100 takes a flat per-thread table
+// (NarrowMasks), whatever the longer side holds; each use must leave the table clean.
+TEST(TextJaro, narrow_sides_against_any_text) {
+  std::mt19937 rng(11);
+  const std::u32string narrow = U"abcéÿ ", wide = U"abé東😀Ā";
+  for (int iteration = 0; iteration < 2000; ++iteration) {
+    auto random_string = [&](const std::u32string& alphabet, size_t length) {
+      std::u32string s;
+      for (size_t i = 0; i < length; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
+      return s;
+    };
+    const std::u32string a = random_string(narrow, 17 + rng() % 48);
+    const std::u32string b = random_string(iteration % 2 ? wide : narrow, a.size() + rng() % 80);
+    const double expected = reference_jaro(b, a);
+    ASSERT_NEAR(jaro(a, b), expected, 1e-12) << "lengths " << a.size() << ", " << b.size();
+    ASSERT_NEAR(jaro(b, a), expected, 1e-12) << "lengths " << a.size() << ", " << b.size();
+  }
+  EXPECT_EQ(jaro(U"\u00ff\u00ff\u00ff", U"\u01ff\u01ff\u01ff"), 0.0);  // U+01FF is not U+00FF
+}
+
 // Tokens of up to 16 code points below 256 take a byte path (one SSE2 compare per character),
 // which Monge–Elkan also calls directly. Both must give the scan's double exactly: the textbook
 // matching with the longer string scanning the shorter.

@@ -13,6 +13,7 @@
 // Normalised similarity 1 − d / max(|a|, |b|): e.g. P. Christen, "Data Matching", Springer 2012,
 // ch. 5.
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "frame/text/pattern_masks.h"
@@ -22,13 +23,17 @@ namespace onnxfn::text {
 
 namespace {
 
-// Pattern of at most 64 code points: one word per column.
-size_t hyyro_single_word(const detail::PatternMasks& masks, size_t m, std::u32string_view text) {
+// Pattern of at most 64 code points: one word per column. Masks: PatternMasks or NarrowMasks.
+template <class Masks>
+size_t hyyro_single_word(const Masks& masks, size_t m, std::u32string_view text) {
   uint64_t vp = ~uint64_t{0}, vn = 0;
   const uint64_t last = uint64_t{1} << (m - 1);
   size_t score = m;
   for (const char32_t c : text) {
-    const uint64_t x = masks.row(c)[0] | vn;
+    uint64_t row;
+    if constexpr (std::is_same_v<Masks, detail::PatternMasks>) row = masks.row(c)[0];
+    else row = masks.row(c);
+    const uint64_t x = row | vn;
     const uint64_t d0 = (((x & vp) + vp) ^ vp) | x;
     uint64_t hp = vn | ~(d0 | vp);
     uint64_t hn = vp & d0;
@@ -86,16 +91,17 @@ size_t hyyro_blocks(const detail::PatternMasks& masks, size_t m, std::u32string_
 size_t levenshtein_distance(std::u32string_view a, std::u32string_view b) {
   // A common prefix or suffix never changes the distance; dropping it shortens the work, and
   // near-duplicates (the pairs that matter in matching) share long ones.
-  const auto prefix = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
-  const auto skip = static_cast<size_t>(prefix.first - a.begin());
-  a.remove_prefix(skip);
-  b.remove_prefix(skip);
-  const auto suffix = std::mismatch(a.rbegin(), a.rend(), b.rbegin(), b.rend());
-  const auto drop = static_cast<size_t>(suffix.first - a.rbegin());
-  a.remove_suffix(drop);
-  b.remove_suffix(drop);
+  // (Index loops: std::mismatch over reverse iterators compiled to a slower loop.)
+  size_t skip = 0;
+  const size_t shorter = std::min(a.size(), b.size());
+  while (skip < shorter && a[skip] == b[skip]) ++skip;
+  size_t drop = 0;
+  while (drop < shorter - skip && a[a.size() - 1 - drop] == b[b.size() - 1 - drop]) ++drop;
+  a = a.substr(skip, a.size() - skip - drop);
+  b = b.substr(skip, b.size() - skip - drop);
   if (a.size() > b.size()) std::swap(a, b);  // the shorter string is the pattern
   if (a.empty()) return b.size();
+  if (detail::NarrowMasks::fits(a)) return hyyro_single_word(detail::NarrowMasks(a), a.size(), b);
   detail::PatternMasks& masks = detail::PatternMasks::scratch();
   masks.assign(a);
   return a.size() <= 64 ? hyyro_single_word(masks, a.size(), b) : hyyro_blocks(masks, a.size(), b);

@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <bit>
 #include <iterator>
+#include <type_traits>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -149,9 +150,9 @@ double jaro_short_tokens(const detail::ShortToken& a, const detail::ShortToken& 
 
 // |b| ≤ 64: one mask word, and a branch-free loop (whether a character finds a match is
 // unpredictable, and mispredictions dominated the branchy version).
-double jaro_single_word(std::u32string_view a, std::u32string_view b, size_t window) {
-  detail::PatternMasks& masks = detail::PatternMasks::scratch();
-  masks.assign(b);
+// Masks: b's PatternMasks or NarrowMasks.
+template <class Masks>
+double jaro_single_word(const Masks& masks, std::u32string_view a, std::u32string_view b, size_t window) {
   uint64_t flagged = 0;
   char32_t a_matches[65];  // at most |b| ≤ 64 matches, plus the slot written after the last
   size_t m = 0;
@@ -159,7 +160,10 @@ double jaro_single_word(std::u32string_view a, std::u32string_view b, size_t win
   for (size_t i = 0; i < end; ++i) {
     const size_t lo = i > window ? i - window : 0;
     const size_t hi = std::min(b.size(), i + window + 1);
-    const uint64_t candidates = masks.row(a[i])[0] & ~flagged & bit_range(lo, hi);
+    uint64_t row;
+    if constexpr (std::is_same_v<Masks, detail::PatternMasks>) row = masks.row(a[i])[0];
+    else row = masks.row(a[i]);
+    const uint64_t candidates = row & ~flagged & bit_range(lo, hi);
     const uint64_t leftmost = candidates & (~candidates + 1);
     flagged |= leftmost;
     a_matches[m] = a[i];
@@ -204,7 +208,12 @@ double jaro(std::u32string_view a, std::u32string_view b) {
   if (a.size() < b.size()) std::swap(a, b);
   const size_t window = std::max<size_t>(a.size() / 2, 1) - 1;
   if (a.size() <= kShort) return jaro_short(a, b, window);
-  if (b.size() <= 64) return jaro_single_word(a, b, window);
+  if (detail::NarrowMasks::fits(b)) return jaro_single_word(detail::NarrowMasks(b), a, b, window);
+  if (b.size() <= 64) {
+    detail::PatternMasks& masks = detail::PatternMasks::scratch();
+    masks.assign(b);
+    return jaro_single_word(masks, a, b, window);
+  }
   return jaro_blocks(a, b, window);
 }
 

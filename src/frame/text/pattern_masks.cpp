@@ -10,6 +10,11 @@ PatternMasks& PatternMasks::scratch() {
   return masks;
 }
 
+uint64_t* NarrowMasks::table() {
+  thread_local uint64_t table[kLimit] = {};
+  return table;
+}
+
 void PatternMasks::assign(std::u32string_view pattern) {
   for (size_t i = 0; i < pattern_.size(); ++i)
     if (pattern_[i] < kDirect) direct_[pattern_[i] * words_ + i / 64] = 0;

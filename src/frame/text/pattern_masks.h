@@ -46,4 +46,41 @@ class PatternMasks {
   bool has_other_ = false;
 };
 
+// The common case in one word: a pattern of at most 64 code points, all below 256 (product
+// titles, Latin-script text), whose masks sit in a flat per-thread table indexed by the code
+// point (one alive per thread at a time): no hashing, no row stride, and the table stays zero between uses (the destructor clears
+// exactly the pattern's entries), so building it is one pass over the pattern. PatternMasks
+// serves everything else.
+class NarrowMasks {
+ public:
+  static constexpr size_t kMaxLength = 64;
+  static constexpr char32_t kLimit = 256;
+
+  // Whether `pattern` can use this table (an empty one cannot: nothing to match).
+  static bool fits(std::u32string_view pattern) {
+    if (pattern.empty() || pattern.size() > kMaxLength) return false;
+    char32_t any = 0;
+    for (const char32_t c : pattern) any |= c;
+    return any < kLimit;
+  }
+
+  explicit NarrowMasks(std::u32string_view pattern) : table_(table()), pattern_(pattern) {
+    for (size_t i = 0; i < pattern.size(); ++i) table_[pattern[i]] |= uint64_t{1} << i;
+  }
+  ~NarrowMasks() {
+    for (const char32_t c : pattern_) table_[c] = 0;
+  }
+  NarrowMasks(const NarrowMasks&) = delete;
+  NarrowMasks& operator=(const NarrowMasks&) = delete;
+
+  // The positions of `c` in the pattern (0 when absent).
+  uint64_t row(char32_t c) const { return c < kLimit ? table_[c] : 0; }
+
+ private:
+  static uint64_t* table();  // this thread's, all zero when no NarrowMasks is alive on it
+
+  uint64_t* const table_;
+  const std::u32string_view pattern_;
+};
+
 }  // namespace onnxfn::text::detail
