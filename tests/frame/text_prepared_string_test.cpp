@@ -177,5 +177,35 @@ TEST(TextPreparedString, copies_are_independent) {
   EXPECT_TRUE(c.is_null());
 }
 
+// Values whose blocks come from an arena hold the same parts as standalone ones; copies own their
+// blocks (they outlive the arena), a moved-from value is null.
+TEST(TextPreparedString, arena_values_equal_standalone_ones) {
+  const std::vector<std::string> texts = {"Sony DSC-W55 camera", "", "Müller KDL40 Fernseher",
+                                          std::string(100000, 'x'), "ａｂｃ 12-AB", "tv"};
+  std::vector<PreparedString> copies;
+  {
+    PreparedArena arena;
+    std::vector<PreparedString> values(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) values[i].assign(texts[i], {}, &arena);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      const PreparedString alone(texts[i]);
+      EXPECT_EQ(values[i].text(), alone.text()) << i;
+      EXPECT_EQ(values[i].code_points(), alone.code_points()) << i;
+      EXPECT_TRUE(std::ranges::equal(values[i].token_set(), alone.token_set())) << i;
+      EXPECT_TRUE(std::ranges::equal(values[i].qgram_set(), alone.qgram_set())) << i;
+      EXPECT_EQ(values[i].model_numbers(), alone.model_numbers()) << i;
+      ASSERT_EQ(values[i].token_count(), alone.token_count()) << i;
+      for (size_t t = 0; t < alone.token_count(); ++t) EXPECT_EQ(values[i].token(t), alone.token(t));
+      copies.push_back(values[i]);
+    }
+    PreparedString moved = std::move(values[0]);
+    EXPECT_TRUE(values[0].is_null());
+    EXPECT_EQ(moved.text(), "sony dsc-w55 camera");
+  }
+  EXPECT_EQ(copies[0].token(1), "dsc");
+  EXPECT_EQ(copies[2].text(), "muller kdl40 fernseher");
+  EXPECT_EQ(copies[3].code_points().size(), 100000u);
+}
+
 }  // namespace
 }  // namespace onnxfn::text

@@ -135,10 +135,15 @@ class TextPreparer {
       }
       columns.push_back(std::move(column));
     }
-    auto values = std::make_shared<std::vector<text::PreparedString>>();
-    values->reserve(distinct.size() + 1);
-    values->emplace_back();  // index 0: null
-    for (const std::string_view s : distinct) values->emplace_back(s, options);
+    // The values' blocks come from one arena that lives as long as the list (aliasing pointer).
+    struct Pool {
+      text::PreparedArena arena;  // declared first: destroyed after the values
+      std::vector<text::PreparedString> values;
+    };
+    auto pool = std::make_shared<Pool>();
+    pool->values.resize(distinct.size() + 1);  // index 0: null
+    for (size_t k = 0; k < distinct.size(); ++k) pool->values[k + 1].assign(distinct[k], options, &pool->arena);
+    const std::shared_ptr<const std::vector<text::PreparedString>> values(pool, &pool->values);
     std::vector<std::shared_ptr<const PreparedColumn>> out;
     for (size_t i = 0; i < columns.size(); ++i) {
       columns[i]->values = values;

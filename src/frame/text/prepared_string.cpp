@@ -7,6 +7,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <utility>
 
 #include "common/error.h"
 #include "frame/text/string_functions.h"
@@ -163,15 +164,42 @@ uint64_t PreparedString::hash_token(std::string_view token) {
   return h ^ (h >> 29);
 }
 
+std::byte* PreparedArena::allocate(size_t bytes) {
+  bytes = (bytes + 7) & ~size_t{7};  // every block starts 8-aligned (its sets are uint64_t)
+  if (bytes > left_) {
+    // Chunks grow from 16 KiB (a request's few values) to 1 MiB (a column of titles).
+    chunk_size_ = std::clamp<size_t>(2 * chunk_size_, size_t{16} << 10, size_t{1} << 20);
+    const size_t size = std::max(bytes, chunk_size_);
+    chunks_.emplace_back(new std::byte[size]);
+    next_ = chunks_.back().get();
+    left_ = size;
+  }
+  std::byte* const block = next_;
+  next_ += bytes;
+  left_ -= bytes;
+  return block;
+}
+
 PreparedString& PreparedString::operator=(const PreparedString& other) {
   if (this == &other) return *this;
   if (capacity_ < other.layout_.used) {
-    block_.reset(new std::byte[other.layout_.used]);
+    owned_.reset(new std::byte[other.layout_.used]);
     capacity_ = other.layout_.used;
   }
-  if (other.layout_.used > 0) std::copy_n(other.block_.get(), other.layout_.used, block_.get());
+  block_ = owned_.get();  // a copy owns its block, wherever the original's lives
+  if (other.layout_.used > 0) std::copy_n(other.block_, other.layout_.used, block_);
   null_ = other.null_;
   layout_ = other.layout_;
+  return *this;
+}
+
+PreparedString& PreparedString::operator=(PreparedString&& other) noexcept {
+  if (this == &other) return *this;
+  block_ = std::exchange(other.block_, nullptr);
+  owned_ = std::move(other.owned_);
+  capacity_ = std::exchange(other.capacity_, 0);
+  null_ = std::exchange(other.null_, true);
+  layout_ = std::exchange(other.layout_, Layout{});
   return *this;
 }
 
@@ -180,7 +208,7 @@ void PreparedString::assign_null() {
   layout_ = Layout{};
 }
 
-void PreparedString::assign(std::string_view raw, const PrepareOptions& options) {
+void PreparedString::assign(std::string_view raw, const PrepareOptions& options, PreparedArena* arena) {
   // Offsets are 32-bit to keep tokens small; a 4 GiB cell is not a product title.
   if (raw.size() >= std::numeric_limits<uint32_t>::max() / 16)
     throw_error(ErrorKind::ResourceLimit, "text value too long to prepare for similarity (" +
@@ -339,11 +367,16 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options)
   if (used >= std::numeric_limits<uint32_t>::max())  // offsets are 32-bit
     throw_error(ErrorKind::ResourceLimit, "text value too long to prepare for similarity (" +
                                               std::to_string(raw.size()) + " bytes)");
-  if (capacity_ < used) {
-    block_.reset(new std::byte[used]);
-    capacity_ = used;
+  if (arena != nullptr) {
+    block_ = arena->allocate(used);
+  } else {
+    if (capacity_ < used) {
+      owned_.reset(new std::byte[used]);
+      capacity_ = used;
+    }
+    block_ = owned_.get();
   }
-  std::byte* const block = block_.get();
+  std::byte* const block = block_;
   if (!sets.empty()) std::memcpy(block, sets.data(), tokens_offset);
   auto* const tokens = reinterpret_cast<Token*>(block + tokens_offset);
   if (keep_token_list) {
