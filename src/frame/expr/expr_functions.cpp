@@ -179,6 +179,24 @@ std::pair<std::shared_ptr<const PreparedColumn>, std::shared_ptr<const PreparedC
   return {a, b};
 }
 
+// What of a prepared value a function with these TextParts reads (PreparedString::Prefetch).
+uint8_t prefetch_parts(uint8_t parts) {
+  using P = text::PreparedString;
+  return static_cast<uint8_t>(((parts & kTokenSet) ? P::kTokenSet : 0) | ((parts & kQgrams) ? P::kQgramSet : 0) |
+                              ((parts & kModelNumbers) ? P::kCodeSet : 0) | ((parts & kCodePoints) ? P::kCodePoints : 0) |
+                              ((parts & kTokens) ? P::kTokenList | P::kCodePoints : 0));
+}
+
+// Fetches ahead what row r + kPrefetchRows of `column` will read. The right-hand value changes
+// from row to row (candidates), the left-hand one rarely (pairs come grouped by left record), so
+// only the former is worth it. The value object is fetched twice as far ahead as its block, whose
+// address it holds.
+constexpr size_t kPrefetchRows = 8;
+void prefetch_row(const PreparedColumn& column, const Operand& op, size_t r, size_t rows, uint8_t parts) {
+  if (r + 2 * kPrefetchRows < rows) __builtin_prefetch(&column.at(op.index(r + 2 * kPrefetchRows)));
+  if (r + kPrefetchRows < rows) column.at(op.index(r + kPrefetchRows)).prefetch(parts);
+}
+
 // A pairwise measure over two prepared string arguments -> float64.
 template <class Fn>
 Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
@@ -186,7 +204,9 @@ Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& 
   const auto& a = pair.first;  // not structured bindings: the lambda below captures them
   const auto& b = pair.second;
   size_t rows = rows_of(args, ctx);
+  const uint8_t parts = prefetch_parts(node.function->text_parts);
   return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
+                        prefetch_row(*b, args[1], r, rows, parts);
                         return fn(a->at(args[0].index(r)), b->at(args[1].index(r)));
                       }),
                       all_scalar(args));
@@ -519,9 +539,14 @@ std::vector<FunctionDef> make_functions() {
                  const std::vector<text::TfidfVector> vb = shared ? std::vector<text::TfidfVector>{} : vectors(*b);
                  const std::vector<text::TfidfVector>& vb_or_va = shared ? va : vb;
                  size_t rows = rows_of(args, ctx);
+                 const auto vector_b = [&](size_t r) -> const text::TfidfVector& {
+                   return vb_or_va[b->row_value[args[1].index(r)]];
+                 };
                  return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) {
-                                       return text::tfidf_cosine(va[a->row_value[args[0].index(r)]],
-                                                                 vb_or_va[b->row_value[args[1].index(r)]]);
+                                       // As prefetch_row: the right-hand vector changes from row to row.
+                                       if (r + 2 * kPrefetchRows < rows) __builtin_prefetch(&vector_b(r + 2 * kPrefetchRows));
+                                       if (r + kPrefetchRows < rows) __builtin_prefetch(vector_b(r + kPrefetchRows).entries().data());
+                                       return text::tfidf_cosine(va[a->row_value[args[0].index(r)]], vector_b(r));
                                      }),
                                      all_scalar(args));
                },
