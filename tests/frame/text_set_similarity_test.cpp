@@ -119,5 +119,38 @@ TEST(TextSetSimilarity, set_level_functions_merge_sorted_hashes) {
   EXPECT_EQ(binary_cosine(a, {}), 0.0);
 }
 
+// SetProbe counts what the merge counts, for uniform members (as PreparedString's), members that
+// crowd a few buckets (the table grows, then falls back to the merge), 0 as a member, and empty
+// sets; one probe serves many sets.
+TEST(TextSetSimilarity, set_probe_counts_what_the_merge_counts) {
+  std::mt19937_64 rng(5);
+  const auto random_set = [&](size_t n, uint64_t top_mask) {
+    std::vector<uint64_t> v;
+    for (size_t i = 0; i < n; ++i) v.push_back(rng() & top_mask);
+    if (n > 0 && rng() % 4 == 0) v.push_back(0);
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  };
+  SetProbe probe;
+  for (int iteration = 0; iteration < 3000; ++iteration) {
+    // Every top bit free; then members sharing their top 8 or 40 bits (crowded buckets).
+    const uint64_t mask = iteration % 3 == 0 ? ~uint64_t{0} : iteration % 3 == 1 ? ~uint64_t{0} >> 8 : 0xFFFFFF;
+    const std::vector<uint64_t> a = random_set(rng() % 80, mask);
+    probe.assign(a);
+    ASSERT_EQ(probe.size(), a.size());
+    for (int k = 0; k < 4; ++k) {
+      std::vector<uint64_t> b = random_set(rng() % 80, mask);
+      for (const uint64_t x : a)  // shared members
+        if (rng() % 3 == 0) b.push_back(x);
+      std::sort(b.begin(), b.end());
+      b.erase(std::unique(b.begin(), b.end()), b.end());
+      ASSERT_EQ(probe.intersection_size(b), intersection_size(a, b)) << iteration;
+      ASSERT_EQ(jaccard_of_counts(a.size(), b.size(), probe.intersection_size(b)), jaccard(a, b));
+      ASSERT_EQ(binary_cosine_of_counts(a.size(), b.size(), probe.intersection_size(b)), binary_cosine(a, b));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace onnxfn::text

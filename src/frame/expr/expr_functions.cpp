@@ -261,6 +261,29 @@ FunctionDef similarity_function(std::string_view name, std::string_view signatur
           text_parts};
 }
 
+// Set measures (`formula` of |A|, |B|, |A ∩ B|) over one set of each prepared value. The left
+// value's set is probed (text::SetProbe) rather than merged with each candidate's, and stays
+// probed while the left value repeats: candidate pairs come grouped by their left record.
+template <class Formula>
+FunctionDef set_function(std::string_view name, std::string_view signature, uint8_t text_parts,
+                         std::span<const uint64_t> (text::PreparedString::*set)() const, Formula formula) {
+  return {name, 2, 2, signature, bind_pair_similarity,
+          [set, formula](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
+            text::SetProbe probe;
+            const text::PreparedString* probed = nullptr;
+            return pairwise(node, args, ctx, [&](const text::PreparedString& a, const text::PreparedString& b) -> std::optional<double> {
+              if (a.is_null() || b.is_null()) return std::nullopt;
+              if (&a != probed) {
+                probe.assign((a.*set)());
+                probed = &a;
+              }
+              const std::span<const uint64_t> members = (b.*set)();
+              return formula(probe.size(), members.size(), probe.intersection_size(members));
+            });
+          },
+          text_parts};
+}
+
 std::string clean_text(std::string_view s) {
   // The usual matching normalisation: case folding, NFKC, accent folding, punctuation to
   // spaces, whitespace collapsed (the same steps PreparedString applies with punctuation on).
@@ -492,12 +515,13 @@ std::vector<FunctionDef> make_functions() {
   f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", kCodePoints, [](auto& a, auto& b) { return text::jaro(a, b); }));
   f.push_back(similarity_function("jaro_winkler", "jaro_winkler(string, string) -> float64", kCodePoints,
                                   [](auto& a, auto& b) { return text::jaro_winkler(a, b); }));
-  f.push_back(similarity_function("token_jaccard", "token_jaccard(string, string) -> float64", kTokenSet,
-                                  [](auto& a, auto& b) { return text::token_jaccard(a, b); }));
-  f.push_back(similarity_function("qgram_jaccard", "qgram_jaccard(string, string) -> float64 (3-grams)", kQgrams,
-                                  [](auto& a, auto& b) { return text::qgram_jaccard(a, b); }));
-  f.push_back(similarity_function("token_cosine", "token_cosine(string, string) -> float64", kTokenSet,
-                                  [](auto& a, auto& b) { return text::token_cosine(a, b); }));
+  // As text::token_jaccard, qgram_jaccard and token_cosine (similarity.h), with a probed left set.
+  f.push_back(set_function("token_jaccard", "token_jaccard(string, string) -> float64", kTokenSet,
+                           &text::PreparedString::token_set, text::jaccard_of_counts));
+  f.push_back(set_function("qgram_jaccard", "qgram_jaccard(string, string) -> float64 (3-grams)", kQgrams,
+                           &text::PreparedString::qgram_set, text::jaccard_of_counts));
+  f.push_back(set_function("token_cosine", "token_cosine(string, string) -> float64", kTokenSet,
+                           &text::PreparedString::token_set, text::binary_cosine_of_counts));
   f.push_back(similarity_function("monge_elkan", "monge_elkan(string, string) -> float64 (Jaro-Winkler inner, asymmetric)", kTokens,
                                   [](auto& a, auto& b) { return text::monge_elkan(a, b); }));
   f.push_back(similarity_function("monge_elkan_sym", "monge_elkan_sym(string, string) -> float64 (mean of both directions)", kTokens,

@@ -30,6 +30,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "frame/text/prepared_string.h"
 #include "frame/text/tfidf.h"
@@ -75,6 +76,31 @@ double jaro_winkler(const ShortToken& x, const ShortToken& y);
 size_t intersection_size(std::span<const uint64_t> a, std::span<const uint64_t> b);
 double jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
 double binary_cosine(std::span<const uint64_t> a, std::span<const uint64_t> b);
+// The same from the set sizes and the size of their intersection.
+double jaccard_of_counts(size_t na, size_t nb, size_t common);
+double binary_cosine_of_counts(size_t na, size_t nb, size_t common);
+
+// |A ∩ B| for one set A against many sets B: a record against its candidates. A goes once into a
+// table of four-member buckets picked by a member's top bits (uniform: PreparedString's sets hold
+// hashes and scrambled keys); each member of B is then a branch-free look at one bucket,
+// independent of the others, where a merge takes one dependent step per member of either set.
+// Members must be distinct (sets), as for intersection_size, which gives the same count.
+class SetProbe {
+ public:
+  // Makes `a` the probed set; `a` must outlive the probes (members that crowd a few buckets, as
+  // crafted input could make, are merged with instead).
+  void assign(std::span<const uint64_t> a);
+  size_t size() const { return set_.size(); }
+  size_t intersection_size(std::span<const uint64_t> b) const;
+
+ private:
+  static constexpr size_t kWays = 4;
+  std::span<const uint64_t> set_;
+  std::vector<uint64_t> table_;  // buckets × kWays members, 0 = empty
+  unsigned shift_ = 0;           // bucket = member >> shift_
+  bool has_zero_ = false;        // 0 is a member (it cannot sit in the table)
+  bool merge_ = false;           // no table: intersection_size merges with set_
+};
 
 // ---- Monge–Elkan (monge_elkan.cpp) ----
 
