@@ -252,7 +252,10 @@ FunctionDef string_to_number(std::string_view name, std::string_view signature, 
           }};
 }
 
-template <class Measure>
+// Measures as plain function pointers: one instance of pairwise() serves them all (the binary
+// has a size budget; the call is indirect but always to the same target within a column).
+using Measure = std::optional<double> (*)(const text::PreparedString&, const text::PreparedString&);
+
 FunctionDef similarity_function(std::string_view name, std::string_view signature, uint8_t text_parts, Measure measure) {
   return {name, 2, 2, signature, bind_pair_similarity,
           [measure](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
@@ -493,7 +496,7 @@ std::vector<FunctionDef> make_functions() {
                }});
   // ---- similarity (similarity.h gives each definition) ----
   f.push_back(similarity_function("exact", "exact(string, string) -> float64 1/0 on normalised text", 0,
-                                  [](auto& a, auto& b) { return text::exact_match(a, b); }));
+                                  [](const text::PreparedString& a, const text::PreparedString& b) { return text::exact_match(a, b); }));
   f.push_back({"levenshtein", 2, 2, "levenshtein(string, string) -> int64 edit distance", 
                [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
                  need_strings(a, fl);
@@ -511,10 +514,10 @@ std::vector<FunctionDef> make_functions() {
                },
                kCodePoints});
   f.push_back(similarity_function("lev_sim", "lev_sim(string, string) -> float64 1 - distance / max length", kCodePoints,
-                                  [](auto& a, auto& b) { return text::levenshtein_similarity(a, b); }));
-  f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", kCodePoints, [](auto& a, auto& b) { return text::jaro(a, b); }));
+                                  [](const text::PreparedString& a, const text::PreparedString& b) { return text::levenshtein_similarity(a, b); }));
+  f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", kCodePoints, [](const text::PreparedString& a, const text::PreparedString& b) { return text::jaro(a, b); }));
   f.push_back(similarity_function("jaro_winkler", "jaro_winkler(string, string) -> float64", kCodePoints,
-                                  [](auto& a, auto& b) { return text::jaro_winkler(a, b); }));
+                                  [](const text::PreparedString& a, const text::PreparedString& b) { return text::jaro_winkler(a, b); }));
   // As text::token_jaccard, qgram_jaccard and token_cosine (similarity.h), with a probed left set.
   f.push_back(set_function("token_jaccard", "token_jaccard(string, string) -> float64", kTokenSet,
                            &text::PreparedString::token_set, text::jaccard_of_counts));
@@ -523,17 +526,17 @@ std::vector<FunctionDef> make_functions() {
   f.push_back(set_function("token_cosine", "token_cosine(string, string) -> float64", kTokenSet,
                            &text::PreparedString::token_set, text::binary_cosine_of_counts));
   f.push_back(similarity_function("monge_elkan", "monge_elkan(string, string) -> float64 (Jaro-Winkler inner, asymmetric)", kTokens,
-                                  [](auto& a, auto& b) { return text::monge_elkan(a, b); }));
+                                  [](const text::PreparedString& a, const text::PreparedString& b) { return text::monge_elkan(a, b); }));
   f.push_back(similarity_function("monge_elkan_sym", "monge_elkan_sym(string, string) -> float64 (mean of both directions)", kTokens,
-                                  [](auto& a, auto& b) { return text::monge_elkan_symmetric(a, b); }));
+                                  [](const text::PreparedString& a, const text::PreparedString& b) { return text::monge_elkan_symmetric(a, b); }));
   f.push_back(similarity_function("code_jaccard", "code_jaccard(string, string) -> float64 Jaccard of model numbers (0 when neither has one)", kModelNumbers,
-                                  [](auto& a, auto& b) -> std::optional<double> {
+                                  [](const text::PreparedString& a, const text::PreparedString& b) -> std::optional<double> {
                                     auto m = text::compare_model_numbers(a, b);
                                     if (!m) return std::nullopt;
                                     return m->jaccard();
                                   }));
   f.push_back(similarity_function("code_conflict", "code_conflict(string, string) -> float64 1 when both have model numbers and share none", kModelNumbers,
-                                  [](auto& a, auto& b) -> std::optional<double> {
+                                  [](const text::PreparedString& a, const text::PreparedString& b) -> std::optional<double> {
                                     auto m = text::compare_model_numbers(a, b);
                                     if (!m) return std::nullopt;
                                     return m->conflict() ? 1.0 : 0.0;
@@ -552,25 +555,19 @@ std::vector<FunctionDef> make_functions() {
                  const auto pair = prepared_pair(node, args, ctx, kTokens);
                  const auto& a = pair.first;  // not structured bindings: lambdas below capture them
                  const auto& b = pair.second;
-                 const auto vectors = [&](const PreparedColumn& c) {
-                   std::vector<text::TfidfVector> v;
-                   v.reserve(c.values->size());
-                   for (const text::PreparedString& value : *c.values) v.emplace_back(value, *node.idf);
-                   return v;
-                 };
                  const bool shared = a->values == b->values;
-                 const std::vector<text::TfidfVector> va = vectors(*a);
-                 const std::vector<text::TfidfVector> vb = shared ? std::vector<text::TfidfVector>{} : vectors(*b);
-                 const std::vector<text::TfidfVector>& vb_or_va = shared ? va : vb;
+                 const text::TfidfVectors va(*a->values, *node.idf);
+                 const std::optional<text::TfidfVectors> vb =
+                     shared ? std::nullopt : std::optional<text::TfidfVectors>(std::in_place, *b->values, *node.idf);
+                 const text::TfidfVectors& vb_or_va = shared ? va : *vb;
                  size_t rows = rows_of(args, ctx);
-                 const auto vector_b = [&](size_t r) -> const text::TfidfVector& {
-                   return vb_or_va[b->row_value[args[1].index(r)]];
-                 };
-                 return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) {
+                 return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
                                        // As prefetch_row: the right-hand vector changes from row to row.
-                                       if (r + 2 * kPrefetchRows < rows) __builtin_prefetch(&vector_b(r + 2 * kPrefetchRows));
-                                       if (r + kPrefetchRows < rows) __builtin_prefetch(vector_b(r + kPrefetchRows).entries().data());
-                                       return text::tfidf_cosine(va[a->row_value[args[0].index(r)]], vector_b(r));
+                                       if (r + kPrefetchRows < rows)
+                                         __builtin_prefetch(vb_or_va.entries(b->row_value[args[1].index(r + kPrefetchRows)]).data());
+                                       const size_t i = a->row_value[args[0].index(r)], j = b->row_value[args[1].index(r)];
+                                       if (va.is_null(i) || vb_or_va.is_null(j)) return std::nullopt;
+                                       return text::tfidf_cosine(va.entries(i), vb_or_va.entries(j));
                                      }),
                                      all_scalar(args));
                },

@@ -160,45 +160,72 @@ IdfTable IdfTable::parse(std::string_view text, std::string_view source) {
   return table;
 }
 
+namespace {
+
+// Appends value's entries to `out` (value not null): sorted by hash, repeats summed, normalised.
+void append_entries(const PreparedString& value, const IdfTable& table, std::vector<TfidfEntry>& out) {
+  const size_t first = out.size();
+  for (size_t i = 0; i < value.token_count(); ++i)
+    out.push_back({value.token_hash(i), table.idf(value.token(i), value.token_hash(i))});
+  const auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
+  std::sort(begin, out.end(), [](const TfidfEntry& x, const TfidfEntry& y) { return x.token_hash < y.token_hash; });
+  // Repeats of a token add up: tf(t) · idf(t) is idf(t) once per occurrence.
+  size_t kept = first;
+  for (size_t i = first; i < out.size(); ++i) {
+    if (kept > first && out[kept - 1].token_hash == out[i].token_hash)
+      out[kept - 1].weight += out[i].weight;
+    else
+      out[kept++] = out[i];
+  }
+  out.resize(kept);
+  double norm = 0;
+  for (size_t i = first; i < kept; ++i) norm += out[i].weight * out[i].weight;
+  norm = std::sqrt(norm);
+  for (size_t i = first; i < kept; ++i) out[i].weight /= norm;  // idf ≥ 1, so a non-empty vector has norm > 0
+}
+
+}  // namespace
+
 TfidfVector::TfidfVector(const PreparedString& value, const IdfTable& table) {
   if (value.is_null()) return;
   null_ = false;
   entries_.reserve(value.token_count());
-  for (size_t i = 0; i < value.token_count(); ++i)
-    entries_.push_back({value.token_hash(i), table.idf(value.token(i), value.token_hash(i))});
-  std::sort(entries_.begin(), entries_.end(),
-            [](const Entry& x, const Entry& y) { return x.token_hash < y.token_hash; });
-  // Repeats of a token add up: tf(t) · idf(t) is idf(t) once per occurrence.
-  size_t kept = 0;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    if (kept > 0 && entries_[kept - 1].token_hash == entries_[i].token_hash)
-      entries_[kept - 1].weight += entries_[i].weight;
-    else
-      entries_[kept++] = entries_[i];
+  append_entries(value, table, entries_);
+}
+
+TfidfVectors::TfidfVectors(std::span<const PreparedString> values, const IdfTable& table) {
+  size_t tokens = 0;
+  for (const PreparedString& v : values) tokens += v.token_count();
+  entries_.reserve(tokens);
+  begin_.reserve(values.size() + 1);
+  null_.reserve(values.size());
+  for (const PreparedString& v : values) {
+    begin_.push_back(entries_.size());
+    null_.push_back(v.is_null());
+    if (!v.is_null()) append_entries(v, table, entries_);
   }
-  entries_.resize(kept);
-  double norm = 0;
-  for (const Entry& e : entries_) norm += e.weight * e.weight;
-  norm = std::sqrt(norm);
-  for (Entry& e : entries_) e.weight /= norm;  // idf ≥ 1, so a non-empty vector has norm > 0
+  begin_.push_back(entries_.size());
+}
+
+double tfidf_cosine(std::span<const TfidfEntry> x, std::span<const TfidfEntry> y) {
+  if (x.empty() || y.empty()) return x.empty() && y.empty() ? 1.0 : 0.0;
+  // Branch-free merge (which side advances is a coin toss for hashes); a product is added for
+  // common tokens only, in hash order, and + 0.0 leaves the positive sum unchanged.
+  double dot = 0;
+  size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    const uint64_t hx = x[i].token_hash, hy = y[j].token_hash;
+    const double product = x[i].weight * y[j].weight;
+    dot += hx == hy ? product : 0.0;
+    i += hx <= hy;
+    j += hy <= hx;
+  }
+  return std::min(dot, 1.0);  // rounding can lift identical vectors a hair above 1
 }
 
 std::optional<double> tfidf_cosine(const TfidfVector& a, const TfidfVector& b) {
   if (a.is_null() || b.is_null()) return std::nullopt;
-  const auto x = a.entries(), y = b.entries();
-  if (x.empty() || y.empty()) return x.empty() && y.empty() ? 1.0 : 0.0;
-  double dot = 0;
-  size_t i = 0, j = 0;
-  while (i < x.size() && j < y.size()) {
-    if (x[i].token_hash < y[j].token_hash) {
-      ++i;
-    } else if (y[j].token_hash < x[i].token_hash) {
-      ++j;
-    } else {
-      dot += x[i++].weight * y[j++].weight;
-    }
-  }
-  return std::min(dot, 1.0);  // rounding can lift identical vectors a hair above 1
+  return tfidf_cosine(a.entries(), b.entries());
 }
 
 std::optional<double> tfidf_cosine(const PreparedString& a, const PreparedString& b,

@@ -79,13 +79,15 @@ class IdfTable {
   double unseen_idf_ = 0;  // df = 0: a token not in the table
 };
 
+struct TfidfEntry {
+  uint64_t token_hash;  // PreparedString::hash_token
+  double weight;
+};
+
 // A value's TF-IDF vector, L2-normalised, built once per record.
 class TfidfVector {
  public:
-  struct Entry {
-    uint64_t token_hash;  // PreparedString::hash_token
-    double weight;
-  };
+  using Entry = TfidfEntry;
 
   TfidfVector() = default;  // null
   TfidfVector(const PreparedString& value, const IdfTable& table);
@@ -99,8 +101,27 @@ class TfidfVector {
   std::vector<Entry> entries_;
 };
 
+// The vectors of many values (a column's distinct values) in one array: ten thousand titles are
+// not ten thousand allocations.
+class TfidfVectors {
+ public:
+  TfidfVectors(std::span<const PreparedString> values, const IdfTable& table);
+  bool is_null(size_t i) const { return null_[i] != 0; }
+  // As TfidfVector::entries() of values[i].
+  std::span<const TfidfEntry> entries(size_t i) const {
+    return {entries_.data() + begin_[i], entries_.data() + begin_[i + 1]};
+  }
+
+ private:
+  std::vector<TfidfEntry> entries_;
+  std::vector<size_t> begin_;  // value i: entries_[begin_[i], begin_[i + 1])
+  std::vector<uint8_t> null_;
+};
+
 // Null if either is null; 1 for two empty vectors, 0 for one empty (see similarity.h).
 std::optional<double> tfidf_cosine(const TfidfVector& a, const TfidfVector& b);
+// The same on entries (non-null values).
+double tfidf_cosine(std::span<const TfidfEntry> x, std::span<const TfidfEntry> y);
 // Builds both vectors; prefer TfidfVector per record when a value takes part in several pairs.
 std::optional<double> tfidf_cosine(const PreparedString& a, const PreparedString& b,
                                    const IdfTable& table);
