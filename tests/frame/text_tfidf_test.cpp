@@ -81,6 +81,25 @@ TEST(TextTfidf, per_record_vectors_give_the_same_cosine) {
   EXPECT_NEAR(norm, 1.0, 1e-12);
 }
 
+// The flat vectors of a column hold each value's vector entry for entry, nulls included.
+TEST(TextTfidf, column_vectors_equal_per_record_vectors) {
+  const IdfTable table = IdfTable::fit(corpus());
+  const std::vector<PreparedString> values = {PreparedString(), PreparedString("Sony DSC-W55"), PreparedString(""),
+                                              PreparedString(), PreparedString("sony sony lcd tv"), PreparedString()};
+  const TfidfVectors vectors(values, table);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const TfidfVector one(values[i], table);
+    ASSERT_EQ(vectors.is_null(i), one.is_null()) << i;
+    ASSERT_EQ(vectors.entries(i).size(), one.entries().size()) << i;
+    for (size_t k = 0; k < one.entries().size(); ++k) {
+      EXPECT_EQ(vectors.entries(i)[k].token_hash, one.entries()[k].token_hash);
+      EXPECT_EQ(vectors.entries(i)[k].weight, one.entries()[k].weight);
+    }
+  }
+  EXPECT_EQ(tfidf_cosine(vectors.entries(1), vectors.entries(4)), *tfidf_cosine(TfidfVector(values[1], table), TfidfVector(values[4], table)));
+  EXPECT_EQ(tfidf_cosine(vectors.entries(2), vectors.entries(2)), 1.0);  // two empty vectors
+}
+
 TEST(TextTfidf, null_and_empty_follow_the_common_rule) {
   const IdfTable table = IdfTable::fit(corpus());
   const PreparedString null_value, empty(""), text("sony");
