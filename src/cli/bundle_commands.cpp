@@ -2,6 +2,7 @@
 // call this so no feature is implemented twice) and `onnxfn fit` (fits the bundle's state, e.g.
 // IDF tables, on records). `predict --bundle` shares predict_bundle_records.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -33,6 +34,33 @@ auto on_rows(const std::string& input, size_t start, size_t count, Fn&& fn) {
   }
 }
 
+// Adds one chunk's step times to the run's, matching entries by label.
+void add_step_times(pipeline::StepProfile& total, const pipeline::StepProfile& chunk) {
+  for (const pipeline::StepTime& t : chunk) {
+    auto it = std::find_if(total.begin(), total.end(), [&](const pipeline::StepTime& x) { return x.label == t.label; });
+    if (it == total.end()) {
+      total.push_back(t);
+    } else {
+      it->ms += t.ms;
+      it->values += t.values;
+    }
+  }
+}
+
+void print_profile(const pipeline::StepProfile& profile, std::ostream& out) {
+  std::vector<std::string> labels;
+  size_t width = 0;
+  for (const pipeline::StepTime& t : profile) {
+    labels.push_back(t.label + (t.values > 0 ? " (" + std::to_string(t.values) + " values)" : ""));
+    width = std::max(width, labels.back().size());
+  }
+  for (size_t i = 0; i < profile.size(); ++i) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%10.3f ms", profile[i].ms);
+    out << "  " << labels[i] << std::string(width - labels[i].size(), ' ') << ms << "\n";
+  }
+}
+
 }  // namespace
 
 void predict_bundle_records(const BundleRunOptions& o) {
@@ -58,6 +86,9 @@ void predict_bundle_records(const BundleRunOptions& o) {
   const size_t rows = records.num_rows();
   const size_t chunk = static_cast<size_t>(o.chunk_rows);
   double pipeline_ms = 0, model_ms = 0;
+  // Per step label, summed over chunks, in first-run order.
+  pipeline::StepProfile profile, chunk_profile;
+  pipeline::StepProfile* const profiling = o.report_profile ? &chunk_profile : nullptr;
   // Chunks bound the memory of a large file to a small multiple of one chunk's tensors. An empty
   // input still runs once, so the output has its header.
   for (size_t start = 0; start < rows || start == 0; start += chunk) {
@@ -65,7 +96,9 @@ void predict_bundle_records(const BundleRunOptions& o) {
     Frame part = rows <= chunk ? std::move(records) : records.slice(start, chunk);
     Frame out = on_rows(o.input, start, part.num_rows(), [&] {
       auto t0 = Clock::now();
-      Frame stepped = pipe.run_steps(pipe.conform(std::move(part)));
+      chunk_profile.clear();
+      Frame stepped = pipe.run_steps(pipe.conform(std::move(part)), profiling);
+      add_step_times(profile, chunk_profile);
       if (o.features_only) {
         Frame table = pipe.feature_table(stepped);
         pipeline_ms += ms_since(t0);
@@ -85,12 +118,13 @@ void predict_bundle_records(const BundleRunOptions& o) {
     if (rows == 0) break;
   }
   writer.finish();
-  if (o.report_time) {
+  if (o.report_time || o.report_profile) {
     char line[160];
     if (o.features_only) std::snprintf(line, sizeof line, "features: %zu rows, pipeline %.3f ms\n", rows, pipeline_ms);
     else std::snprintf(line, sizeof line, "predict: %zu rows, pipeline %.3f ms, model %.3f ms\n", rows, pipeline_ms, model_ms);
     std::cerr << line;
   }
+  if (o.report_profile) print_profile(profile, std::cerr);
 }
 
 void add_features_command(CLI::App& app, Action& action) {
@@ -105,6 +139,9 @@ void add_features_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"auto", "csv", "jsonl", "json"}));
   cmd->add_option("--chunk-rows", opts->chunk_rows, "Rows per chunk")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
   cmd->add_flag("--time", opts->report_time, "Print the time spent computing features (not reading or writing) to stderr");
+  cmd->add_flag("--profile", opts->report_profile,
+                "Also print that time per step, per derived column and per text preparation (each distinct value of "
+                "a text argument is prepared once per step, at the first column that needs it)");
   cmd->footer("Columns: the pipeline's carry columns, then every model input column in the model's order.");
   auto pair_opts = std::make_shared<PairFeatureOptions>();  // the pair-record form (cli/pair_inputs.h)
   add_pair_feature_options(*cmd, *pair_opts);

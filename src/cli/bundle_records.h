@@ -17,6 +17,7 @@ struct BundleRunOptions {
   int64_t chunk_rows = kDefaultChunkRows;
   bool features_only = false;   // the feature table, without the model (which may not exist yet)
   bool report_time = false;     // print the pipeline's (and model's) compute time to stderr
+  bool report_profile = false;  // and the pipeline's time per step, derived column and text preparation
 };
 
 // Reads `input` records, runs the bundle chunk by chunk, and streams the output records (or the

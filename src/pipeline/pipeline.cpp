@@ -1,10 +1,10 @@
 // Pipeline binding and execution.
 #include "pipeline/pipeline.h"
 
+#include <chrono>
+#include <cmath>
 #include <optional>
 #include <unordered_map>
-
-#include <cmath>
 
 #include "frame/frame_ops.h"
 
@@ -163,30 +163,53 @@ std::optional<Column> evaluate_on_distinct_values(const expr::Expression& e, con
 
 }  // namespace
 
-Frame Pipeline::run_steps(Frame frame) const {
+Frame Pipeline::run_steps(Frame frame, StepProfile* profile) const {
+  using Clock = std::chrono::steady_clock;
+  const auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
   for (const BoundStep& b : bound_) {
     const Step& step = spec_.steps[b.index];
+    const std::string step_label = "step " + std::to_string(b.index + 1) + " ";
+    const auto started = Clock::now();
     if (const auto* d = std::get_if<DeriveStep>(&step)) {
       // One cache for the step: features over the same columns prepare each text once.
       expr::EvalCache cache;
       for (const expr::Expression& e : b.expressions) e.note_text_parts(cache);
       for (size_t k = 0; k < d->columns.size(); ++k) {
         const std::string& name = d->columns[k].first;
+        const auto column_started = Clock::now();
+        const size_t preparations_before = cache.preparations.size();
         std::optional<Column> by_value = evaluate_on_distinct_values(b.expressions[k], frame);
         Column c = by_value ? std::move(*by_value) : b.expressions[k].evaluate(frame, cache);
         cache.invalidate_column(name);
         if (frame.has_column(name)) frame.replace_column(name, std::move(c));
         else frame.add_column(name, std::move(c));
+        if (profile) {
+          double ms = ms_since(column_started);
+          for (size_t p = preparations_before; p < cache.preparations.size(); ++p) {
+            const expr::EvalCache::Preparation& prep = cache.preparations[p];
+            profile->push_back({step_label + "derive: prepare " + prep.arguments, prep.ms, prep.values});
+            ms -= prep.ms;
+          }
+          profile->push_back({step_label + "derive " + name, ms, 0});
+        }
       }
-    } else if (std::holds_alternative<FilterStep>(step)) {
+      continue;
+    }
+    std::string kind;
+    if (std::holds_alternative<FilterStep>(step)) {
       frame = filter(frame, b.expressions[0].evaluate(frame));
+      kind = "filter";
     } else if (const auto* s = std::get_if<SelectStep>(&step)) {
       frame = select(frame, s->columns);
+      kind = "select";
     } else if (const auto* r = std::get_if<RenameStep>(&step)) {
       frame = rename(std::move(frame), r->renames);
+      kind = "rename";
     } else if (const auto* c = std::get_if<CastStep>(&step)) {
       for (const auto& [name, type] : c->casts) frame = cast(std::move(frame), name, type);
+      kind = "cast";
     }
+    if (profile) profile->push_back({step_label + kind, ms_since(started), 0});
   }
   return frame;
 }

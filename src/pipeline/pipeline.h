@@ -8,6 +8,7 @@
 //   Frame out = p.to_records(stepped, session.run(inputs), threshold);
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "engine/session.h"
@@ -15,6 +16,15 @@
 #include "pipeline/pipeline_spec.h"
 
 namespace onnxfn::pipeline {
+
+// Where run_steps spends its time, in order: one entry per step, per derived column and per
+// text preparation (a derived column's time excludes the preparations it triggered).
+struct StepTime {
+  std::string label;  // "step 2 derive title_lev", "step 2 derive: prepare `left_title`, `right_title`"
+  double ms = 0;
+  size_t values = 0;  // a preparation: the distinct values it prepared
+};
+using StepProfile = std::vector<StepTime>;
 
 class Pipeline {
  public:
@@ -29,7 +39,8 @@ class Pipeline {
   Frame conform(const Frame& records) const;
   // Same, moving the columns that already have their declared type instead of copying them.
   Frame conform(Frame&& records) const;
-  Frame run_steps(Frame frame) const;
+  // Appends to `profile` when one is given.
+  Frame run_steps(Frame frame, StepProfile* profile = nullptr) const;
   // The feature table as serving computes it: carry columns, then every model input column.
   Frame feature_table(const Frame& stepped) const;
   NamedValues to_tensors(const Frame& stepped) const;

@@ -5,6 +5,8 @@
 // flag.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <rapidjson/document.h>
 
 #include <cmath>
@@ -148,6 +150,36 @@ TEST(BundleCli, features_time_flag_reports_the_compute_time) {
   ASSERT_EQ(c.run("features" + c.b() + " --input " + c.p("pairs.csv") + " --time --output " + c.p("f.csv"), nullptr, &err), 0) << err;
   EXPECT_EQ(err.rfind("features: 5 rows, pipeline ", 0), 0u) << err;
   EXPECT_NE(err.find(" ms\n"), std::string::npos) << err;
+}
+
+// --profile: one line per derived column in spec order, and one per text preparation before the
+// first column that needs it (titles prepared once for three title features), over all chunks.
+TEST(BundleCli, features_profile_flag_times_each_column_and_preparation) {
+  Cli c;
+  c.fit();
+  std::string err;
+  ASSERT_EQ(c.run("features" + c.b() + " --input " + c.p("pairs.csv") + " --profile --chunk-rows 2 --output " + c.p("f.csv"),
+                  nullptr, &err), 0) << err;
+  EXPECT_EQ(err.rfind("features: 5 rows, pipeline ", 0), 0u) << err;
+  std::vector<std::string> labels;
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  step ", 0) != 0) continue;
+    EXPECT_NE(line.find(" ms"), std::string::npos) << line;
+    labels.push_back(line.substr(2, line.find("  ", 2) - 2));
+  }
+  // Distinct values per chunk, summed: titles 4 + 4 + 1 (the last row's left title is empty,
+  // i.e. null); brands 4 + 1 (the second chunk's three empty brands are null) + 1.
+  const std::vector<std::string> expected = {
+      "step 1 derive lp",
+      "step 1 derive: prepare `left_title`, `right_title` (9 values)",
+      "step 1 derive f_tfidf",
+      "step 1 derive f_jw",
+      "step 1 derive f_code",
+      "step 1 derive: prepare `left_brand`, `right_brand` (6 values)",
+      "step 1 derive f_brand",
+      "step 1 derive f_price"};
+  EXPECT_EQ(labels, expected) << err;
 }
 
 TEST(BundleCli, predict_gives_the_models_probabilities_on_the_features) {

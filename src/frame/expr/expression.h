@@ -45,6 +45,14 @@ struct EvalCache {
   // expression that will share this cache (Expression::note_text_parts), so that one preparation
   // serves them all.
   std::unordered_map<std::string, uint8_t> text_parts;
+  // Text preparations made through this cache, for a profile: which arguments (canonical text,
+  // comma-separated), how many distinct values, and how long they took.
+  struct Preparation {
+    std::string arguments;
+    size_t values = 0;
+    double ms = 0;
+  };
+  std::vector<Preparation> preparations;
   // Drops every entry computed from column `name`.
   void invalidate_column(std::string_view name);
 };
