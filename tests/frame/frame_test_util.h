@@ -18,6 +18,13 @@
 
 namespace onnxfn::testing {
 
+// `length` code points drawn from `alphabet`: random text for the similarity measures' tests.
+inline std::u32string random_text(std::mt19937& rng, std::u32string_view alphabet, size_t length) {
+  std::u32string s;
+  for (size_t i = 0; i < length; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
+  return s;
+}
+
 // Runs `f`, expects an onnxfn::Error of `kind` whose message contains every part.
 inline void expect_error(const std::function<void()>& f, ErrorKind kind, const std::vector<std::string>& parts) {
   try {

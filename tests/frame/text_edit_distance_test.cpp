@@ -7,6 +7,7 @@
 #include <random>
 
 #include "frame/text/similarity.h"
+#include "frame_test_util.h"
 
 namespace onnxfn::text {
 namespace {
@@ -95,13 +96,8 @@ TEST(TextEditDistance, narrow_patterns_against_any_text) {
   std::mt19937 rng(99);
   const std::u32string narrow = U"abcéÿ ", wide = U"abé東😀Ā";
   for (int iteration = 0; iteration < 2000; ++iteration) {
-    auto random_string = [&](const std::u32string& alphabet, size_t length) {
-      std::u32string s;
-      for (size_t i = 0; i < length; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
-      return s;
-    };
-    const std::u32string a = random_string(narrow, 1 + rng() % 64);
-    const std::u32string b = random_string(iteration % 2 ? wide : narrow, rng() % 130);
+    const std::u32string a = testing::random_text(rng, narrow, 1 + rng() % 64);
+    const std::u32string b = testing::random_text(rng, iteration % 2 ? wide : narrow, rng() % 130);
     ASSERT_EQ(levenshtein_distance(a, b), reference_levenshtein(a, b)) << "lengths " << a.size() << ", " << b.size();
     ASSERT_EQ(levenshtein_distance(b, a), reference_levenshtein(a, b)) << "lengths " << a.size() << ", " << b.size();
   }

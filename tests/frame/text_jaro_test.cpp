@@ -5,6 +5,7 @@
 #include <random>
 
 #include "frame/text/similarity.h"
+#include "frame_test_util.h"
 
 namespace onnxfn::text {
 namespace {
@@ -109,13 +110,8 @@ TEST(TextJaro, narrow_sides_against_any_text) {
   std::mt19937 rng(11);
   const std::u32string narrow = U"abcéÿ ", wide = U"abé東😀Ā";
   for (int iteration = 0; iteration < 2000; ++iteration) {
-    auto random_string = [&](const std::u32string& alphabet, size_t length) {
-      std::u32string s;
-      for (size_t i = 0; i < length; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
-      return s;
-    };
-    const std::u32string a = random_string(narrow, 17 + rng() % 48);
-    const std::u32string b = random_string(iteration % 2 ? wide : narrow, a.size() + rng() % 80);
+    const std::u32string a = testing::random_text(rng, narrow, 17 + rng() % 48);
+    const std::u32string b = testing::random_text(rng, iteration % 2 ? wide : narrow, a.size() + rng() % 80);
     const double expected = reference_jaro(b, a);
     ASSERT_NEAR(jaro(a, b), expected, 1e-12) << "lengths " << a.size() << ", " << b.size();
     ASSERT_NEAR(jaro(b, a), expected, 1e-12) << "lengths " << a.size() << ", " << b.size();
