@@ -94,6 +94,15 @@ void similarities(std::string_view a, std::string_view b) {
     if (jaro(pa, null_value) || token_jaccard(null_value, pb)) std::abort();
     const auto codes = compare_model_numbers(pa, pb);
     if (!codes || codes->jaccard() < 0 || codes->jaccard() > 1) std::abort();
+    // Prepared model numbers (from tokens on ASCII text) are extract_model_numbers' codes.
+    if (!punctuation) {
+      const std::vector<std::string> expected = extract_model_numbers(a);
+      if (pa.model_numbers() != std::vector<std::string_view>(expected.begin(), expected.end())) std::abort();
+    }
+    // The probe table counts what the merge counts.
+    SetProbe probe;
+    probe.assign(pa.qgram_set());
+    if (probe.intersection_size(pb.qgram_set()) != intersection_size(pa.qgram_set(), pb.qgram_set())) std::abort();
 
     IdfTable table;
     table.add_document(pa);

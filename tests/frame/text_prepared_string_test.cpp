@@ -152,6 +152,13 @@ TEST(TextPreparedString, ascii_path_agrees_with_the_step_by_step_definitions) {
       }
       const std::vector<std::string> codes = extract_model_numbers(raw);
       ASSERT_EQ(p.model_numbers(), std::vector<std::string_view>(codes.begin(), codes.end())) << "'" << raw << "'";
+      // The ASCII path finds codes from its tokens; with other rules, and without tokens.
+      const ModelNumberOptions strict{.min_digits_for_numbers = 2, .min_length = 3};
+      const std::vector<std::string> strict_codes = extract_model_numbers(raw, strict);
+      for (const bool with_tokens : {true, false}) {
+        const PreparedString q(raw, PrepareOptions{.case_fold = fold, .tokens = with_tokens, .model_number_options = strict});
+        ASSERT_EQ(q.model_numbers(), std::vector<std::string_view>(strict_codes.begin(), strict_codes.end())) << "'" << raw << "'";
+      }
       std::vector<std::string> grams = qgrams(expected_text, 3, /*pad=*/true);
       std::sort(grams.begin(), grams.end());
       grams.erase(std::unique(grams.begin(), grams.end()), grams.end());

@@ -16,9 +16,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
+
+#include "frame/text/tokenize.h"
 
 namespace onnxfn::text {
 
@@ -31,6 +35,14 @@ struct ModelNumberOptions {
 // are still lowered. Appends to `out` (cleared first), sorted and unique.
 void extract_model_numbers(std::u32string_view cps, const ModelNumberOptions& options,
                            std::vector<std::string>& out);
+
+// The same for ASCII text whose word tokens (tokenize.h: runs of ASCII letters and digits) are
+// known, with what each holds (kTokenLetters | kTokenDigits), as PreparedString's ASCII pass finds
+// them: the rule then applies per token, with no second look at the characters.
+inline constexpr uint8_t kTokenLetters = 1, kTokenDigits = 2;
+void extract_ascii_model_numbers(std::string_view text, std::span<const TokenSpan> tokens,
+                                 std::span<const uint8_t> kinds, const ModelNumberOptions& options,
+                                 std::vector<std::string>& out);
 
 // Codes in any UTF-8 text: applies NFKC, case folding and accent folding (the PreparedString
 // defaults) first.

@@ -28,6 +28,7 @@ struct Scratch {
   std::u32string padded;
   std::vector<std::string> codes;
   std::vector<TokenSpan> spans;
+  std::vector<uint8_t> token_kinds;  // the ASCII path's: kTokenLetters | kTokenDigits per span
   std::vector<uint32_t> byte_offsets;
   std::vector<uint64_t> sets;
   std::vector<uint64_t> token_hashes;
@@ -112,13 +113,17 @@ void make_hashed_set(std::vector<uint64_t>& sets, size_t from) {
 }
 
 // Byte classes of the one-pass ASCII path: white space (is_space), word characters (tokenize.h:
-// letters and digits), anything else.
-enum class AsciiClass : uint8_t { Other, Word, Space };
+// letters and digits; kinds as in extract_ascii_model_numbers), anything else.
+namespace ascii_class {  // 0: anything else
+constexpr uint8_t kLetter = kTokenLetters, kDigit = kTokenDigits, kSpace = 4;
+constexpr uint8_t kWord = kLetter | kDigit;
+}  // namespace ascii_class
 constexpr auto kAsciiClass = [] {
-  std::array<AsciiClass, 256> table{};
+  std::array<uint8_t, 256> table{};
   for (unsigned c = 0; c < 256; ++c) {
-    if (c == ' ' || (c >= '\t' && c <= '\r')) table[c] = AsciiClass::Space;
-    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) table[c] = AsciiClass::Word;
+    if (c == ' ' || (c >= '\t' && c <= '\r')) table[c] = ascii_class::kSpace;
+    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) table[c] = ascii_class::kLetter;
+    else if (c >= '0' && c <= '9') table[c] = ascii_class::kDigit;
   }
   return table;
 }();
@@ -234,17 +239,21 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
     char* const text = s.text.data();
     // Step 5's word tokens too (tokenize.h: on ASCII, runs of letters and digits).
     s.spans.clear();
+    s.token_kinds.clear();
     bool pending_space = false;
     size_t token_start = SIZE_MAX;  // of the token being read
+    uint8_t token_kind = 0;         // its letters and digits (kTokenLetters | kTokenDigits)
     const auto end_token = [&] {
       if (token_start == SIZE_MAX) return;
       s.spans.push_back({static_cast<uint32_t>(token_start), static_cast<uint32_t>(n - token_start)});
+      s.token_kinds.push_back(token_kind);
       token_start = SIZE_MAX;
+      token_kind = 0;
     };
     for (const char byte : raw) {
       const auto c = static_cast<unsigned char>(byte);
-      const AsciiClass cls = kAsciiClass[c];
-      if (cls == AsciiClass::Space) {
+      const uint8_t cls = kAsciiClass[c];
+      if (cls == ascii_class::kSpace) {
         pending_space = n != 0;
         end_token();
         continue;
@@ -255,8 +264,9 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
         pending_space = false;
       }
       if (options.tokens) {
-        if (cls == AsciiClass::Word) {
+        if ((cls & ascii_class::kWord) != 0) {
           if (token_start == SIZE_MAX) token_start = n;
+          token_kind |= cls;
         } else {
           end_token();
         }
@@ -267,7 +277,9 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
     }
     if (options.tokens) end_token();
     tokenized = true;
-    if (options.model_numbers)
+    if (options.model_numbers && options.tokens)
+      extract_ascii_model_numbers(std::string_view(text, n), s.spans, s.token_kinds, options.model_number_options, s.codes);
+    else if (options.model_numbers)
       extract_model_numbers(std::u32string_view(cps, n), options.model_number_options, s.codes);
   } else {
     // 1. Unicode.
