@@ -168,15 +168,17 @@ Frame Pipeline::run_steps(Frame frame, StepProfile* profile) const {
   const auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
   for (const BoundStep& b : bound_) {
     const Step& step = spec_.steps[b.index];
-    const std::string step_label = "step " + std::to_string(b.index + 1) + " ";
-    const auto started = Clock::now();
+    // Labels and clock reads only when profiling: serving runs this per request.
+    const std::string step_label = profile ? "step " + std::to_string(b.index + 1) + " " : std::string();
+    const auto started = profile ? Clock::now() : Clock::time_point{};
     if (const auto* d = std::get_if<DeriveStep>(&step)) {
       // One cache for the step: features over the same columns prepare each text once.
       expr::EvalCache cache;
+      cache.record_preparations = profile != nullptr;
       for (const expr::Expression& e : b.expressions) e.note_text_parts(cache);
       for (size_t k = 0; k < d->columns.size(); ++k) {
         const std::string& name = d->columns[k].first;
-        const auto column_started = Clock::now();
+        const auto column_started = profile ? Clock::now() : Clock::time_point{};
         const size_t preparations_before = cache.preparations.size();
         std::optional<Column> by_value = evaluate_on_distinct_values(b.expressions[k], frame);
         Column c = by_value ? std::move(*by_value) : b.expressions[k].evaluate(frame, cache);
@@ -195,7 +197,7 @@ Frame Pipeline::run_steps(Frame frame, StepProfile* profile) const {
       }
       continue;
     }
-    std::string kind;
+    const char* kind = "";
     if (std::holds_alternative<FilterStep>(step)) {
       frame = filter(frame, b.expressions[0].evaluate(frame));
       kind = "filter";

@@ -104,7 +104,8 @@ class TextPreparer {
   // Prepares `ops` (argument nodes `args`) with `parts` into one shared list of distinct values.
   std::vector<std::shared_ptr<const PreparedColumn>> prepare(std::span<const ExprNode* const> args,
                                                              std::span<const Operand* const> ops, uint8_t parts) {
-    const auto started = std::chrono::steady_clock::now();
+    const bool record = ctx_.cache.record_preparations;
+    const auto started = record ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     const text::PrepareOptions options{.tokens = (parts & (kTokens | kTokenSet)) != 0,
                                        .keep_tokens = (parts & kTokens) != 0,
                                        .keep_code_points = (parts & kCodePoints) != 0,
@@ -147,15 +148,17 @@ class TextPreparer {
     for (size_t k = 0; k < distinct.size(); ++k) pool->values[k + 1].assign(distinct[k], options, &pool->arena);
     const std::shared_ptr<const std::vector<text::PreparedString>> values(pool, &pool->values);
     std::vector<std::shared_ptr<const PreparedColumn>> out;
-    EvalCache::Preparation record{.arguments = {}, .values = distinct.size()};
     for (size_t i = 0; i < columns.size(); ++i) {
       columns[i]->values = values;
       ctx_.cache.prepared.insert_or_assign(args[i]->canonical, columns[i]);
       out.push_back(columns[i]);
-      record.arguments += (i > 0 ? ", " : "") + args[i]->canonical;
     }
-    record.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    ctx_.cache.preparations.push_back(std::move(record));
+    if (record) {
+      EvalCache::Preparation entry{.arguments = {}, .values = distinct.size()};
+      for (size_t i = 0; i < args.size(); ++i) entry.arguments += (i > 0 ? ", " : "") + args[i]->canonical;
+      entry.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      ctx_.cache.preparations.push_back(std::move(entry));
+    }
     return out;
   }
 

@@ -45,8 +45,9 @@ struct EvalCache {
   // expression that will share this cache (Expression::note_text_parts), so that one preparation
   // serves them all.
   std::unordered_map<std::string, uint8_t> text_parts;
-  // Text preparations made through this cache, for a profile: which arguments (canonical text,
-  // comma-separated), how many distinct values, and how long they took.
+  // Text preparations made through this cache when record_preparations is set, for a profile:
+  // which arguments (canonical text, comma-separated), how many distinct values, how long.
+  bool record_preparations = false;
   struct Preparation {
     std::string arguments;
     size_t values = 0;
