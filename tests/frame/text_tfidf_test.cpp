@@ -49,6 +49,25 @@ TEST(TextTfidf, indexed_and_plain_lookups_agree) {
   }
 }
 
+// Values without repeated tokens take their entries from the token set when the table is indexed;
+// the unindexed table (add_document drops the index) sorts the token list. Both must give the
+// same vector bit for bit, with and without repeats.
+TEST(TextTfidf, entries_from_the_token_set_equal_the_sorted_token_list) {
+  const IdfTable indexed = IdfTable::fit(corpus());
+  IdfTable plain;
+  for (const PreparedString& d : corpus()) plain.add_document(d);
+  ASSERT_TRUE(indexed.indexed());
+  ASSERT_FALSE(plain.indexed());
+  for (const char* text : {"sony dsc w55 camera", "camera sony", "unseen words only", "tv tv lcd", "", "Ünïcode café sony"}) {
+    const TfidfVector a(PreparedString(text), indexed), b(PreparedString(text), plain);
+    ASSERT_EQ(a.entries().size(), b.entries().size()) << text;
+    for (size_t i = 0; i < a.entries().size(); ++i) {
+      EXPECT_EQ(a.entries()[i].token_hash, b.entries()[i].token_hash) << text;
+      EXPECT_EQ(a.entries()[i].weight, b.entries()[i].weight) << text;
+    }
+  }
+}
+
 TEST(TextTfidf, counts_a_token_once_per_document) {
   IdfTable table;
   table.add_document(PreparedString("tv tv tv"));

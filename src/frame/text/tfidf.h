@@ -46,6 +46,10 @@ class IdfTable {
   double idf(std::string_view token) const;
   // The same, given the token's PreparedString::hash_token (TfidfVector has it already).
   double idf(std::string_view token, uint64_t hash) const;
+  // Whether idf_of_hash serves: the hash index is built (see index_ below).
+  bool indexed() const { return !index_.empty(); }
+  // idf by the token's hash alone; only when indexed().
+  double idf_of_hash(uint64_t hash) const;
 
   std::string serialize() const;
   // Throws BadInput naming `source` and the line on malformed text.
