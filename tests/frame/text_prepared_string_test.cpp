@@ -137,7 +137,7 @@ TEST(TextPreparedString, ascii_path_agrees_with_the_step_by_step_definitions) {
   const std::string alphabet = "aZ9 \t\n\r\v\f-/.,!#_~\"'()MNxy0";
   for (int trial = 0; trial < 2000; ++trial) {
     std::string raw;
-    const size_t length = rng() % 24;
+    const size_t length = rng() % (trial % 4 == 0 ? 96 : 24);  // some long enough for many tokens
     for (size_t i = 0; i < length; ++i) raw += alphabet[rng() % alphabet.size()];
     for (const bool fold : {true, false}) {
       const PreparedString p(raw, PrepareOptions{.case_fold = fold});
@@ -146,10 +146,20 @@ TEST(TextPreparedString, ascii_path_agrees_with_the_step_by_step_definitions) {
       ASSERT_EQ(p.code_points(), decode_utf8(expected_text));
       const std::vector<std::string> tokens = tokenize(expected_text);
       ASSERT_EQ(p.token_count(), tokens.size()) << "'" << raw << "'";
+      std::vector<uint64_t> token_set;
       for (size_t i = 0; i < tokens.size(); ++i) {
         ASSERT_EQ(p.token(i), tokens[i]);
         ASSERT_EQ(p.token_hash(i), PreparedString::hash_token(tokens[i]));
+        token_set.push_back(PreparedString::hash_token(tokens[i]));
       }
+      std::sort(token_set.begin(), token_set.end());
+      token_set.erase(std::unique(token_set.begin(), token_set.end()), token_set.end());
+      ASSERT_TRUE(std::ranges::equal(p.token_set(), token_set)) << "'" << raw << "'";
+      // Only the token set kept (a description for token_cosine): the same set and text.
+      const PreparedString set_only(raw, PrepareOptions{.case_fold = fold, .keep_tokens = false, .keep_code_points = false,
+                                                        .qgram_size = 0, .model_numbers = false});
+      ASSERT_EQ(set_only.text(), expected_text);
+      ASSERT_TRUE(std::ranges::equal(set_only.token_set(), token_set)) << "'" << raw << "'";
       const std::vector<std::string> codes = extract_model_numbers(raw);
       ASSERT_EQ(p.model_numbers(), std::vector<std::string_view>(codes.begin(), codes.end())) << "'" << raw << "'";
       // The ASCII path finds codes from its tokens; with other rules, and without tokens.

@@ -29,6 +29,7 @@ struct Scratch {
   std::vector<std::string> codes;
   std::vector<TokenSpan> spans;
   std::vector<uint8_t> token_kinds;  // the ASCII path's: kTokenLetters | kTokenDigits per span
+  std::vector<uint32_t> token_starts, token_ends;  // the ASCII path's token edges
   std::vector<uint32_t> byte_offsets;
   std::vector<uint64_t> sets;
   std::vector<uint64_t> token_hashes;
@@ -76,16 +77,17 @@ void make_set(std::vector<uint64_t>& sets, size_t from) {
   sets.erase(std::unique(begin, sets.end()), sets.end());
 }
 
-// make_set for keys whose top bits are uniform (qgram_key): a counting pass on the top bits into
-// about two buckets per key, then an insertion sort that has next to nothing left to move. About
-// three times faster than std::sort on a title's ~50 grams. Keys that crowd into few buckets
+// make_set for keys whose top bits are uniform (qgram_key, hash_token): a counting pass on the top
+// bits into about two buckets per key, then an insertion sort that has next to nothing left to
+// move. About three times faster than std::sort on a title's ~50 grams, a tenth faster on a
+// description's ~15 tokens (std::sort's insertion steps mispredict on nearly every hash). Keys that crowd into few buckets
 // exhaust the move budget and finish with std::sort, so the worst case stays n log n; sets of
 // more than 511 keys (long text) take std::sort directly. Scratch on the stack: per-thread vectors
 // cost a lookup on every access.
 void make_hashed_set(std::vector<uint64_t>& sets, size_t from) {
   constexpr size_t kMaxKeys = 511;  // bit_width ≤ 9: at most 2^10 buckets
   const size_t n = sets.size() - from;
-  if (n < 16 || n > kMaxKeys) return make_set(sets, from);
+  if (n < 4 || n > kMaxKeys) return make_set(sets, from);
   uint64_t* const keys = sets.data() + from;
   const unsigned bits = static_cast<unsigned>(std::bit_width(n)) + 1;  // 2n < 2^bits ≤ 4n
   const unsigned shift = 64 - bits;
@@ -127,6 +129,19 @@ constexpr auto kAsciiClass = [] {
   }
   return table;
 }();
+
+// The ASCII pass's output byte for each input byte: white space as ' ', and capitals lowered
+// when case folding (on ASCII, full case folding is exactly that).
+constexpr std::array<char, 256> ascii_fold(bool lower) {
+  std::array<char, 256> table{};
+  for (unsigned c = 0; c < 256; ++c) {
+    table[c] = static_cast<char>(kAsciiClass[c] == ascii_class::kSpace ? ' '
+                                 : lower && c >= 'A' && c <= 'Z'     ? c + 32
+                                                                     : c);
+  }
+  return table;
+}
+constexpr std::array<char, 256> kAsciiFoldLower = ascii_fold(true), kAsciiFoldKeep = ascii_fold(false);
 
 // ASCII white space inline (nearly every character of a product title is ASCII).
 bool is_space(char32_t cp) {
@@ -227,60 +242,71 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
   Scratch& s = scratch();
   s.codes.clear();
   size_t n = 0;  // code points in s.cps (= bytes of s.text when ascii)
-  bool ascii = true, tokenized = false;
+  bool ascii = true, tokenized = false, have_cps = true;  // s.cps holds the n code points
   if (!options.strip_punctuation && is_ascii(raw)) {
     // Steps 1 and 4 in one pass: on ASCII, case folding is the ASCII mapping and NFKC and accent
     // folding change nothing (the general path below gives the same result, and the tests
     // compare both). Model numbers read collapsed white space as they read the original: white
     // space only ever separates codes.
-    ensure_size(s.cps, raw.size());
+    // Branch-free passes: where spaces, capitals and token edges fall is unpredictable, and the
+    // branchy single pass spent most of its time in mispredictions (a title has a few dozen).
     ensure_size(s.text, raw.size());
-    char32_t* const cps = s.cps.data();
     char* const text = s.text.data();
-    // Step 5's word tokens too (tokenize.h: on ASCII, runs of letters and digits).
-    s.spans.clear();
-    s.token_kinds.clear();
-    bool pending_space = false;
-    size_t token_start = SIZE_MAX;  // of the token being read
-    uint8_t token_kind = 0;         // its letters and digits (kTokenLetters | kTokenDigits)
-    const auto end_token = [&] {
-      if (token_start == SIZE_MAX) return;
-      s.spans.push_back({static_cast<uint32_t>(token_start), static_cast<uint32_t>(n - token_start)});
-      s.token_kinds.push_back(token_kind);
-      token_start = SIZE_MAX;
-      token_kind = 0;
-    };
+    // (a) Fold and collapse white space: every byte is written, and the position advances unless
+    // the byte is white space after white space (or at the start); a trailing space is dropped.
+    const char* const fold = options.case_fold ? kAsciiFoldLower.data() : kAsciiFoldKeep.data();
+    bool after_space = true;
     for (const char byte : raw) {
       const auto c = static_cast<unsigned char>(byte);
-      const uint8_t cls = kAsciiClass[c];
-      if (cls == ascii_class::kSpace) {
-        pending_space = n != 0;
-        end_token();
-        continue;
-      }
-      if (pending_space) {
-        cps[n] = U' ';
-        text[n++] = ' ';
-        pending_space = false;
-      }
-      if (options.tokens) {
-        if ((cls & ascii_class::kWord) != 0) {
-          if (token_start == SIZE_MAX) token_start = n;
-          token_kind |= cls;
-        } else {
-          end_token();
-        }
-      }
-      const char folded = static_cast<char>(options.case_fold && c >= 'A' && c <= 'Z' ? c + 32 : c);
-      cps[n] = static_cast<char32_t>(folded);
-      text[n++] = folded;
+      const bool space = kAsciiClass[c] == ascii_class::kSpace;
+      text[n] = fold[c];
+      n += !(space & after_space);
+      after_space = space;
     }
-    if (options.tokens) end_token();
+    if (n > 0 && after_space) --n;
+    // (b) Step 5's word tokens (tokenize.h: on ASCII, runs of letters and digits) and what each
+    // holds, recorded at every byte by index arithmetic.
+    if (options.tokens) {
+      const size_t most = n / 2 + 2;  // tokens are separated by at least one byte
+      ensure_size(s.token_starts, most);
+      ensure_size(s.token_ends, most);
+      ensure_size(s.token_kinds, most);
+      uint32_t* const starts = s.token_starts.data();
+      uint32_t* const ends = s.token_ends.data();
+      uint8_t* const kinds = s.token_kinds.data();
+      size_t begun = 0, ended = 0;
+      bool in_word = false;
+      uint8_t kind = 0;  // of the token being read: its letters and digits so far
+      for (size_t i = 0; i < n; ++i) {
+        const uint8_t word = kAsciiClass[static_cast<unsigned char>(text[i])] & ascii_class::kWord;
+        const bool is_word = word != 0;
+        starts[begun] = static_cast<uint32_t>(i);
+        begun += is_word & !in_word;
+        ends[ended] = static_cast<uint32_t>(i);
+        ended += !is_word & in_word;
+        kind = static_cast<uint8_t>((kind & (0 - static_cast<unsigned>(in_word))) | word);
+        kinds[ended] = kind;  // token `ended` is the one being read; between tokens, 0 (overwritten)
+        in_word = is_word;
+      }
+      ends[ended] = static_cast<uint32_t>(n);
+      ended += in_word;
+      s.spans.resize(ended);
+      for (size_t k = 0; k < ended; ++k) s.spans[k] = TokenSpan{starts[k], ends[k] - starts[k]};
+    } else {
+      s.spans.clear();
+    }
+    // Code points only where a later step reads them (a description's token set does not).
+    have_cps = options.keep_code_points || options.keep_tokens || options.qgram_size > 0 || options.model_numbers;
+    if (have_cps) {
+      ensure_size(s.cps, n);
+      for (size_t i = 0; i < n; ++i) s.cps[i] = static_cast<unsigned char>(text[i]);
+    }
     tokenized = true;
     if (options.model_numbers && options.tokens)
-      extract_ascii_model_numbers(std::string_view(text, n), s.spans, s.token_kinds, options.model_number_options, s.codes);
+      extract_ascii_model_numbers(std::string_view(text, n), s.spans, {s.token_kinds.data(), s.spans.size()},
+                                  options.model_number_options, s.codes);
     else if (options.model_numbers)
-      extract_model_numbers(std::u32string_view(cps, n), options.model_number_options, s.codes);
+      extract_model_numbers(std::u32string_view(s.cps.data(), n), options.model_number_options, s.codes);
   } else {
     // 1. Unicode.
     s.transformed.clear();
@@ -317,7 +343,7 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
     }
     if (!ascii) s.byte_offsets[n] = static_cast<uint32_t>(s.text.size());
   }
-  const std::u32string_view cps(s.cps.data(), n);
+  const std::u32string_view cps(s.cps.data(), have_cps ? n : 0);
   const size_t text_bytes = ascii ? n : s.byte_offsets[n];
   const auto byte_offset = [&](uint32_t cp_index) {
     return ascii ? cp_index : s.byte_offsets[cp_index];
@@ -336,7 +362,7 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
     s.token_hashes.push_back(hash_token(std::string_view(s.text.data() + byte_begin, byte_length)));
   }
   sets.assign(s.token_hashes.begin(), s.token_hashes.end());
-  make_set(sets, 0);
+  make_hashed_set(sets, 0);
   const size_t token_set_size = sets.size();
   if (options.qgram_size == 3 && options.qgram_padding && !cps.empty()) {
     // The default padded trigrams, rolled: the same keys as qgram_key on each of the n + 2 grams
