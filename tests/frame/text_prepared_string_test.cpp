@@ -178,6 +178,25 @@ TEST(TextPreparedString, ascii_path_agrees_with_the_step_by_step_definitions) {
   }
 }
 
+// Letters and digits each have a bit of their own (so a model number and a word share a bit only
+// when they share a character); every code point has some bit, the same wherever it occurs.
+TEST(TextPreparedString, char_masks_give_letters_and_digits_their_own_bits) {
+  uint64_t seen = 0;
+  for (const char32_t c : std::u32string(U"abcdefghijklmnopqrstuvwxyz0123456789")) {
+    const uint64_t bit = uint64_t{1} << PreparedString::char_class(c);
+    EXPECT_EQ(seen & bit, 0u) << static_cast<uint32_t>(c);
+    seen |= bit;
+  }
+  const PreparedString p("wb9504 wireless é-1 索尼");
+  ASSERT_EQ(p.token(1), "wireless");
+  EXPECT_EQ(p.token_char_mask(0) & p.token_char_mask(1), uint64_t{1} << PreparedString::char_class(U'w'));
+  for (size_t i = 0; i < p.token_count(); ++i) {
+    uint64_t expected = 0;
+    for (const char32_t c : p.token_code_points(i)) expected |= uint64_t{1} << PreparedString::char_class(c);
+    EXPECT_EQ(p.token_char_mask(i), expected) << i;
+  }
+}
+
 // Copies are deep and keep every part.
 TEST(TextPreparedString, copies_are_independent) {
   PreparedString a("Sony DSC-W55 camera");

@@ -168,7 +168,7 @@ const BoundTable bound_table;
 struct TokenInfo {
   const char32_t* cps;
   uint32_t size;
-  uint32_t distinct;  // bits in mask: classes (c mod 64) among its characters
+  uint32_t distinct;  // bits in mask: classes (PreparedString::char_class) among its characters
   double inverse_size;  // 1 / size
   uint64_t hash;
   uint64_t mask;
@@ -192,7 +192,7 @@ uint32_t bit_count(uint64_t x) {
 
 // An upper bound of the inner similarity of x and y that also counts the characters they can
 // share, to skip computing pairs that cannot raise a maximum. Every Jaro match pairs equal
-// characters, so m ≤ the number of positions of x whose class (c mod 64, as in token_char_mask)
+// characters, so m ≤ the number of positions of x whose class (PreparedString::char_class)
 // occurs in y. Each of x's classes absent from y takes at least one of its |x| positions, so
 // m ≤ |x| − (distinct_x − shared) = shared + (|x| − distinct_x), with `shared` the classes in
 // both; likewise for y; and m ≤ min(|x|, |y|). Then jaro ≤ (m/|x| + m/|y| + 1)/3 (t ≥ 0), and

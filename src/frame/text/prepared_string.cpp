@@ -424,7 +424,7 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
       const uint32_t byte_length = byte_offset(span.begin + span.length) - byte_begin;
       uint64_t char_mask = 0;
       for (uint32_t c = span.begin; c < span.begin + span.length; ++c)
-        char_mask |= uint64_t{1} << (cps[c] % 64);
+        char_mask |= uint64_t{1} << char_class(cps[c]);
       tokens[k] = Token{byte_begin, byte_length, span.begin, span.length, s.token_hashes[k], char_mask};
       ++k;
     }
