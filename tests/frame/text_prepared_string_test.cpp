@@ -178,6 +178,47 @@ TEST(TextPreparedString, ascii_path_agrees_with_the_step_by_step_definitions) {
   }
 }
 
+// Every part of two prepared values, compared.
+void expect_same_preparation(const PreparedString& p, const PreparedString& q, const std::string& raw) {
+  ASSERT_EQ(p.text(), q.text()) << "'" << raw << "'";
+  ASSERT_EQ(p.code_points(), q.code_points()) << "'" << raw << "'";
+  ASSERT_EQ(p.token_count(), q.token_count()) << "'" << raw << "'";
+  for (size_t i = 0; i < p.token_count(); ++i) {
+    ASSERT_EQ(p.token(i), q.token(i)) << "'" << raw << "'";
+    ASSERT_EQ(p.token_code_points(i), q.token_code_points(i)) << "'" << raw << "'";
+    ASSERT_EQ(p.token_hash(i), q.token_hash(i)) << "'" << raw << "'";
+    ASSERT_EQ(p.token_char_mask(i), q.token_char_mask(i)) << "'" << raw << "'";
+  }
+  ASSERT_TRUE(std::ranges::equal(p.token_set(), q.token_set())) << "'" << raw << "'";
+  ASSERT_TRUE(std::ranges::equal(p.qgram_set(), q.qgram_set())) << "'" << raw << "'";
+  ASSERT_TRUE(std::ranges::equal(p.model_number_set(), q.model_number_set())) << "'" << raw << "'";
+  ASSERT_EQ(p.model_numbers(), q.model_numbers()) << "'" << raw << "'";
+}
+
+// ASCII text, and Latin text that transforms to ASCII ("Müller", "Škoda", "ß"), take the one-pass
+// path; every value must come out as the general path (fast_paths = false) prepares it, whatever
+// the options. The alphabet mixes both with what keeps text off it (a combining mark, CJK, a
+// ligature, NBSP, a soft hyphen, letters that fold to non-ASCII).
+TEST(TextPreparedString, fast_paths_agree_with_the_general_path) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> alphabet = {"a", "Z", "9", " ", "\t", "-", "/", ".", ",", "M", "x", "0", "é", "Ü", "ß", "Š",
+                                             "ñ", "Ø", "ı", "İ", "Æ", "\u00a0", "\u00ad", "\u0301", "ﬁ", "索", "²", "Ω"};
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string raw;
+    const size_t length = rng() % 20;
+    // Mostly Latin-only strings (the new path), sometimes anything.
+    const size_t range = trial % 3 == 0 ? alphabet.size() : 21;
+    for (size_t i = 0; i < length; ++i) raw += alphabet[rng() % range];
+    for (int flags = 0; flags < 8; ++flags) {
+      PrepareOptions options{.case_fold = (flags & 1) != 0, .compatibility = (flags & 2) != 0, .fold_accents = (flags & 4) != 0};
+      const PreparedString fast(raw, options);
+      options.fast_paths = false;
+      const PreparedString general(raw, options);
+      expect_same_preparation(fast, general, raw);
+    }
+  }
+}
+
 // Letters and digits each have a bit of their own (so a model number and a word share a bit only
 // when they share a character); every code point has some bit, the same wherever it occurs.
 TEST(TextPreparedString, char_masks_give_letters_and_digits_their_own_bits) {

@@ -30,6 +30,7 @@ struct Scratch {
   std::vector<TokenSpan> spans;
   std::vector<uint8_t> token_kinds;  // the ASCII path's: kTokenLetters | kTokenDigits per span
   std::vector<uint32_t> token_starts, token_ends;  // the ASCII path's token edges
+  std::string latin;  // Latin text transformed to ASCII, for the one-pass path
   std::vector<uint32_t> byte_offsets;
   std::vector<uint64_t> sets;
   std::vector<uint64_t> token_hashes;
@@ -143,6 +144,18 @@ constexpr std::array<char, 256> ascii_fold(bool lower) {
 }
 constexpr std::array<char, 256> kAsciiFoldLower = ascii_fold(true), kAsciiFoldKeep = ascii_fold(false);
 
+// Step 1's options, and its result in `out` (replacing what it held).
+TextTransform transform_options(const PrepareOptions& options) {
+  return TextTransform{.case_fold = options.case_fold,
+                       .compatibility = options.compatibility,
+                       .strip_nonspacing_marks = options.fold_accents,
+                       .compose = true};
+}
+void transform_into(std::string_view raw, const TextTransform& how, std::u32string& out) {
+  out.clear();
+  transform(raw, how, out);
+}
+
 // ASCII white space inline (nearly every character of a product title is ASCII).
 bool is_space(char32_t cp) {
   return cp < 0x80 ? cp == U' ' || (cp >= U'\t' && cp <= U'\r') : is_white_space(cp);
@@ -243,20 +256,38 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
   s.codes.clear();
   size_t n = 0;  // code points in s.cps (= bytes of s.text when ascii)
   bool ascii = true, tokenized = false, have_cps = true;  // s.cps holds the n code points
-  if (!options.strip_punctuation && is_ascii(raw)) {
+  std::string_view plain = raw;  // the ASCII text the one-pass path reads
+  bool one_pass = !options.strip_punctuation && is_ascii(raw);
+  bool transformed = false;      // s.transformed holds step 1's result
+  if (!one_pass && options.fast_paths) {
+    transform_into(raw, transform_options(options), s.transformed);
+    transformed = true;
+    // Accented Latin text ("Müller", "Café": a fifth of product titles) mostly transforms to
+    // ASCII; the one-pass path then gives what the steps below would on it (the transformed text
+    // is folded already, and NFKC and accent folding leave ASCII as it is).
+    char32_t any_bits = 0;
+    for (const char32_t cp : s.transformed) any_bits |= cp;
+    if (!options.strip_punctuation && any_bits < 0x80) {
+      s.latin.resize(s.transformed.size());
+      for (size_t i = 0; i < s.transformed.size(); ++i) s.latin[i] = static_cast<char>(s.transformed[i]);
+      plain = s.latin;
+      one_pass = true;
+    }
+  }
+  if (one_pass && options.fast_paths) {
     // Steps 1 and 4 in one pass: on ASCII, case folding is the ASCII mapping and NFKC and accent
     // folding change nothing (the general path below gives the same result, and the tests
     // compare both). Model numbers read collapsed white space as they read the original: white
     // space only ever separates codes.
     // Branch-free passes: where spaces, capitals and token edges fall is unpredictable, and the
     // branchy single pass spent most of its time in mispredictions (a title has a few dozen).
-    ensure_size(s.text, raw.size());
+    ensure_size(s.text, plain.size());
     char* const text = s.text.data();
     // (a) Fold and collapse white space: every byte is written, and the position advances unless
     // the byte is white space after white space (or at the start); a trailing space is dropped.
     const char* const fold = options.case_fold ? kAsciiFoldLower.data() : kAsciiFoldKeep.data();
     bool after_space = true;
-    for (const char byte : raw) {
+    for (const char byte : plain) {
       const auto c = static_cast<unsigned char>(byte);
       const bool space = kAsciiClass[c] == ascii_class::kSpace;
       text[n] = fold[c];
@@ -299,7 +330,8 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
     have_cps = options.keep_code_points || options.keep_tokens || options.qgram_size > 0 || options.model_numbers;
     if (have_cps) {
       ensure_size(s.cps, n);
-      for (size_t i = 0; i < n; ++i) s.cps[i] = static_cast<unsigned char>(text[i]);
+      char32_t* const cps = s.cps.data();  // a local pointer: the loop then vectorises
+      for (size_t i = 0; i < n; ++i) cps[i] = static_cast<unsigned char>(text[i]);
     }
     tokenized = true;
     if (options.model_numbers && options.tokens)
@@ -309,13 +341,7 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
       extract_model_numbers(std::u32string_view(s.cps.data(), n), options.model_number_options, s.codes);
   } else {
     // 1. Unicode.
-    s.transformed.clear();
-    transform(raw,
-              TextTransform{.case_fold = options.case_fold,
-                            .compatibility = options.compatibility,
-                            .strip_nonspacing_marks = options.fold_accents,
-                            .compose = true},
-              s.transformed);
+    if (!transformed) transform_into(raw, transform_options(options), s.transformed);
     // 2. Model numbers, before punctuation goes.
     if (options.model_numbers)
       extract_model_numbers(s.transformed, options.model_number_options, s.codes);

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,9 @@ struct PrepareOptions {
   bool qgram_padding = true;        // see qgrams() in string_functions.h
   bool model_numbers = true;        // extract model numbers (model_numbers.h)
   ModelNumberOptions model_number_options{};
+  // false: every value takes the general path (step by step), never the one-pass path of ASCII
+  // text. The result is the same; the tests compare the two.
+  bool fast_paths = true;
 };
 
 // Storage for the blocks of many values prepared together (a column's distinct values): carved
@@ -67,6 +71,15 @@ class PreparedArena {
 };
 
 class PreparedString {
+  // char_class below for ASCII, by table (a token's characters take it in turn; the tests
+  // branch-wise mispredicted).
+  static constexpr auto kAsciiCharClass = [] {
+    std::array<uint8_t, 128> table{};
+    for (unsigned c = 0; c < 128; ++c)
+      table[c] = static_cast<uint8_t>(c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + (c - '0') : 36 + c % 28);
+    return table;
+  }();
+
  public:
   PreparedString() = default;  // null
   explicit PreparedString(std::string_view raw, const PrepareOptions& options = {}) {
@@ -103,11 +116,7 @@ class PreparedString {
   // digit (what folded product tokens are made of), the other 28 bits shared by everything else
   // (c mod 28). With c mod 64, digits shared bits with 'p'..'y', so a model number looked as if it
   // shared characters with most words, and Monge–Elkan's bounds skipped little.
-  static unsigned char_class(char32_t c) {
-    if (c >= U'a' && c <= U'z') return static_cast<unsigned>(c - U'a');
-    if (c >= U'0' && c <= U'9') return 26 + static_cast<unsigned>(c - U'0');
-    return 36 + static_cast<unsigned>(c % 28);
-  }
+  static unsigned char_class(char32_t c) { return c < 128 ? kAsciiCharClass[c] : 36 + static_cast<unsigned>(c % 28); }
 
   // Sorted, distinct hashes.
   std::span<const uint64_t> token_set() const { return {sets(), layout_.token_set_size}; }
