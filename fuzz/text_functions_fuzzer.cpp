@@ -99,6 +99,17 @@ void similarities(std::string_view a, std::string_view b) {
       const std::vector<std::string> expected = extract_model_numbers(a);
       if (pa.model_numbers() != std::vector<std::string_view>(expected.begin(), expected.end())) std::abort();
     }
+    // The one-pass path (ASCII, and Latin text that transforms to ASCII) prepares what the
+    // general path does.
+    PrepareOptions general_options = options;
+    general_options.fast_paths = false;
+    const PreparedString general(a, general_options);
+    if (general.text() != pa.text() || general.code_points() != pa.code_points() ||
+        general.token_count() != pa.token_count() || !std::ranges::equal(general.token_set(), pa.token_set()) ||
+        !std::ranges::equal(general.qgram_set(), pa.qgram_set()) || general.model_numbers() != pa.model_numbers())
+      std::abort();
+    for (size_t i = 0; i < pa.token_count(); ++i)
+      if (general.token(i) != pa.token(i) || general.token_char_mask(i) != pa.token_char_mask(i)) std::abort();
     // The probe table counts what the merge counts.
     SetProbe probe;
     probe.assign(pa.qgram_set());
