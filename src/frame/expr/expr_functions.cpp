@@ -4,9 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <span>
-#include <unordered_map>
 
 #include "frame/expr/expr_ast.h"
+#include "frame/text/distinct_strings.h"
 #include "frame/text/model_numbers.h"
 #include "frame/text/similarity.h"
 #include "frame/text/string_functions.h"
@@ -112,14 +112,12 @@ class TextPreparer {
                                        .qgram_size = (parts & kQgrams) != 0 ? size_t{3} : size_t{0},
                                        .model_numbers = (parts & kModelNumbers) != 0};
     // Distinct values first, then one allocation for their PreparedStrings (no regrowth moves).
-    std::unordered_map<std::string_view, uint32_t> seen;
-    std::vector<std::string_view> distinct;
+    text::DistinctStrings seen;
     std::vector<std::shared_ptr<PreparedColumn>> columns;
     for (const Operand* op : ops) {
       auto column = std::make_shared<PreparedColumn>();
       column->parts = parts;
       column->row_value.resize(rows(*op));
-      seen.reserve(seen.size() + column->row_value.size());
       // Candidate pairs come grouped by their left record (blocking emits them so), so a value
       // often repeats the row before: compared first, it skips hashing a long string.
       std::string_view previous;
@@ -131,13 +129,12 @@ class TextPreparer {
           column->row_value[r] = previous_value;
           continue;
         }
-        auto [slot, fresh] = seen.try_emplace(*s, static_cast<uint32_t>(distinct.size() + 1));
-        if (fresh) distinct.push_back(*s);
-        column->row_value[r] = previous_value = slot->second;
+        column->row_value[r] = previous_value = seen.insert(*s);
         previous = *s;
       }
       columns.push_back(std::move(column));
     }
+    const std::span<const std::string_view> distinct = seen.values();
     // The values' blocks come from one arena that lives as long as the list (aliasing pointer).
     struct Pool {
       text::PreparedArena arena;  // declared first: destroyed after the values
