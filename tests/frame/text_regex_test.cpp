@@ -67,6 +67,24 @@ TEST(TextRegex, invalid_pattern_is_bad_input_naming_the_pattern) {
   EXPECT_THROW(Regex("a{1001}"), Error);
 }
 
+// \C matches one byte even in UTF-8 mode, so results could split a character (found by the text
+// fuzzer: "\CW" on "\xD3WSS" extracted half of U+FFFD): refused at compile time. An escaped
+// backslash before C is a literal backslash and C.
+TEST(TextRegex, any_byte_escape_is_refused) {
+  for (const char* pattern : {R"(\CW)", R"(a\C)", R"([\C])", R"(x\\\C)"}) {
+    try {
+      Regex bad(pattern);
+      FAIL() << "expected BadInput for " << pattern;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::BadInput);
+      EXPECT_NE(std::string(e.what()).find("any single byte"), std::string::npos) << e.what();
+    }
+  }
+  const Regex literal(R"(\\C)");
+  EXPECT_TRUE(regex_contains(literal, R"(a\Cb)"));
+  EXPECT_EQ(regex_extract(Regex(R"(\d+C)"), "x12Cy"), "12C");
+}
+
 TEST(TextRegex, invalid_pattern_message_is_valid_utf8) {
   try {
     Regex bad("(\xFF");

@@ -29,9 +29,25 @@ std::string_view valid_text(std::string_view text, std::string& storage) {
   return storage;
 }
 
+// Whether the pattern uses \C, RE2's "any single byte" even in UTF-8 mode: a match could end
+// inside a multi-byte character, and extract and replace would then return ill-formed UTF-8.
+// Escapes are read pairwise, so "\\C" (a backslash, then C) is not one.
+bool has_any_byte_escape(std::string_view pattern) {
+  for (size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] != '\\') continue;
+    if (pattern[i + 1] == 'C') return true;
+    ++i;  // the escaped character
+  }
+  return false;
+}
+
 }  // namespace
 
 Regex::Regex(std::string_view pattern) : pattern_(pattern) {
+  if (has_any_byte_escape(pattern_))
+    throw_error(ErrorKind::BadInput, "invalid regular expression " + quoted_pattern(pattern_) +
+                                         ": \\C (any single byte) is not supported, since it can split a UTF-8 "
+                                         "character; use . for any character");
   RE2::Options options;
   options.set_log_errors(false);  // errors become BadInput, not lines on stderr
   options.set_encoding(RE2::Options::EncodingUTF8);
