@@ -219,6 +219,63 @@ TEST(TextPreparedString, fast_paths_agree_with_the_general_path) {
   }
 }
 
+// Text with nothing to collapse (single spaces between words: most titles and descriptions) is
+// folded 16 bytes at a time, and tokens are found from 64-byte masks: long values whose words
+// straddle those boundaries, and ones that only nearly qualify (a double or trailing space, a
+// tab), must come out as the general path prepares them.
+TEST(TextPreparedString, long_single_spaced_text_agrees_with_the_general_path) {
+  std::mt19937 rng(13);
+  const std::string word_bytes = "abcXYZ0189-/.";
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string raw;
+    const size_t words = 1 + rng() % 40;
+    for (size_t w = 0; w < words; ++w) {
+      if (w > 0) raw += ' ';
+      const size_t length = 1 + rng() % (trial % 2 == 0 ? 6 : 70);
+      for (size_t i = 0; i < length; ++i) raw += word_bytes[rng() % word_bytes.size()];
+    }
+    switch (trial % 8) {  // the exceptions to single spacing, at a random place
+      case 1: {  // a double space: after a random one (at any block boundary over the trials)
+        const size_t at = raw.find(' ', rng() % raw.size());
+        if (at != std::string::npos) raw.insert(at, " ");
+        break;
+      }
+      case 2: raw += ' '; break;
+      case 3: raw.insert(rng() % (raw.size() + 1), "\t"); break;
+      case 4: raw.insert(0, " "); break;
+      default: break;
+    }
+    for (const bool fold : {true, false}) {
+      PrepareOptions options{.case_fold = fold};
+      const PreparedString fast(raw, options);
+      options.fast_paths = false;
+      const PreparedString general(raw, options);
+      expect_same_preparation(fast, general, raw);
+      const PreparedString set_only(raw, PrepareOptions{.case_fold = fold, .keep_tokens = false, .keep_code_points = false,
+                                                        .qgram_size = 0, .model_numbers = false});
+      ASSERT_EQ(set_only.text(), general.text());
+      ASSERT_TRUE(std::ranges::equal(set_only.token_set(), general.token_set())) << "'" << raw << "'";
+    }
+  }
+}
+
+// The same with a double space, a tab or a capital at each position of a long single-spaced value
+// in turn: every place relative to the 16- and 64-byte blocks.
+TEST(TextPreparedString, an_exception_at_every_position_agrees_with_the_general_path) {
+  const std::string base = "ab cd-9 EF/1 g h2 ij klm n0p q r st uv wxyz 12 345 6 78 9a bc d e fg hi jk lm no pq rs tu";
+  for (size_t at = 0; at <= base.size(); ++at) {
+    for (const char* insert : {" ", "  ", "\t", "Q", "-"}) {
+      std::string raw = base;
+      raw.insert(at, insert);
+      PrepareOptions options;
+      const PreparedString fast(raw, options);
+      options.fast_paths = false;
+      const PreparedString general(raw, options);
+      expect_same_preparation(fast, general, raw);
+    }
+  }
+}
+
 // Letters and digits each have a bit of their own (so a model number and a word share a bit only
 // when they share a character); every code point has some bit, the same wherever it occurs.
 TEST(TextPreparedString, char_masks_give_letters_and_digits_their_own_bits) {

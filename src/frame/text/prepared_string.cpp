@@ -9,6 +9,10 @@
 #include <limits>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common/error.h"
 #include "frame/text/string_functions.h"
 #include "frame/text/tokenize.h"
@@ -119,7 +123,6 @@ void make_hashed_set(std::vector<uint64_t>& sets, size_t from) {
 // letters and digits; kinds as in extract_ascii_model_numbers), anything else.
 namespace ascii_class {  // 0: anything else
 constexpr uint8_t kLetter = kTokenLetters, kDigit = kTokenDigits, kSpace = 4;
-constexpr uint8_t kWord = kLetter | kDigit;
 }  // namespace ascii_class
 constexpr auto kAsciiClass = [] {
   std::array<uint8_t, 256> table{};
@@ -154,6 +157,136 @@ TextTransform transform_options(const PrepareOptions& options) {
 void transform_into(std::string_view raw, const TextTransform& how, std::u32string& out) {
   out.clear();
   transform(raw, how, out);
+}
+
+// Step 1 + 4 of the one-pass path: `plain` (ASCII) folded, with white-space runs collapsed to one
+// space and the ends trimmed, into `text`; returns its length. Scalar form: every byte is written,
+// and the position advances unless the byte is white space after white space (or at the start),
+// without a branch: where spaces and capitals fall is unpredictable, and a branchy loop spent
+// most of its time in mispredictions.
+size_t fold_ascii_scalar(std::string_view plain, bool case_fold, char* text) {
+  const char* const fold = case_fold ? kAsciiFoldLower.data() : kAsciiFoldKeep.data();
+  size_t n = 0;
+  bool after_space = true;
+  for (const char byte : plain) {
+    const auto c = static_cast<unsigned char>(byte);
+    const bool space = kAsciiClass[c] == ascii_class::kSpace;
+    text[n] = fold[c];
+    n += !(space & after_space);
+    after_space = space;
+  }
+  if (n > 0 && after_space) --n;
+  return n;
+}
+
+#if defined(__SSE2__)
+// Most text has nothing to collapse: its only white space is single ' ' between other bytes.
+// Such text is folded 16 bytes a step, and its length kept; false (text then written in part)
+// for anything else, which the scalar form does.
+bool fold_ascii_single_spaced(std::string_view plain, bool case_fold, char* text) {
+  const size_t size = plain.size();
+  if (size == 0 || plain.back() == ' ') return false;
+  const __m128i space = _mm_set1_epi8(' ');
+  const __m128i below_tab = _mm_set1_epi8('\t' - 1), above_cr = _mm_set1_epi8('\r' + 1);
+  const __m128i below_a = _mm_set1_epi8('A' - 1), above_z = _mm_set1_epi8('Z' + 1);
+  const __m128i fold_bit = _mm_set1_epi8(case_fold ? 0x20 : 0);
+  uint32_t space_before = 1;  // a leading space is not between other bytes
+  for (size_t i = 0; i < size; i += 16) {
+    const size_t left = size - i;
+    alignas(16) char tail[16] = {};
+    if (left < 16) std::memcpy(tail, plain.data() + i, left);
+    const __m128i c = left >= 16 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(plain.data() + i))
+                                 : _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+    const uint32_t valid = left >= 16 ? 0xFFFF : (1u << left) - 1;
+    // ASCII only (the caller checked), so signed byte compares order it correctly.
+    const __m128i control = _mm_and_si128(_mm_cmpgt_epi8(c, below_tab), _mm_cmplt_epi8(c, above_cr));
+    const uint32_t spaces = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, space))) & valid;
+    if ((static_cast<uint32_t>(_mm_movemask_epi8(control)) & valid) != 0) return false;
+    if ((spaces & ((spaces << 1) | space_before)) != 0) return false;  // two in a row, or leading
+    space_before = (spaces >> 15) & 1;
+    const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(c, below_a), _mm_cmplt_epi8(c, above_z));
+    const __m128i folded = _mm_add_epi8(c, _mm_and_si128(upper, fold_bit));
+    if (left >= 16) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(text + i), folded);
+    } else {
+      _mm_store_si128(reinterpret_cast<__m128i*>(tail), folded);
+      std::memcpy(text + i, tail, left);
+    }
+  }
+  return true;
+}
+#endif
+
+size_t fold_ascii(std::string_view plain, bool case_fold, char* text) {
+#if defined(__SSE2__)
+  if (fold_ascii_single_spaced(plain, case_fold, text)) return plain.size();
+#endif
+  return fold_ascii_scalar(plain, case_fold, text);
+}
+
+// Bits [lo, hi) of a word, 0 ≤ lo < hi ≤ 64.
+uint64_t bit_range(size_t lo, size_t hi) {
+  const uint64_t upto = hi >= 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1;
+  return upto & (~uint64_t{0} << lo);
+}
+
+// Step 5 on the one-pass path: the runs of letters and digits of text[0, n) (readable, and zero,
+// up to the next multiple of 64 past n), as starts, ends and kinds (kTokenLetters |
+// kTokenDigits; only when `kinds` is not null); returns their number. Per 64-byte window, masks of letter and digit bytes
+// (16 bytes a compare with SSE2); token edges are where the word mask changes, found a set bit at
+// a time, so the work is per token rather than per byte.
+size_t ascii_tokens(const char* text, size_t n, uint32_t* starts, uint32_t* ends, uint8_t* kinds) {
+  thread_local std::vector<uint64_t> letter_masks, digit_masks;
+  const size_t windows = (n + 63) / 64;
+  if (letter_masks.size() < windows) {
+    letter_masks.resize(windows);
+    digit_masks.resize(windows);
+  }
+  size_t begun = 0, ended = 0;
+  uint64_t carry = 0;  // the last byte of the window before was a word byte
+  for (size_t w = 0; w < windows; ++w) {
+    const char* const p = text + 64 * w;
+    uint64_t letters = 0, digits = 0;
+#if defined(__SSE2__)
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i below_a = _mm_set1_epi8('a' - 1), above_z = _mm_set1_epi8('z' + 1);
+    const __m128i below_0 = _mm_set1_epi8('0' - 1), above_9 = _mm_set1_epi8('9' + 1);
+    for (size_t k = 0; k < 4; ++k) {
+      const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      const __m128i lower = _mm_or_si128(c, case_bit);  // a letter either way exactly when a letter
+      const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, below_a), _mm_cmplt_epi8(lower, above_z));
+      const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, below_0), _mm_cmplt_epi8(c, above_9));
+      letters |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(letter))) << (16 * k);
+      digits |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(digit))) << (16 * k);
+    }
+#else
+    for (size_t i = 0; i < 64; ++i) {
+      const uint8_t cls = kAsciiClass[static_cast<unsigned char>(p[i])];
+      letters |= static_cast<uint64_t>((cls & ascii_class::kLetter) != 0) << i;
+      digits |= static_cast<uint64_t>((cls & ascii_class::kDigit) != 0) << i;
+    }
+#endif
+    letter_masks[w] = letters;
+    digit_masks[w] = digits;
+    const uint64_t word = letters | digits;
+    const uint64_t before = (word << 1) | carry;  // bit i: byte i − 1 is a word byte
+    carry = word >> 63;
+    for (uint64_t bits = word & ~before; bits != 0; bits &= bits - 1)
+      starts[begun++] = static_cast<uint32_t>(64 * w + static_cast<size_t>(std::countr_zero(bits)));
+    for (uint64_t bits = ~word & before; bits != 0; bits &= bits - 1)
+      ends[ended++] = static_cast<uint32_t>(64 * w + static_cast<size_t>(std::countr_zero(bits)));
+  }
+  if (carry != 0) ends[ended++] = static_cast<uint32_t>(n);  // a word up to a window's end
+  for (size_t k = 0; kinds != nullptr && k < ended; ++k) {
+    uint8_t kind = 0;
+    for (size_t w = starts[k] / 64; 64 * w < ends[k]; ++w) {
+      const uint64_t range = bit_range(std::max<size_t>(starts[k], 64 * w) - 64 * w, std::min<size_t>(ends[k], 64 * w + 64) - 64 * w);
+      kind |= static_cast<uint8_t>(((letter_masks[w] & range) != 0 ? kTokenLetters : 0) |
+                                   ((digit_masks[w] & range) != 0 ? kTokenDigits : 0));
+    }
+    kinds[k] = kind;
+  }
+  return ended;
 }
 
 // ASCII white space inline (nearly every character of a product title is ASCII).
@@ -281,48 +414,25 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
     // space only ever separates codes.
     // Branch-free passes: where spaces, capitals and token edges fall is unpredictable, and the
     // branchy single pass spent most of its time in mispredictions (a title has a few dozen).
-    ensure_size(s.text, plain.size());
+    // Padded: the token pass reads whole 64-byte windows (zeros past the end: no word bytes).
+    ensure_size(s.text, plain.size() + 64);
     char* const text = s.text.data();
-    // (a) Fold and collapse white space: every byte is written, and the position advances unless
-    // the byte is white space after white space (or at the start); a trailing space is dropped.
-    const char* const fold = options.case_fold ? kAsciiFoldLower.data() : kAsciiFoldKeep.data();
-    bool after_space = true;
-    for (const char byte : plain) {
-      const auto c = static_cast<unsigned char>(byte);
-      const bool space = kAsciiClass[c] == ascii_class::kSpace;
-      text[n] = fold[c];
-      n += !(space & after_space);
-      after_space = space;
-    }
-    if (n > 0 && after_space) --n;
+    // (a) Fold and collapse white space.
+    n = fold_ascii(plain, options.case_fold, text);
+    std::fill_n(text + n, 64, '\0');
     // (b) Step 5's word tokens (tokenize.h: on ASCII, runs of letters and digits) and what each
-    // holds, recorded at every byte by index arithmetic.
+    // holds.
     if (options.tokens) {
       const size_t most = n / 2 + 2;  // tokens are separated by at least one byte
       ensure_size(s.token_starts, most);
       ensure_size(s.token_ends, most);
       ensure_size(s.token_kinds, most);
-      uint32_t* const starts = s.token_starts.data();
-      uint32_t* const ends = s.token_ends.data();
-      uint8_t* const kinds = s.token_kinds.data();
-      size_t begun = 0, ended = 0;
-      bool in_word = false;
-      uint8_t kind = 0;  // of the token being read: its letters and digits so far
-      for (size_t i = 0; i < n; ++i) {
-        const uint8_t word = kAsciiClass[static_cast<unsigned char>(text[i])] & ascii_class::kWord;
-        const bool is_word = word != 0;
-        starts[begun] = static_cast<uint32_t>(i);
-        begun += is_word & !in_word;
-        ends[ended] = static_cast<uint32_t>(i);
-        ended += !is_word & in_word;
-        kind = static_cast<uint8_t>((kind & (0 - static_cast<unsigned>(in_word))) | word);
-        kinds[ended] = kind;  // token `ended` is the one being read; between tokens, 0 (overwritten)
-        in_word = is_word;
-      }
-      ends[ended] = static_cast<uint32_t>(n);
-      ended += in_word;
-      s.spans.resize(ended);
-      for (size_t k = 0; k < ended; ++k) s.spans[k] = TokenSpan{starts[k], ends[k] - starts[k]};
+      // Kinds are what model numbers read.
+      const size_t count = ascii_tokens(text, n, s.token_starts.data(), s.token_ends.data(),
+                                        options.model_numbers ? s.token_kinds.data() : nullptr);
+      s.spans.resize(count);
+      for (size_t k = 0; k < count; ++k)
+        s.spans[k] = TokenSpan{s.token_starts[k], s.token_ends[k] - s.token_starts[k]};
     } else {
       s.spans.clear();
     }
