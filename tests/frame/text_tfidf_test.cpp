@@ -49,9 +49,10 @@ TEST(TextTfidf, indexed_and_plain_lookups_agree) {
   }
 }
 
-// Values without repeated tokens take their entries from the token set when the table is indexed;
-// the unindexed table (add_document drops the index) sorts the token list. Both must give the
-// same vector bit for bit, with and without repeats.
+// Values without repeated tokens take their entries straight from the token set when the table is
+// indexed; values with repeats, and the unindexed table (add_document drops the index, so idf is
+// looked up by the token's bytes), count each member's tokens. All must give the same vector bit
+// for bit.
 TEST(TextTfidf, entries_from_the_token_set_equal_the_sorted_token_list) {
   const IdfTable indexed = IdfTable::fit(corpus());
   IdfTable plain;

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <string>
 
 #include "common/error.h"
 #include "frame/text/prepared_string.h"
@@ -34,7 +33,7 @@ uint32_t DistinctStrings::insert(std::string_view s) {
 void DistinctStrings::grow() {
   // Numbers are 32-bit; a column of four billion distinct strings is not a feature table.
   if (values_.size() >= std::numeric_limits<uint32_t>::max() / 4)
-    throw_error(ErrorKind::ResourceLimit, "too many distinct text values to prepare (" + std::to_string(values_.size()) + ")");
+    throw_error(ErrorKind::ResourceLimit, "too many distinct text values to prepare (over a billion)");
   slots_.assign(std::max<size_t>(64, 2 * slots_.size()), 0);
   const size_t mask = slots_.size() - 1;
   for (size_t k = 0; k < hashes_.size(); ++k) {

@@ -76,10 +76,12 @@ uint64_t scramble_qgram(uint64_t packed) {
 }
 
 // Sorts and removes repeats from sets[from, end).
+// (On pointers: the one std::sort instance make_hashed_set also uses; the binary has a size budget.)
 void make_set(std::vector<uint64_t>& sets, size_t from) {
-  const auto begin = sets.begin() + static_cast<std::ptrdiff_t>(from);
-  std::sort(begin, sets.end());
-  sets.erase(std::unique(begin, sets.end()), sets.end());
+  uint64_t* const begin = sets.data() + from;
+  uint64_t* const end = sets.data() + sets.size();
+  std::sort(begin, end);
+  sets.resize(from + static_cast<size_t>(std::unique(begin, end) - begin));
 }
 
 // make_set for keys whose top bits are uniform (qgram_key, hash_token): a counting pass on the top
@@ -134,18 +136,6 @@ constexpr auto kAsciiClass = [] {
   return table;
 }();
 
-// The ASCII pass's output byte for each input byte: white space as ' ', and capitals lowered
-// when case folding (on ASCII, full case folding is exactly that).
-constexpr std::array<char, 256> ascii_fold(bool lower) {
-  std::array<char, 256> table{};
-  for (unsigned c = 0; c < 256; ++c) {
-    table[c] = static_cast<char>(kAsciiClass[c] == ascii_class::kSpace ? ' '
-                                 : lower && c >= 'A' && c <= 'Z'     ? c + 32
-                                                                     : c);
-  }
-  return table;
-}
-constexpr std::array<char, 256> kAsciiFoldLower = ascii_fold(true), kAsciiFoldKeep = ascii_fold(false);
 
 // Step 1's options, and its result in `out` (replacing what it held).
 TextTransform transform_options(const PrepareOptions& options) {
@@ -165,13 +155,14 @@ void transform_into(std::string_view raw, const TextTransform& how, std::u32stri
 // without a branch: where spaces and capitals fall is unpredictable, and a branchy loop spent
 // most of its time in mispredictions.
 size_t fold_ascii_scalar(std::string_view plain, bool case_fold, char* text) {
-  const char* const fold = case_fold ? kAsciiFoldLower.data() : kAsciiFoldKeep.data();
+  const unsigned fold_bit = case_fold ? 0x20 : 0;  // on ASCII, full case folding is this
   size_t n = 0;
   bool after_space = true;
   for (const char byte : plain) {
     const auto c = static_cast<unsigned char>(byte);
     const bool space = kAsciiClass[c] == ascii_class::kSpace;
-    text[n] = fold[c];
+    const unsigned upper = static_cast<unsigned>(c - 'A') < 26u ? fold_bit : 0;
+    text[n] = static_cast<char>(space ? ' ' : c + upper);
     n += !(space & after_space);
     after_space = space;
   }
@@ -292,6 +283,47 @@ size_t ascii_tokens(const char* text, size_t n, uint32_t* starts, uint32_t* ends
 // ASCII white space inline (nearly every character of a product title is ASCII).
 bool is_space(char32_t cp) {
   return cp < 0x80 ? cp == U' ' || (cp >= U'\t' && cp <= U'\r') : is_white_space(cp);
+}
+
+// Steps 2–4 of the general path, after step 1 (s.transformed): model numbers, punctuation and
+// white space, the UTF-8 text and, unless it is ASCII, the byte offset of each code point; returns
+// the number of code points. Text that is not ASCII after step 1 (Latin letters that fold to ASCII
+// take the one-pass path) is rare in product data, and this path is utf8proc-bound anyway:
+// compiled for size (the binary has a size budget).
+[[gnu::cold, gnu::noinline]] size_t general_steps(const PrepareOptions& options, Scratch& s) {
+  // 2. Model numbers, before punctuation goes.
+  if (options.model_numbers) extract_model_numbers(s.transformed, options.model_number_options, s.codes);
+  // 3 + 4. Punctuation and white space.
+  ensure_size(s.cps, s.transformed.size());
+  char32_t* const cps = s.cps.data();
+  size_t n = 0;
+  bool pending_space = false;
+  char32_t any_bits = 0;
+  for (const char32_t cp : s.transformed) {
+    if (is_space(cp) || (options.strip_punctuation && is_punctuation(cp))) {
+      pending_space = n != 0;
+      continue;
+    }
+    if (pending_space) cps[n++] = U' ';
+    pending_space = false;
+    cps[n++] = cp;
+    any_bits |= cp;
+  }
+  const bool ascii = any_bits < 0x80;
+  s.text.clear();
+  if (!ascii) s.byte_offsets.resize(n + 1);
+  for (size_t i = 0; i < n; ++i) {
+    if (!ascii) s.byte_offsets[i] = static_cast<uint32_t>(s.text.size());
+    append_utf8(cps[i], s.text);
+  }
+  if (!ascii) s.byte_offsets[n] = static_cast<uint32_t>(s.text.size());
+  return n;
+}
+
+// Q-grams other than the default padded trigrams (which assign rolls inline), appended to `sets`.
+[[gnu::cold, gnu::noinline]] void other_qgrams(std::u32string_view cps, const PrepareOptions& options, Scratch& s) {
+  for_each_qgram(cps, options.qgram_size, options.qgram_padding, s.padded,
+                 [&](std::u32string_view gram) { s.sets.push_back(qgram_key(gram)); });
 }
 
 }  // namespace
@@ -450,34 +482,9 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
     else if (options.model_numbers)
       extract_model_numbers(std::u32string_view(s.cps.data(), n), options.model_number_options, s.codes);
   } else {
-    // 1. Unicode.
     if (!transformed) transform_into(raw, transform_options(options), s.transformed);
-    // 2. Model numbers, before punctuation goes.
-    if (options.model_numbers)
-      extract_model_numbers(s.transformed, options.model_number_options, s.codes);
-    // 3 + 4. Punctuation and white space.
-    ensure_size(s.cps, s.transformed.size());
-    char32_t* const cps = s.cps.data();
-    bool pending_space = false;
-    char32_t any_bits = 0;
-    for (const char32_t cp : s.transformed) {
-      if (is_space(cp) || (options.strip_punctuation && is_punctuation(cp))) {
-        pending_space = n != 0;
-        continue;
-      }
-      if (pending_space) cps[n++] = U' ';
-      pending_space = false;
-      cps[n++] = cp;
-      any_bits |= cp;
-    }
-    ascii = any_bits < 0x80;  // then byte offsets are code-point offsets
-    s.text.clear();
-    if (!ascii) s.byte_offsets.resize(n + 1);
-    for (size_t i = 0; i < n; ++i) {
-      if (!ascii) s.byte_offsets[i] = static_cast<uint32_t>(s.text.size());
-      append_utf8(cps[i], s.text);
-    }
-    if (!ascii) s.byte_offsets[n] = static_cast<uint32_t>(s.text.size());
+    n = general_steps(options, s);
+    ascii = n == s.text.size();  // then byte offsets are code-point offsets
   }
   const std::u32string_view cps(s.cps.data(), have_cps ? n : 0);
   const size_t text_bytes = ascii ? n : s.byte_offsets[n];
@@ -517,8 +524,7 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
       out[k++] = scramble_qgram(packed);
     }
   } else if (options.qgram_size > 0) {
-    for_each_qgram(cps, options.qgram_size, options.qgram_padding, s.padded,
-                   [&](std::u32string_view gram) { sets.push_back(qgram_key(gram)); });
+    other_qgrams(cps, options, s);
   }
   if (options.qgram_size > 0) make_hashed_set(sets, token_set_size);
   const size_t qgram_set_size = sets.size() - token_set_size;

@@ -169,26 +169,30 @@ namespace {
 // Appends value's entries to `out` (value not null): sorted by hash, repeats summed, normalised.
 void append_entries(const PreparedString& value, const IdfTable& table, std::vector<TfidfEntry>& out) {
   const size_t first = out.size();
-  const std::span<const uint64_t> set = value.token_set();
-  if (table.indexed() && set.size() == value.token_count()) {
-    // No token repeats (most titles): the value's token set is already the sorted list of hashes
-    // below, each with tf = 1, and the index needs no token bytes. Same entries, same order, so
-    // the same norm to the last bit; about a quarter of the cost of sorting.
+  const std::span<const uint64_t> set = value.token_set();  // sorted, distinct: the entries' order
+  if (value.token_count() == 0) {
+    // No token list kept (or none at all): an empty vector.
+  } else if (table.indexed() && set.size() == value.token_count()) {
+    // No token repeats (most titles): each member once, tf = 1, and the index needs no token
+    // bytes; about a quarter of the cost of the general case.
     for (const uint64_t hash : set) out.push_back({hash, table.idf_of_hash(hash)});
   } else {
-    for (size_t i = 0; i < value.token_count(); ++i)
-      out.push_back({value.token_hash(i), table.idf(value.token(i), value.token_hash(i))});
-    const auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
-    std::sort(begin, out.end(), [](const TfidfEntry& x, const TfidfEntry& y) { return x.token_hash < y.token_hash; });
-    // Repeats of a token add up: tf(t) · idf(t) is idf(t) once per occurrence.
-    size_t kept = first;
-    for (size_t i = first; i < out.size(); ++i) {
-      if (kept > first && out[kept - 1].token_hash == out[i].token_hash)
-        out[kept - 1].weight += out[i].weight;
-      else
-        out[kept++] = out[i];
+    // Repeats of a token add up: tf(t) · idf(t) is idf(t) added once per occurrence. Each token
+    // finds its member by binary search, which counts it and notes the first token (for the
+    // idf lookup by bytes when the table has no index).
+    thread_local std::vector<uint32_t> count, token_of;
+    count.assign(set.size(), 0);
+    token_of.resize(set.size());
+    for (size_t i = 0; i < value.token_count(); ++i) {
+      const auto k = static_cast<size_t>(std::lower_bound(set.begin(), set.end(), value.token_hash(i)) - set.begin());
+      if (count[k]++ == 0) token_of[k] = static_cast<uint32_t>(i);
     }
-    out.resize(kept);
+    for (size_t k = 0; k < set.size(); ++k) {
+      const double idf = table.idf(value.token(token_of[k]), set[k]);
+      double weight = idf;
+      for (uint32_t c = 1; c < count[k]; ++c) weight += idf;
+      out.push_back({set[k], weight});
+    }
   }
   const size_t kept = out.size();
   double norm = 0;
