@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "frame/expr/expr_ast.h"
 #include "frame/expr/expression.h"
+#include "frame/text/similarity.h"
 
 namespace onnxfn::expr {
 namespace {
@@ -97,6 +98,27 @@ TEST(Expression, similarity_functions_on_pairs) {
   Column lev = eval("levenshtein(s, 'acme')", ColumnType::Int64);
   EXPECT_EQ(lev.int64_at(3), 0);
   EXPECT_DOUBLE_EQ(*eval("num_sim(a, x)", ColumnType::Float64).float64_at(0), 0.5);
+}
+
+// lev_sim takes rows two at a time (two pairs' loops interleaved): every row count, odd ones
+// included, and nulls anywhere, must give each row's own value.
+TEST(Expression, lev_sim_gives_each_row_its_own_value_whatever_the_row_count) {
+  const std::vector<std::optional<std::string>> left = {"Sony TV", std::nullopt, "acme", "", "Samsung Galaxy S9", "x"};
+  const std::vector<std::optional<std::string>> right = {"sony tv", "LG", std::nullopt, "", "samsung galaxy s10", "yx"};
+  for (size_t rows = 0; rows <= left.size(); ++rows) {
+    Frame f({{"s", Column::string({left.begin(), left.begin() + static_cast<std::ptrdiff_t>(rows)})},
+             {"t", Column::string({right.begin(), right.begin() + static_cast<std::ptrdiff_t>(rows)})}});
+    Expression lev = Expression::parse("lev_sim(s, t)");
+    lev.bind(f.schema());
+    const Column out = lev.evaluate(f);
+    ASSERT_EQ(out.size(), rows);
+    for (size_t r = 0; r < rows; ++r) {
+      const std::optional<double> expected =
+          left[r] && right[r] ? text::levenshtein_similarity(text::PreparedString(*left[r]), text::PreparedString(*right[r]))
+                              : std::nullopt;
+      EXPECT_EQ(out.float64_at(r), expected) << rows << " rows, row " << r;
+    }
+  }
 }
 
 TEST(Expression, shared_cache_gives_the_same_values_and_forgets_replaced_columns) {

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "frame/text/similarity.h"
+#include "frame/text/unicode.h"
 #include "frame_test_util.h"
 
 namespace onnxfn::text {
@@ -102,6 +103,40 @@ TEST(TextEditDistance, narrow_patterns_against_any_text) {
     ASSERT_EQ(levenshtein_distance(b, a), reference_levenshtein(a, b)) << "lengths " << a.size() << ", " << b.size();
   }
   EXPECT_EQ(levenshtein_distance(U"\u00ff\u00ff", U"\u01ff\u00ff"), 1u);  // U+01FF is not U+00FF
+}
+
+// Two pairs at once (interleaved loops, two mask tables) against the definition, for every mix of
+// what sends a pair elsewhere: null, empty, equal, a pattern over 64 code points or above U+00FF,
+// texts of different lengths (one loop runs on after the other).
+TEST(TextEditDistance, two_pairs_at_once_agree_with_the_definition) {
+  std::mt19937 rng(21);
+  const std::u32string narrow = U"abcé ", wide = U"ab東Ā";
+  const auto random_value = [&](int kind) -> PreparedString {
+    switch (kind) {
+      case 0: return PreparedString();    // null
+      case 1: return PreparedString("");  // empty
+      default: {
+        const std::u32string t = testing::random_text(rng, kind == 2 ? wide : narrow, rng() % (kind == 3 ? 150 : 40));
+        return PreparedString(encode_utf8(t), PrepareOptions{.case_fold = false, .compatibility = false, .fold_accents = false});
+      }
+    }
+  };
+  const auto expected = [](const PreparedString& a, const PreparedString& b) -> std::optional<double> {
+    if (a.is_null() || b.is_null()) return std::nullopt;
+    const size_t longest = std::max(a.code_points().size(), b.code_points().size());
+    if (longest == 0) return 1.0;
+    return 1.0 - static_cast<double>(reference_levenshtein(a.code_points(), b.code_points())) / static_cast<double>(longest);
+  };
+  for (int iteration = 0; iteration < 4000; ++iteration) {
+    const auto kind = [&] { return rng() % 8 == 0 ? static_cast<int>(rng() % 4) : 4; };
+    const PreparedString a0 = random_value(kind()), b0 = random_value(kind()), a1 = random_value(kind());
+    const PreparedString b1 = iteration % 5 == 0 ? a1 : random_value(kind());
+    std::optional<double> two[2];
+    levenshtein_similarity_2(a0, b0, a1, b1, two);
+    ASSERT_EQ(two[0], expected(a0, b0)) << iteration;
+    ASSERT_EQ(two[1], expected(a1, b1)) << iteration;
+    ASSERT_EQ(two[0], levenshtein_similarity(a0, b0)) << iteration;  // bit for bit
+  }
 }
 
 TEST(TextEditDistance, prepared_values_are_null_aware) {

@@ -218,6 +218,29 @@ Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& 
                       all_scalar(args));
 }
 
+// pairwise() for a measure that takes two pairs at once (text::levenshtein_similarity_2): rows go
+// two by two, the second's value kept for the next call.
+using Measure2 = void (*)(const text::PreparedString&, const text::PreparedString&, const text::PreparedString&,
+                          const text::PreparedString&, std::optional<double>[2]);
+Operand pairwise_two(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx, Measure2 measure) {
+  const auto pair = prepared_pair(node, args, ctx, node.function->text_parts);
+  const auto& a = pair.first;  // not structured bindings: the lambda below captures them
+  const auto& b = pair.second;
+  const size_t rows = rows_of(args, ctx);
+  const uint8_t parts = prefetch_parts(node.function->text_parts);
+  std::optional<double> two[2];
+  return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
+                        if (r % 2 == 1) return two[1];  // build_column asks for rows in order
+                        prefetch_row(*b, args[1], r, rows, parts);
+                        prefetch_row(*b, args[1], r + 1, rows, parts);
+                        const size_t next = r + 1 < rows ? r + 1 : r;  // an odd last row pairs with itself
+                        measure(a->at(args[0].index(r)), b->at(args[1].index(r)), a->at(args[0].index(next)),
+                                b->at(args[1].index(next)), two);
+                        return two[0];
+                      }),
+                      all_scalar(args));
+}
+
 ColumnType bind_strings_to_string(ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& f) {
   need_strings(a, f);
   return ColumnType::String;
@@ -519,8 +542,11 @@ std::vector<FunctionDef> make_functions() {
                                      all_scalar(args));
                },
                kCodePoints});
-  f.push_back(similarity_function("lev_sim", "lev_sim(string, string) -> float64 1 - distance / max length", kCodePoints,
-                                  [](const text::PreparedString& a, const text::PreparedString& b) { return text::levenshtein_similarity(a, b); }));
+  f.push_back({"lev_sim", 2, 2, "lev_sim(string, string) -> float64 1 - distance / max length", bind_pair_similarity,
+               [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
+                 return pairwise_two(node, args, ctx, text::levenshtein_similarity_2);
+               },
+               kCodePoints});
   f.push_back(similarity_function("jaro", "jaro(string, string) -> float64", kCodePoints, [](const text::PreparedString& a, const text::PreparedString& b) { return text::jaro(a, b); }));
   f.push_back(similarity_function("jaro_winkler", "jaro_winkler(string, string) -> float64", kCodePoints,
                                   [](const text::PreparedString& a, const text::PreparedString& b) { return text::jaro_winkler(a, b); }));

@@ -13,6 +13,7 @@
 // Normalised similarity 1 − d / max(|a|, |b|): e.g. P. Christen, "Data Matching", Springer 2012,
 // ch. 5.
 #include <algorithm>
+#include <utility>
 #include <type_traits>
 #include <vector>
 
@@ -23,16 +24,16 @@ namespace onnxfn::text {
 
 namespace {
 
-// Pattern of at most 64 code points: one word per column. Masks: PatternMasks or NarrowMasks.
-template <class Masks>
-size_t hyyro_single_word(const Masks& masks, size_t m, std::u32string_view text) {
+// One DP column of a pattern of at most 64 code points, in one word each for the vertical deltas.
+struct SingleWord {
   uint64_t vp = ~uint64_t{0}, vn = 0;
-  const uint64_t last = uint64_t{1} << (m - 1);
-  size_t score = m;
-  for (const char32_t c : text) {
-    uint64_t row;
-    if constexpr (std::is_same_v<Masks, detail::PatternMasks>) row = masks.row(c)[0];
-    else row = masks.row(c);
+  uint64_t last;  // the bit of the pattern's last position
+  size_t score;   // the distance so far: D[m][j]
+
+  explicit SingleWord(size_t m) : last(uint64_t{1} << (m - 1)), score(m) {}
+
+  // Advances by one text character, given the pattern positions it matches.
+  [[gnu::always_inline]] void step(uint64_t row) {
     const uint64_t x = row | vn;
     const uint64_t d0 = (((x & vp) + vp) ^ vp) | x;
     uint64_t hp = vn | ~(d0 | vp);
@@ -44,7 +45,59 @@ size_t hyyro_single_word(const Masks& masks, size_t m, std::u32string_view text)
     vp = hn | ~(d0 | hp);
     vn = hp & d0;
   }
-  return score;
+};
+
+// Pattern of at most 64 code points: one word per column. Masks: PatternMasks or NarrowMasks.
+template <class Masks>
+size_t hyyro_single_word(const Masks& masks, size_t m, std::u32string_view text) {
+  SingleWord column(m);
+  for (const char32_t c : text) {
+    if constexpr (std::is_same_v<Masks, detail::PatternMasks>) column.step(masks.row(c)[0]);
+    else column.step(masks.row(c));
+  }
+  return column.score;
+}
+
+// Two pairs' single-word loops in one: each step depends on the one before (~10 cycles of
+// dependent operations per character), so one pair leaves most of the core idle, and two
+// independent chains fill it. Same steps per pair, so the same distances.
+void hyyro_two(const detail::NarrowMasks& masks0, size_t m0, std::u32string_view text0,
+               const detail::NarrowMasks& masks1, size_t m1, std::u32string_view text1, size_t out[2]) {
+  SingleWord column0(m0), column1(m1);
+  const size_t both = std::min(text0.size(), text1.size());
+  for (size_t i = 0; i < both; ++i) {
+    column0.step(masks0.row(text0[i]));
+    column1.step(masks1.row(text1[i]));
+  }
+  for (size_t i = both; i < text0.size(); ++i) column0.step(masks0.row(text0[i]));
+  for (size_t i = both; i < text1.size(); ++i) column1.step(masks1.row(text1[i]));
+  out[0] = column0.score;
+  out[1] = column1.score;
+}
+
+// What the distance depends on: a and b without their common prefix and suffix (which never
+// change it, and near-duplicates, the pairs that matter in matching, share long ones), the
+// shorter as the pattern. (Index loops: std::mismatch over reverse iterators compiled to a
+// slower loop.)
+struct Trimmed {
+  std::u32string_view pattern, text;
+};
+Trimmed trim(std::u32string_view a, std::u32string_view b) {
+  size_t skip = 0;
+  const size_t shorter = std::min(a.size(), b.size());
+  while (skip < shorter && a[skip] == b[skip]) ++skip;
+  size_t drop = 0;
+  while (drop < shorter - skip && a[a.size() - 1 - drop] == b[b.size() - 1 - drop]) ++drop;
+  a = a.substr(skip, a.size() - skip - drop);
+  b = b.substr(skip, b.size() - skip - drop);
+  if (a.size() > b.size()) std::swap(a, b);
+  return {a, b};
+}
+
+double similarity_of_distance(size_t distance, size_t a_size, size_t b_size) {
+  const size_t longest = std::max(a_size, b_size);
+  if (longest == 0) return 1.0;
+  return 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
 }
 
 // Longer patterns: Myers (1999) §4 blocks. The +1/−1 horizontal delta leaving the bottom of one
@@ -89,28 +142,16 @@ size_t hyyro_blocks(const detail::PatternMasks& masks, size_t m, std::u32string_
 }  // namespace
 
 size_t levenshtein_distance(std::u32string_view a, std::u32string_view b) {
-  // A common prefix or suffix never changes the distance; dropping it shortens the work, and
-  // near-duplicates (the pairs that matter in matching) share long ones.
-  // (Index loops: std::mismatch over reverse iterators compiled to a slower loop.)
-  size_t skip = 0;
-  const size_t shorter = std::min(a.size(), b.size());
-  while (skip < shorter && a[skip] == b[skip]) ++skip;
-  size_t drop = 0;
-  while (drop < shorter - skip && a[a.size() - 1 - drop] == b[b.size() - 1 - drop]) ++drop;
-  a = a.substr(skip, a.size() - skip - drop);
-  b = b.substr(skip, b.size() - skip - drop);
-  if (a.size() > b.size()) std::swap(a, b);  // the shorter string is the pattern
-  if (a.empty()) return b.size();
-  if (detail::NarrowMasks::fits(a)) return hyyro_single_word(detail::NarrowMasks(a), a.size(), b);
+  const auto [pattern, text] = trim(a, b);
+  if (pattern.empty()) return text.size();
+  if (detail::NarrowMasks::fits(pattern)) return hyyro_single_word(detail::NarrowMasks(pattern), pattern.size(), text);
   detail::PatternMasks& masks = detail::PatternMasks::scratch();
-  masks.assign(a);
-  return a.size() <= 64 ? hyyro_single_word(masks, a.size(), b) : hyyro_blocks(masks, a.size(), b);
+  masks.assign(pattern);
+  return pattern.size() <= 64 ? hyyro_single_word(masks, pattern.size(), text) : hyyro_blocks(masks, pattern.size(), text);
 }
 
 double levenshtein_similarity(std::u32string_view a, std::u32string_view b) {
-  const size_t longest = std::max(a.size(), b.size());
-  if (longest == 0) return 1.0;
-  return 1.0 - static_cast<double>(levenshtein_distance(a, b)) / static_cast<double>(longest);
+  return similarity_of_distance(levenshtein_distance(a, b), a.size(), b.size());
 }
 
 std::optional<int64_t> levenshtein_distance(const PreparedString& a, const PreparedString& b) {
@@ -121,6 +162,28 @@ std::optional<int64_t> levenshtein_distance(const PreparedString& a, const Prepa
 std::optional<double> levenshtein_similarity(const PreparedString& a, const PreparedString& b) {
   if (a.is_null() || b.is_null()) return std::nullopt;
   return levenshtein_similarity(a.code_points(), b.code_points());
+}
+
+void levenshtein_similarity_2(const PreparedString& a0, const PreparedString& b0, const PreparedString& a1,
+                              const PreparedString& b1, std::optional<double> out[2]) {
+  if (a0.is_null() || b0.is_null() || a1.is_null() || b1.is_null()) {
+    out[0] = levenshtein_similarity(a0, b0);
+    out[1] = levenshtein_similarity(a1, b1);
+    return;
+  }
+  const Trimmed t0 = trim(a0.code_points(), b0.code_points()), t1 = trim(a1.code_points(), b1.code_points());
+  if (!detail::NarrowMasks::fits(t0.pattern) || !detail::NarrowMasks::fits(t1.pattern)) {
+    out[0] = levenshtein_similarity(a0, b0);  // an empty, long or wide pattern: one at a time
+    out[1] = levenshtein_similarity(a1, b1);
+    return;
+  }
+  size_t distance[2];
+  {
+    const detail::NarrowMasks masks0(t0.pattern, 0), masks1(t1.pattern, 1);
+    hyyro_two(masks0, t0.pattern.size(), t0.text, masks1, t1.pattern.size(), t1.text, distance);
+  }
+  out[0] = similarity_of_distance(distance[0], a0.code_points().size(), b0.code_points().size());
+  out[1] = similarity_of_distance(distance[1], a1.code_points().size(), b1.code_points().size());
 }
 
 std::optional<double> exact_match(const PreparedString& a, const PreparedString& b) {

@@ -10,9 +10,9 @@ PatternMasks& PatternMasks::scratch() {
   return masks;
 }
 
-uint64_t* NarrowMasks::table() {
-  thread_local uint64_t table[kLimit] = {};
-  return table;
+uint64_t* NarrowMasks::table(size_t slot) {
+  thread_local uint64_t tables[2][kLimit] = {};
+  return tables[slot];
 }
 
 void PatternMasks::assign(std::u32string_view pattern) {

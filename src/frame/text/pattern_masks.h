@@ -48,7 +48,7 @@ class PatternMasks {
 
 // The common case in one word: a pattern of at most 64 code points, all below 256 (product
 // titles, Latin-script text), whose masks sit in a flat per-thread table indexed by the code
-// point (one alive per thread at a time): no hashing, no row stride, and the table stays zero between uses (the destructor clears
+// point (one alive per thread and slot at a time): no hashing, no row stride, and the table stays zero between uses (the destructor clears
 // exactly the pattern's entries), so building it is one pass over the pattern. PatternMasks
 // serves everything else.
 class NarrowMasks {
@@ -64,7 +64,9 @@ class NarrowMasks {
     return any < kLimit;
   }
 
-  explicit NarrowMasks(std::u32string_view pattern) : table_(table()), pattern_(pattern) {
+  // `slot` 0 or 1: each thread has two tables, so that two patterns can be alive at once (two
+  // pairs interleaved, edit_distance.cpp).
+  explicit NarrowMasks(std::u32string_view pattern, size_t slot = 0) : table_(table(slot)), pattern_(pattern) {
     for (size_t i = 0; i < pattern.size(); ++i) table_[pattern[i]] |= uint64_t{1} << i;
   }
   ~NarrowMasks() {
@@ -77,7 +79,7 @@ class NarrowMasks {
   uint64_t row(char32_t c) const { return c < kLimit ? table_[c] : 0; }
 
  private:
-  static uint64_t* table();  // this thread's, all zero when no NarrowMasks is alive on it
+  static uint64_t* table(size_t slot);  // this thread's, all zero when no NarrowMasks is alive on it
 
   uint64_t* const table_;
   const std::u32string_view pattern_;

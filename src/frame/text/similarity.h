@@ -117,6 +117,10 @@ double monge_elkan(std::span<const std::u32string_view> a, std::span<const std::
 std::optional<double> exact_match(const PreparedString& a, const PreparedString& b);
 std::optional<int64_t> levenshtein_distance(const PreparedString& a, const PreparedString& b);
 std::optional<double> levenshtein_similarity(const PreparedString& a, const PreparedString& b);
+// The same for two pairs at once (a0 with b0, a1 with b1): their bit-parallel loops interleave,
+// each filling the other's latency; the same values as two calls.
+void levenshtein_similarity_2(const PreparedString& a0, const PreparedString& b0, const PreparedString& a1,
+                              const PreparedString& b1, std::optional<double> out[2]);
 std::optional<double> jaro(const PreparedString& a, const PreparedString& b);
 std::optional<double> jaro_winkler(const PreparedString& a, const PreparedString& b,
                                    const JaroWinklerParams& params = {});
