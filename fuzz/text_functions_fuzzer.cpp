@@ -84,6 +84,12 @@ void similarities(std::string_view a, std::string_view b) {
     check_text(pa.text());
     check_similarity(exact_match(pa, pb));
     check_similarity(levenshtein_similarity(pa, pb));
+    // Two pairs at once (interleaved loops) give what two calls give.
+    std::optional<double> two[2];
+    levenshtein_similarity_2(pa, pb, pb, null_value, two);
+    if (two[0] != levenshtein_similarity(pa, pb) || two[1]) std::abort();
+    levenshtein_similarity_2(pb, pa, pa, pa, two);
+    if (two[0] != levenshtein_similarity(pb, pa) || two[1] != levenshtein_similarity(pa, pa)) std::abort();
     check_similarity(jaro(pa, pb));
     check_similarity(jaro_winkler(pa, pb));
     check_similarity(token_jaccard(pa, pb));
