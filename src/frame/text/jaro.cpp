@@ -40,12 +40,6 @@ namespace onnxfn::text {
 
 namespace {
 
-// Bits [lo, hi) of a word, 0 ≤ lo < hi ≤ 64.
-uint64_t bit_range(size_t lo, size_t hi) {
-  const uint64_t upto = hi >= 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1;
-  return upto & (~uint64_t{0} << lo);
-}
-
 // jaro = (m/|a| + m/|b| + (m − t)/m) / 3, t = ⌊half_transpositions / 2⌋; m > 0. Every path ends
 // here, so all give the same double for the same m and t.
 double jaro_value(size_t m, size_t half_transpositions, size_t a_size, size_t b_size) {
@@ -163,7 +157,7 @@ double jaro_single_word(const Masks& masks, std::u32string_view a, std::u32strin
     uint64_t row;
     if constexpr (std::is_same_v<Masks, detail::PatternMasks>) row = masks.row(a[i])[0];
     else row = masks.row(a[i]);
-    const uint64_t candidates = row & ~flagged & bit_range(lo, hi);
+    const uint64_t candidates = row & ~flagged & detail::bit_range(lo, hi);
     const uint64_t leftmost = candidates & (~candidates + 1);
     flagged |= leftmost;
     a_matches[m] = a[i];
@@ -189,7 +183,7 @@ double jaro_blocks(std::u32string_view a, std::u32string_view b, size_t window) 
     for (size_t w = lo / 64; w <= (hi - 1) / 64; ++w) {
       const size_t from = w == lo / 64 ? lo % 64 : 0;
       const size_t to = w == (hi - 1) / 64 ? (hi - 1) % 64 + 1 : 64;
-      const uint64_t candidates = pm[w] & ~flagged[w] & bit_range(from, to);
+      const uint64_t candidates = pm[w] & ~flagged[w] & detail::bit_range(from, to);
       if (candidates != 0) {
         flagged[w] |= candidates & (~candidates + 1);  // lowest set bit: the leftmost match
         a_matches.push_back(a[i]);

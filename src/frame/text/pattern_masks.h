@@ -16,6 +16,12 @@
 
 namespace onnxfn::text::detail {
 
+// Bits [lo, hi) of a word, 0 ≤ lo < hi ≤ 64.
+inline uint64_t bit_range(size_t lo, size_t hi) {
+  const uint64_t upto = hi >= 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1;
+  return upto & (~uint64_t{0} << lo);
+}
+
 class PatternMasks {
  public:
   void assign(std::u32string_view pattern);
@@ -48,9 +54,9 @@ class PatternMasks {
 
 // The common case in one word: a pattern of at most 64 code points, all below 256 (product
 // titles, Latin-script text), whose masks sit in a flat per-thread table indexed by the code
-// point (one alive per thread and slot at a time): no hashing, no row stride, and the table stays zero between uses (the destructor clears
-// exactly the pattern's entries), so building it is one pass over the pattern. PatternMasks
-// serves everything else.
+// point (one alive per thread and slot at a time): no hashing, no row stride, and the table
+// stays zero between uses (the destructor clears exactly the pattern's entries), so building it
+// is one pass over the pattern. PatternMasks serves everything else.
 class NarrowMasks {
  public:
   static constexpr size_t kMaxLength = 64;

@@ -14,6 +14,7 @@
 #endif
 
 #include "common/error.h"
+#include "frame/text/pattern_masks.h"
 #include "frame/text/string_functions.h"
 #include "frame/text/tokenize.h"
 #include "frame/text/unicode.h"
@@ -33,7 +34,6 @@ struct Scratch {
   std::vector<std::string> codes;
   std::vector<TokenSpan> spans;
   std::vector<uint8_t> token_kinds;  // the ASCII path's: kTokenLetters | kTokenDigits per span
-  std::vector<uint32_t> token_starts, token_ends;  // the ASCII path's token edges
   std::string latin;  // Latin text transformed to ASCII, for the one-pass path
   std::vector<uint32_t> byte_offsets;
   std::vector<uint64_t> sets;
@@ -87,9 +87,9 @@ void make_set(std::vector<uint64_t>& sets, size_t from) {
 // make_set for keys whose top bits are uniform (qgram_key, hash_token): a counting pass on the top
 // bits into about two buckets per key, then an insertion sort that has next to nothing left to
 // move. About three times faster than std::sort on a title's ~50 grams, a tenth faster on a
-// description's ~15 tokens (std::sort's insertion steps mispredict on nearly every hash). Keys that crowd into few buckets
-// exhaust the move budget and finish with std::sort, so the worst case stays n log n; sets of
-// more than 511 keys (long text) take std::sort directly. Scratch on the stack: per-thread vectors
+// description's ~15 tokens (std::sort's insertion steps mispredict on nearly every hash). Keys
+// that crowd into few buckets exhaust the move budget and finish with std::sort, so the worst
+// case stays n log n; sets of more than 511 keys (long text) take std::sort directly. Scratch on the stack: per-thread vectors
 // cost a lookup on every access.
 void make_hashed_set(std::vector<uint64_t>& sets, size_t from) {
   constexpr size_t kMaxKeys = 511;  // bit_width ≤ 9: at most 2^10 buckets
@@ -135,7 +135,6 @@ constexpr auto kAsciiClass = [] {
   }
   return table;
 }();
-
 
 // Step 1's options, and its result in `out` (replacing what it held).
 TextTransform transform_options(const PrepareOptions& options) {
@@ -215,18 +214,12 @@ size_t fold_ascii(std::string_view plain, bool case_fold, char* text) {
   return fold_ascii_scalar(plain, case_fold, text);
 }
 
-// Bits [lo, hi) of a word, 0 ≤ lo < hi ≤ 64.
-uint64_t bit_range(size_t lo, size_t hi) {
-  const uint64_t upto = hi >= 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1;
-  return upto & (~uint64_t{0} << lo);
-}
-
 // Step 5 on the one-pass path: the runs of letters and digits of text[0, n) (readable, and zero,
-// up to the next multiple of 64 past n), as starts, ends and kinds (kTokenLetters |
-// kTokenDigits; only when `kinds` is not null); returns their number. Per 64-byte window, masks of letter and digit bytes
-// (16 bytes a compare with SSE2); token edges are where the word mask changes, found a set bit at
-// a time, so the work is per token rather than per byte.
-size_t ascii_tokens(const char* text, size_t n, uint32_t* starts, uint32_t* ends, uint8_t* kinds) {
+// up to the next multiple of 64 past n) into `spans` (room for n / 2 + 1), with their kinds
+// (kTokenLetters | kTokenDigits; only when `kinds` is not null); returns their number. Per 64-byte
+// window, masks of letter and digit bytes (16 bytes a compare with SSE2); token edges are where
+// the word mask changes, found a set bit at a time, so the work is per token rather than per byte.
+size_t ascii_tokens(const char* text, size_t n, TokenSpan* spans, uint8_t* kinds) {
   thread_local std::vector<uint64_t> letter_masks, digit_masks;
   const size_t windows = (n + 63) / 64;
   if (letter_masks.size() < windows) {
@@ -235,6 +228,12 @@ size_t ascii_tokens(const char* text, size_t n, uint32_t* starts, uint32_t* ends
   }
   size_t begun = 0, ended = 0;
   uint64_t carry = 0;  // the last byte of the window before was a word byte
+  // A token's end comes after its start: in a later window, or in the same one, whose starts are
+  // recorded first.
+  const auto end_at = [&](size_t position) {
+    spans[ended].length = static_cast<uint32_t>(position) - spans[ended].begin;
+    ++ended;
+  };
   for (size_t w = 0; w < windows; ++w) {
     const char* const p = text + 64 * w;
     uint64_t letters = 0, digits = 0;
@@ -263,15 +262,16 @@ size_t ascii_tokens(const char* text, size_t n, uint32_t* starts, uint32_t* ends
     const uint64_t before = (word << 1) | carry;  // bit i: byte i − 1 is a word byte
     carry = word >> 63;
     for (uint64_t bits = word & ~before; bits != 0; bits &= bits - 1)
-      starts[begun++] = static_cast<uint32_t>(64 * w + static_cast<size_t>(std::countr_zero(bits)));
+      spans[begun++].begin = static_cast<uint32_t>(64 * w + static_cast<size_t>(std::countr_zero(bits)));
     for (uint64_t bits = ~word & before; bits != 0; bits &= bits - 1)
-      ends[ended++] = static_cast<uint32_t>(64 * w + static_cast<size_t>(std::countr_zero(bits)));
+      end_at(64 * w + static_cast<size_t>(std::countr_zero(bits)));
   }
-  if (carry != 0) ends[ended++] = static_cast<uint32_t>(n);  // a word up to a window's end
+  if (carry != 0) end_at(n);  // a word up to a window's end
   for (size_t k = 0; kinds != nullptr && k < ended; ++k) {
+    const size_t begin = spans[k].begin, end = begin + spans[k].length;
     uint8_t kind = 0;
-    for (size_t w = starts[k] / 64; 64 * w < ends[k]; ++w) {
-      const uint64_t range = bit_range(std::max<size_t>(starts[k], 64 * w) - 64 * w, std::min<size_t>(ends[k], 64 * w + 64) - 64 * w);
+    for (size_t w = begin / 64; 64 * w < end; ++w) {
+      const uint64_t range = detail::bit_range(std::max(begin, 64 * w) - 64 * w, std::min(end, 64 * w + 64) - 64 * w);
       kind |= static_cast<uint8_t>(((letter_masks[w] & range) != 0 ? kTokenLetters : 0) |
                                    ((digit_masks[w] & range) != 0 ? kTokenDigits : 0));
     }
@@ -455,16 +455,11 @@ void PreparedString::assign(std::string_view raw, const PrepareOptions& options,
     // (b) Step 5's word tokens (tokenize.h: on ASCII, runs of letters and digits) and what each
     // holds.
     if (options.tokens) {
-      const size_t most = n / 2 + 2;  // tokens are separated by at least one byte
-      ensure_size(s.token_starts, most);
-      ensure_size(s.token_ends, most);
+      const size_t most = n / 2 + 1;  // tokens are separated by at least one byte
+      s.spans.resize(most);
       ensure_size(s.token_kinds, most);
       // Kinds are what model numbers read.
-      const size_t count = ascii_tokens(text, n, s.token_starts.data(), s.token_ends.data(),
-                                        options.model_numbers ? s.token_kinds.data() : nullptr);
-      s.spans.resize(count);
-      for (size_t k = 0; k < count; ++k)
-        s.spans[k] = TokenSpan{s.token_starts[k], s.token_ends[k] - s.token_starts[k]};
+      s.spans.resize(ascii_tokens(text, n, s.spans.data(), options.model_numbers ? s.token_kinds.data() : nullptr));
     } else {
       s.spans.clear();
     }
