@@ -8,14 +8,12 @@
 #include <cstdio>
 #include <iostream>
 
-#include "batch/blocking.h"
-#include "batch/output_file.h"
-#include "batch/pair_scorer.h"
+#include "batch/pair_job.h"
+#include "cli/bundle_records.h"
 #include "cli/cli.h"
-#include "cli/exit_codes.h"
-#include "cli/pair_inputs.h"
-#include "engine/thread_pool.h"
+#include "common/error_table.h"
 #include "frame/frame_ops.h"
+#include "frame/record_files.h"
 
 namespace onnxfn::cli {
 namespace {
@@ -69,94 +67,58 @@ std::string fixed(double v, int digits) {
 
 int run_batch(const BatchOptions& o) {
   const auto start = Clock::now();
-  const int threads = o.threads > 0 ? o.threads : available_cpus();
   // The bundle first, so that a bad bundle exits 3 whatever is wrong with the inputs.
-  auto predictor = pipeline::Predictor::load(o.bundle, {.threads = threads});
-  const pipeline::PipelineSpec& spec = predictor->bundle().spec;
+  auto predictor = pipeline::Predictor::load(o.bundle, {.threads = o.threads});
   const double load_seconds = seconds_since(start);
+  if (!predictor->is_bundle()) throw_error(ErrorKind::BadInput, "'" + o.bundle + "' is an ONNX model: batch needs a bundle");
+  batch::PairJob job(*predictor, {.left = o.left, .right = o.right, .pairs = o.pairs, .gold = o.gold},
+                     {.chunk_size = static_cast<size_t>(o.chunk_size), .top_k = static_cast<size_t>(o.top_k)});
 
-  auto t_read = Clock::now();
-  PairTables tables = load_pair_tables(spec, o.left, o.right);
-  batch::PairRecordBuilder builder(tables.left, tables.right, spec);
-  const pipeline::BlockingSpec blocking = batch::blocking_of(spec);
-  batch::PairList pairs;
-  if (!o.pairs.empty()) pairs = batch::read_pairs_file(o.pairs, tables.left, tables.right, blocking);
-  std::optional<batch::PairList> gold;
-  if (!o.gold.empty()) gold = batch::read_pairs_file(o.gold, tables.left, tables.right, blocking);
-  double read_seconds = seconds_since(t_read);
-
-  double block_seconds = 0;
-  std::optional<batch::BlockingResult> blocked;
-  if (o.pairs.empty()) {
-    if (!spec.blocking || spec.blocking->text.empty())
-      throw_error(ErrorKind::BadInput, "bundle '" + o.bundle + "': pipeline.json has no \"blocking\" section, so candidate pairs cannot be generated; give --pairs FILE");
-    auto t_block = Clock::now();
-    const text::IdfTable* idf = nullptr;
-    if (!blocking.idf.empty()) {
-      auto it = predictor->bundle().state.idf_tables.find(blocking.idf);
-      if (it == predictor->bundle().state.idf_tables.end())
-        throw_error(ErrorKind::BadModel, "bundle '" + o.bundle + "': blocking.idf names state '" + blocking.idf + "', which is not loaded");
-      idf = &it->second;
-    }
-    batch::BlockingTexts texts = batch::blocking_texts(tables.left, tables.right, blocking.text);
-    batch::BlockingOptions options;
-    options.top_k = static_cast<size_t>(o.top_k > 0 ? o.top_k : blocking.top_k);
-    options.threads = threads;
-    blocked = batch::block(texts.left, texts.right, tables.right.id_rank(), idf, options);
-    pairs = std::move(blocked->pairs);
-    block_seconds = seconds_since(t_block);
-  }
-
-  const auto& label = spec.output.label;
+  const auto& label = predictor->bundle()->spec.output.label;
   const bool write_all = o.all || !label;
-  batch::OutputFile output(o.output);
+  RecordFileWriter output(o.output);
   ProgressBar progress(!o.quiet && ::isatty(STDERR_FILENO));
   size_t matches = 0;
-  batch::PairScorer scorer(*predictor, builder,
-                           {.chunk_size = static_cast<size_t>(o.chunk_size),
-                            .threads = threads,
-                            .progress = [&](size_t done, size_t total) { progress.update(done, total); }});
-  batch::ScoreTimes times = scorer.run(pairs, [&](size_t, const Frame& scored) {
-    if (!label) {
-      output.write(scored);
-      return;
-    }
-    const Column& is_match = scored.column(label->column);
-    size_t n = 0;
-    for (size_t r = 0; r < scored.num_rows(); ++r) n += !is_match.is_null(r) && is_match.bool_values()[r];
-    matches += n;
-    output.write(write_all ? scored : filter(scored, is_match));
-  });
+  batch::JobSummary s = job.run(
+      [&](size_t, const Frame& scored) {
+        if (!label) {
+          output.write(scored);
+          return;
+        }
+        const Column& is_match = scored.column(label->column);
+        size_t n = 0;
+        for (size_t r = 0; r < scored.num_rows(); ++r) n += !is_match.is_null(r) && is_match.bool_values()[r];
+        matches += n;
+        output.write(write_all ? scored : filter(scored, is_match));
+      },
+      [&](size_t done, size_t total) { progress.update(done, total); });
   auto t_commit = Clock::now();
   output.commit();
-  times.write += seconds_since(t_commit);
+  const double commit_seconds = seconds_since(t_commit);
   progress.finish();
   if (o.quiet) return kExitOk;
 
+  const pipeline::Trace& t = s.scoring.trace;
   const double total_seconds = seconds_since(start);
-  const double left_n = static_cast<double>(tables.left.size()), right_n = static_cast<double>(tables.right.size());
-  std::string s = "onnxfn batch: bundle " + o.bundle + "\n";
-  s += "  rows in          left " + std::to_string(tables.left.size()) + " (" + o.left + "), right " + std::to_string(tables.right.size()) + " (" +
-       o.right + ")\n";
-  const double cross = left_n * right_n;
-  const double reduction = cross > 0 ? 1.0 - static_cast<double>(pairs.size()) / cross : 0.0;
-  s += "  candidate pairs  " + std::to_string(pairs.size()) +
-       (blocked ? " by blocking (top " + std::to_string(o.top_k > 0 ? o.top_k : blocking.top_k) + "), " : " from " + o.pairs + ", ") +
-       fixed(left_n > 0 ? static_cast<double>(pairs.size()) / left_n : 0.0, 2) + " per left record, " + fixed(100 * reduction, 2) +
-       "% fewer than the " + fixed(cross, 0) + "-pair cross product\n";
-  if (gold) {
-    batch::BlockingRecall recall = batch::blocking_recall(pairs, *gold);
-    s += "  blocking recall  " + fixed(recall.recall(), 4) + " (" + std::to_string(recall.retained) + " of " + std::to_string(recall.positives) +
-         " gold matches in " + o.gold + " are candidates)\n";
-  }
-  s += "  pairs scored     " + std::to_string(pairs.size()) + "\n";
-  if (label) s += "  matches          " + std::to_string(matches) + " (threshold " + fixed(predictor->bundle().threshold(), 4) + ")\n";
-  s += "  rows written     " + std::to_string(output.rows_written()) + (write_all ? " (every scored pair)" : " (matches only; --all for every pair)") +
-       " -> " + output.path() + "\n";
-  s += "  time (s)         load " + fixed(load_seconds, 3) + ", read " + fixed(read_seconds, 3) + ", block " + fixed(block_seconds, 3) + ", features " +
-       fixed(times.features, 3) + ", model " + fixed(times.model, 3) + ", write " + fixed(times.write, 3) + "; total " + fixed(total_seconds, 3) +
-       " (" + fixed(total_seconds > 0 ? static_cast<double>(pairs.size()) / total_seconds : 0.0, 0) + " pairs/s)\n";
-  std::cerr << s;
+  const double left_n = static_cast<double>(s.left_rows);
+  std::string out = "onnxfn batch: bundle " + o.bundle + "\n";
+  out += "  rows in          left " + std::to_string(s.left_rows) + " (" + o.left + "), right " + std::to_string(s.right_rows) + " (" + o.right + ")\n";
+  const double cross = s.cross_product();
+  const double reduction = cross > 0 ? 1.0 - static_cast<double>(s.pairs) / cross : 0.0;
+  out += "  candidate pairs  " + std::to_string(s.pairs) + (s.blocked ? " by blocking (top " + std::to_string(s.top_k) + "), " : " from " + o.pairs + ", ") +
+         fixed(left_n > 0 ? static_cast<double>(s.pairs) / left_n : 0.0, 2) + " per left record, " + fixed(100 * reduction, 2) + "% fewer than the " +
+         fixed(cross, 0) + "-pair cross product\n";
+  if (s.recall)
+    out += "  blocking recall  " + fixed(s.recall->recall(), 4) + " (" + std::to_string(s.recall->retained) + " of " + std::to_string(s.recall->positives) +
+           " gold matches in " + o.gold + " are candidates)\n";
+  out += "  pairs scored     " + std::to_string(s.pairs) + "\n";
+  if (label) out += "  matches          " + std::to_string(matches) + " (threshold " + fixed(predictor->threshold(), 4) + ")\n";
+  out += "  rows written     " + std::to_string(output.rows_written()) + (write_all ? " (every scored pair)" : " (matches only; --all for every pair)") +
+         " -> " + output.path() + "\n";
+  out += "  time (s)         load " + fixed(load_seconds, 3) + ", read " + fixed(s.read_seconds, 3) + ", block " + fixed(s.block_seconds, 3) + ", features " +
+         fixed((t.read_ms + t.pipeline_ms) / 1000, 3) + ", model " + fixed(t.model_ms / 1000, 3) + ", write " + fixed(t.encode_ms / 1000 + commit_seconds, 3) +
+         "; total " + fixed(total_seconds, 3) + " (" + fixed(total_seconds > 0 ? static_cast<double>(s.pairs) / total_seconds : 0.0, 0) + " pairs/s)\n";
+  std::cerr << out;
   return kExitOk;
 }
 
@@ -171,8 +133,7 @@ void add_batch_command(CLI::App& app, Action& action) {
   cmd->add_option("-o,--output", opts->output, "Matches file: CSV, or JSON Lines / JSON array by extension (.jsonl/.json); - for stdout")->required();
   cmd->add_option("--pairs", opts->pairs, "Score these pairs instead of blocking: CSV ltable_id,rtable_id[,label]");
   cmd->add_option("--gold", opts->gold, "Labelled pairs (ltable_id,rtable_id[,label]): report blocking recall, the share of its matches among the candidates");
-  cmd->add_option("--chunk-size", opts->chunk_size, "Pairs per chunk (memory is a small multiple of one chunk)")
-      ->check(CLI::Range(int64_t{1}, static_cast<int64_t>(batch::kMaxChunkSize)));
+  add_chunk_size_option(*cmd, opts->chunk_size, "Pairs");
   cmd->add_option("--top-k", opts->top_k, "Blocking: candidates per left record (default: the bundle's blocking.top_k)")
       ->check(CLI::Range(int64_t{1}, int64_t{10000}));
   cmd->add_flag("--all", opts->all, "Write every scored pair with its probability, not only the matches");

@@ -11,11 +11,10 @@
 #include <random>
 
 #include "cli/cli.h"
-#include "cli/exit_codes.h"
-#include "cli/records_io.h"
-#include "cli/request_input.h"
-#include "model/model_loader.h"
+#include "common/error_table.h"
+#include "frame/record_files.h"
 #include "pipeline/predictor.h"
+#include "protocol/inference_protocol.h"
 
 namespace onnxfn::cli {
 namespace {
@@ -79,11 +78,10 @@ NamedValues synthesize_inputs(const Session& session, int64_t rows) {
 // The model's inputs computed by a bundle's pipeline from example records (timed once: the
 // pipeline is not part of what bench repeats).
 NamedValues bundle_inputs(const pipeline::Predictor& predictor, const std::string& records_path, double& pipeline_ms) {
-  const pipeline::Pipeline& pipe = predictor.pipeline();
-  Frame records = read_records(records_path, "auto", pipe.spec().input);
-  auto start = Clock::now();
-  NamedValues inputs = pipe.to_tensors(pipe.run_steps(pipe.conform(std::move(records))));
-  pipeline_ms = ms_since(start);
+  Frame records = read_records(records_path, "auto", predictor.bundle()->spec.input);
+  pipeline::Trace trace;
+  NamedValues inputs = predictor.model_inputs(records, &trace);
+  pipeline_ms = trace.pipeline_ms;
   return inputs;
 }
 
@@ -115,23 +113,19 @@ void add_bench_command(CLI::App& app, Action& action) {
     action = [opts] {
       require_model_or_bundle("bench", opts->model, opts->bundle);
       auto load_start = Clock::now();
-      std::unique_ptr<pipeline::Predictor> predictor;
-      std::unique_ptr<Session> own_session;
-      if (!opts->bundle.empty()) {
-        predictor = pipeline::Predictor::load(opts->bundle, {.threads = opts->threads});
-      } else {
-        own_session = std::make_unique<Session>(load_model(opts->model), SessionOptions{.threads = opts->threads});
-      }
-      const Session& session = predictor ? predictor->session() : *own_session;
-      const std::string name = predictor ? predictor->bundle().model_path().string() : opts->model;
+      auto predictor = pipeline::Predictor::load(opts->bundle.empty() ? opts->model : opts->bundle, {.threads = opts->threads});
+      // What is timed is the model alone: for a bundle, its model.onnx on the inputs its pipeline computed.
+      const Session& session = *predictor->session();
+      const std::string name = predictor->is_bundle() ? predictor->bundle()->model_path().string() : opts->model;
       double load_ms = ms_since(load_start);
       NamedValues inputs;
       std::optional<double> pipeline_ms;
       if (opts->input.empty()) {
         inputs = synthesize_inputs(session, opts->rows);
       } else {
-        NamedValues examples = predictor ? bundle_inputs(*predictor, opts->input, pipeline_ms.emplace())
-                                         : read_request(opts->input, "auto", session).inputs;
+        NamedValues examples = predictor->is_bundle()
+                                   ? bundle_inputs(*predictor, opts->input, pipeline_ms.emplace())
+                                   : decode_request(read_input_file(opts->input, "input"), "auto", opts->input, session.inputs()).inputs;
         for (auto& [input_name, value] : examples)
           inputs.emplace_back(input_name, Value(tile_rows(value.tensor("input '" + input_name + "'"), opts->rows)));
       }

@@ -1,51 +1,21 @@
 // Bundle commands: `onnxfn features` (the feature table as serving computes it; training scripts
 // call this so no feature is implemented twice) and `onnxfn fit` (fits the bundle's state, e.g.
-// IDF tables, on records). `predict --bundle` shares predict_bundle_records.
+// IDF tables, on records). The work is batch::run_records_job / batch::PairJob; this file parses
+// arguments and prints.
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
+#include "batch/pair_job.h"
+#include "batch/records_job.h"
 #include "cli/bundle_records.h"
 #include "cli/cli.h"
-#include "cli/exit_codes.h"
-#include "cli/pair_inputs.h"
-#include "cli/records_io.h"
+#include "common/error_table.h"
 #include "frame/frame_ops.h"
-#include "pipeline/predictor.h"
+#include "frame/record_files.h"
 
 namespace onnxfn::cli {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
-
-// Errors from one chunk name the input rows it holds (rows numbered from 0 in the whole input).
-template <class Fn>
-auto on_rows(const std::string& input, size_t start, size_t count, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const Error& e) {
-    if (count == 0) throw;
-    throw_error(e.kind(), (input == "-" ? std::string("stdin") : input) + ": rows " + std::to_string(start) + "-" +
-                              std::to_string(start + count - 1) + ": " + e.what());
-  }
-}
-
-// Adds one chunk's step times to the run's, matching entries by label.
-void add_step_times(pipeline::StepProfile& total, const pipeline::StepProfile& chunk) {
-  for (const pipeline::StepTime& t : chunk) {
-    auto it = std::find_if(total.begin(), total.end(), [&](const pipeline::StepTime& x) { return x.label == t.label; });
-    if (it == total.end()) {
-      total.push_back(t);
-    } else {
-      it->ms += t.ms;
-      it->values += t.values;
-    }
-  }
-}
 
 void print_profile(const pipeline::StepProfile& profile, std::ostream& out) {
   std::vector<std::string> labels;
@@ -63,68 +33,37 @@ void print_profile(const pipeline::StepProfile& profile, std::ostream& out) {
 
 }  // namespace
 
-void predict_bundle_records(const BundleRunOptions& o) {
-  // `features` needs no model: training computes the features before the model exists.
-  pipeline::Bundle bundle = pipeline::load_bundle(o.bundle);
-  std::unique_ptr<pipeline::Predictor> predictor;
-  std::unique_ptr<pipeline::Pipeline> own_pipeline;
-  if (o.features_only) {
-    try {
-      own_pipeline = std::make_unique<pipeline::Pipeline>(bundle.spec, &bundle.state);
-    } catch (const Error& e) {
-      if (e.kind() != ErrorKind::BadInput) throw;
-      throw_error(ErrorKind::BadModel, e.what());
-    }
-  } else {
-    predictor = std::make_unique<pipeline::Predictor>(std::move(bundle), SessionOptions{.threads = o.threads});
-  }
-  const pipeline::Pipeline& pipe = predictor ? predictor->pipeline() : *own_pipeline;
-  const double threshold = predictor ? predictor->bundle().threshold() : 0.0;
+void add_output_format_option(CLI::App& cmd, std::string& format) {
+  cmd.add_option("--output-format", format, "Output records: auto (by --output extension; CSV for stdout), csv, jsonl or json (one array)")
+      ->check(CLI::IsMember({"auto", "csv", "jsonl", "json"}));
+  // The spelling of earlier releases, kept hidden for one release.
+  cmd.add_option("--format", format)->group("")->check(CLI::IsMember({"auto", "csv", "jsonl", "json"}));
+}
 
-  Frame records = read_records(o.input, "auto", pipe.spec().input);
-  RecordWriter writer(o.output, o.format);
-  const size_t rows = records.num_rows();
-  const size_t chunk = static_cast<size_t>(o.chunk_rows);
-  double pipeline_ms = 0, model_ms = 0;
-  // Per step label, summed over chunks, in first-run order.
-  pipeline::StepProfile profile, chunk_profile;
-  pipeline::StepProfile* const profiling = o.report_profile ? &chunk_profile : nullptr;
-  // Chunks bound the memory of a large file to a small multiple of one chunk's tensors. An empty
-  // input still runs once, so the output has its header.
-  for (size_t start = 0; start < rows || start == 0; start += chunk) {
-    // One chunk (the usual case) is the records themselves: no copy.
-    Frame part = rows <= chunk ? std::move(records) : records.slice(start, chunk);
-    Frame out = on_rows(o.input, start, part.num_rows(), [&] {
-      auto t0 = Clock::now();
-      chunk_profile.clear();
-      Frame stepped = pipe.run_steps(pipe.conform(std::move(part)), profiling);
-      add_step_times(profile, chunk_profile);
-      if (o.features_only) {
-        Frame table = pipe.feature_table(stepped);
-        pipeline_ms += ms_since(t0);
-        return table;
-      }
-      NamedValues inputs = pipe.to_tensors(stepped);
-      pipeline_ms += ms_since(t0);
-      auto t1 = Clock::now();
-      NamedValues outputs = predictor->session().run(inputs);
-      model_ms += ms_since(t1);
-      auto t2 = Clock::now();
-      Frame result = pipe.to_records(stepped, outputs, threshold);
-      pipeline_ms += ms_since(t2);
-      return result;
-    });
-    writer.write(out);
-    if (rows == 0) break;
-  }
-  writer.finish();
+void add_chunk_size_option(CLI::App& cmd, int64_t& chunk_size, const std::string& unit) {
+  cmd.add_option("--chunk-size", chunk_size, unit + " per chunk (memory is a small multiple of one chunk)")
+      ->check(CLI::Range(int64_t{1}, static_cast<int64_t>(batch::kMaxChunkSize)));
+  cmd.add_option("--chunk-rows", chunk_size)->group("")->check(CLI::Range(int64_t{1}, static_cast<int64_t>(batch::kMaxChunkSize)));
+}
+
+void run_bundle_records(const BundleRunOptions& o, const pipeline::Predictor* loaded) {
+  // `features` needs no model: training computes the features before the model exists.
+  std::unique_ptr<pipeline::Predictor> own;
+  if (!loaded) own = pipeline::Predictor::load(o.bundle, {.threads = o.threads, .require_model = !o.features_only});
+  const pipeline::Predictor* predictor = loaded ? loaded : own.get();
+  if (!predictor->is_bundle())
+    throw_error(ErrorKind::BadInput, "'" + o.bundle + "' is an ONNX model, not a bundle: features need a bundle's pipeline");
+  batch::RecordsJobSummary s = batch::run_records_job(
+      *predictor, {.input = o.input, .output = o.output, .output_format = o.format, .chunk_size = static_cast<size_t>(o.chunk_size),
+                   .work = o.features_only ? batch::ChunkWork::Features : batch::ChunkWork::Predict, .profile = o.report_profile});
   if (o.report_time || o.report_profile) {
+    const pipeline::Trace& t = s.scoring.trace;
     char line[160];
-    if (o.features_only) std::snprintf(line, sizeof line, "features: %zu rows, pipeline %.3f ms\n", rows, pipeline_ms);
-    else std::snprintf(line, sizeof line, "predict: %zu rows, pipeline %.3f ms, model %.3f ms\n", rows, pipeline_ms, model_ms);
+    if (o.features_only) std::snprintf(line, sizeof line, "features: %zu rows, pipeline %.3f ms\n", s.rows_in, t.pipeline_ms);
+    else std::snprintf(line, sizeof line, "predict: %zu rows, pipeline %.3f ms, model %.3f ms\n", s.rows_in, t.pipeline_ms, t.model_ms);
     std::cerr << line;
   }
-  if (o.report_profile) print_profile(profile, std::cerr);
+  if (o.report_profile) print_profile(s.scoring.steps, std::cerr);
 }
 
 void add_features_command(CLI::App& app, Action& action) {
@@ -135,23 +74,42 @@ void add_features_command(CLI::App& app, Action& action) {
   cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip (pipeline.json, metadata.json, state/; model.onnx not needed)")->required();
   cmd->add_option("-i,--input", opts->input, "Records: CSV or JSON Lines / JSON array (by extension); - for stdin")->required();
   cmd->add_option("-o,--output", opts->output, "Feature table (default stdout); CSV unless the extension is .jsonl/.json");
-  cmd->add_option("--format", opts->format, "Output format: auto (by extension), csv, jsonl or json (one array)")
-      ->check(CLI::IsMember({"auto", "csv", "jsonl", "json"}));
-  cmd->add_option("--chunk-rows", opts->chunk_rows, "Rows per chunk")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+  add_output_format_option(*cmd, opts->format);
+  add_chunk_size_option(*cmd, opts->chunk_size, "Rows");
+  cmd->add_option("-t,--threads", opts->threads, "Threads for the pipeline (default 1)")->check(CLI::Range(0, 1024));
   cmd->add_flag("--time", opts->report_time, "Print the time spent computing features (not reading or writing) to stderr");
   cmd->add_flag("--profile", opts->report_profile,
                 "Also print that time per step, per derived column and per text preparation (each distinct value of "
                 "a text argument is prepared once per step, at the first column that needs it)");
   cmd->footer("Columns: the pipeline's carry columns, then every model input column in the model's order.");
-  auto pair_opts = std::make_shared<PairFeatureOptions>();  // the pair-record form (cli/pair_inputs.h)
-  add_pair_feature_options(*cmd, *pair_opts);
-  cmd->callback([opts, pair_opts, &action] {
-    action = [opts, pair_opts] {
-      if (pair_opts->requested()) {
-        write_pair_features(opts->bundle, *pair_opts, opts->output, opts->format, opts->chunk_rows);
+  auto pairs = std::make_shared<batch::PairJobInputs>();
+  auto* left = cmd->add_option("--left", pairs->left, "Pair form: the left product table (CSV or JSON Lines)");
+  auto* right = cmd->add_option("--right", pairs->right, "Pair form: the right product table");
+  auto* pairs_file = cmd->add_option("--pairs", pairs->pairs, "Pair form: pairs file, CSV ltable_id,rtable_id[,label]");
+  cmd->get_option("--input")->required(false);
+  left->needs(right)->needs(pairs_file)->excludes("--input");
+  right->needs(left);
+  pairs_file->needs(left);
+  cmd->parse_complete_callback([cmd, pairs] {
+    if (pairs->left.empty() && cmd->get_option("--input")->count() == 0)
+      throw CLI::RequiredError("--input (or --left, --right and --pairs for pair records)");
+  });
+  cmd->footer(cmd->get_footer() +
+              "\nPair form: each pair of --pairs becomes one record from a --left row and a --right row, columns\n"
+              "prefixed left_/right_ (the bundle's blocking section names the id columns and prefixes); rows come\n"
+              "out in the pairs file's order. See docs/batch.md.\n"
+              "  onnxfn features --bundle B --left tableA.csv --right tableB.csv --pairs train.csv --output train_features.csv");
+  cmd->callback([opts, pairs, &action] {
+    action = [opts, pairs] {
+      if (pairs->left.empty()) {
+        run_bundle_records(*opts);
         return kExitOk;
       }
-      predict_bundle_records(*opts);
+      auto predictor = pipeline::Predictor::load(opts->bundle, {.threads = opts->threads, .require_model = false});
+      batch::PairJob job(*predictor, *pairs, {.chunk_size = static_cast<size_t>(opts->chunk_size), .work = batch::ChunkWork::Features});
+      RecordFileWriter writer(opts->output, opts->format);
+      job.run([&](size_t, const Frame& table) { writer.write(table); });
+      writer.commit();
       return kExitOk;
     };
   });

@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/exit_codes.h"
+#include "common/error_table.h"
 
 namespace onnxfn::cli {
 

@@ -1,5 +1,5 @@
 // The command line: `onnxfn <command> ...`. Each command file adds a CLI11 subcommand whose
-// callback returns an exit code; errors map to exit codes by category (exit_codes.h).
+// callback returns an exit code; errors map to exit codes by category (common/error_table.h).
 #pragma once
 
 #include <functional>

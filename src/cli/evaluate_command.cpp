@@ -5,11 +5,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include "batch/pair_scorer.h"
+#include "batch/pair_job.h"
+#include "cli/bundle_records.h"
 #include "cli/cli.h"
-#include "cli/exit_codes.h"
-#include "cli/pair_inputs.h"
-#include "engine/thread_pool.h"
+#include "common/error_table.h"
 
 namespace onnxfn::cli {
 namespace {
@@ -27,21 +26,19 @@ struct Counts {
 double ratio(size_t num, size_t den) { return den ? static_cast<double>(num) / static_cast<double>(den) : 0.0; }
 
 int run_evaluate(const EvaluateOptions& o) {
-  const int threads = o.threads > 0 ? o.threads : available_cpus();
-  auto predictor = pipeline::Predictor::load(o.bundle, {.threads = threads});
-  const pipeline::PipelineSpec& spec = predictor->bundle().spec;
+  auto predictor = pipeline::Predictor::load(o.bundle, {.threads = o.threads});
+  if (!predictor->is_bundle()) throw_error(ErrorKind::BadInput, "'" + o.bundle + "' is an ONNX model: evaluate needs a bundle");
+  const pipeline::PipelineSpec& spec = predictor->bundle()->spec;
   if (!spec.output.label)
     throw_error(ErrorKind::BadModel, "bundle '" + o.bundle + "': pipeline.json has no output.label, so there is no match decision to evaluate");
   const std::string label_column = spec.output.label->column;
 
-  PairTables tables = load_pair_tables(spec, o.left, o.right);
-  batch::PairRecordBuilder builder(tables.left, tables.right, spec);
-  batch::PairList pairs = batch::read_pairs_file(o.pairs, tables.left, tables.right, batch::blocking_of(spec));
+  batch::PairJob job(*predictor, {.left = o.left, .right = o.right, .pairs = o.pairs, .gold = {}}, {.chunk_size = static_cast<size_t>(o.chunk_size)});
+  const batch::PairList& pairs = job.pairs();
   if (!pairs.labelled()) throw_error(ErrorKind::BadInput, "pairs file '" + o.pairs + "' has no label column (ltable_id,rtable_id,label)");
 
   Counts c;
-  batch::PairScorer scorer(*predictor, builder, {.chunk_size = static_cast<size_t>(o.chunk_size), .threads = threads});
-  scorer.run(pairs, [&](size_t first, const Frame& scored) {
+  job.run([&](size_t first, const Frame& scored) {
     const size_t expected = std::min(pairs.size() - first, static_cast<size_t>(o.chunk_size));
     if (scored.num_rows() != expected)
       throw_error(ErrorKind::BadModel, "bundle '" + o.bundle + "': the pipeline returned " + std::to_string(scored.num_rows()) + " rows for " +
@@ -65,7 +62,7 @@ int run_evaluate(const EvaluateOptions& o) {
                 "recall     %.4f\n"
                 "f1         %.4f\n"
                 "{\"precision\": %.4f, \"recall\": %.4f, \"f1\": %.4f}\n",
-                pairs.size(), c.tp + c.fn, o.pairs.c_str(), predictor->bundle().threshold(), c.tp, c.fp, c.fn, c.tn, precision, recall, f1,
+                pairs.size(), c.tp + c.fn, o.pairs.c_str(), predictor->threshold(), c.tp, c.fp, c.fn, c.tn, precision, recall, f1,
                 precision, recall, f1);
   std::cout << buf;
   std::cout.flush();
@@ -81,7 +78,7 @@ void add_evaluate_command(CLI::App& app, Action& action) {
   cmd->add_option("--left", opts->left, "Left product table: CSV, JSON Lines (.jsonl) or a JSON array (.json)")->required();
   cmd->add_option("--right", opts->right, "Right product table")->required();
   cmd->add_option("--pairs", opts->pairs, "Labelled pairs: CSV ltable_id,rtable_id,label (label 0/1)")->required();
-  cmd->add_option("--chunk-size", opts->chunk_size, "Pairs per chunk")->check(CLI::Range(int64_t{1}, static_cast<int64_t>(batch::kMaxChunkSize)));
+  add_chunk_size_option(*cmd, opts->chunk_size, "Pairs");
   cmd->add_option("-t,--threads", opts->threads, "Threads for features and the model (default: the CPUs available)")->check(CLI::Range(0, 1024));
   cmd->footer(
       "Example:\n"

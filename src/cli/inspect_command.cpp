@@ -7,7 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "cli/cli.h"
-#include "cli/exit_codes.h"
+#include "common/error_table.h"
 #include "cli/model_report.h"
 #include "model/model_loader.h"
 #include "pipeline/bundle.h"

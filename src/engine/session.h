@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/named_values.h"
 #include "common/value.h"
 #include "engine/compiled_graph.h"
 #include "engine/kernel.h"
@@ -24,8 +25,6 @@ namespace onnxfn {
 struct SessionOptions {
   int threads = 0;  // intra-op threads including the caller; 0 = available_cpus()
 };
-
-using NamedValues = std::vector<std::pair<std::string, Value>>;
 
 class Session {
  public:
@@ -42,6 +41,8 @@ class Session {
   const std::vector<ValueInfo>& inputs() const { return model_.graph.inputs; }
   const std::vector<ValueInfo>& outputs() const { return model_.graph.outputs; }
   int threads() const { return pool_->size(); }
+  // The session's intra-op pool, shared with callers that split work around run() (the pipeline).
+  ThreadPool& thread_pool() const { return *pool_; }
   // Nodes left to run after constant folding.
   size_t step_count() const { return graph_->step_count(); }
 

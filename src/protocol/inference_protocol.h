@@ -14,7 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/session.h"
+#include "common/named_values.h"
+#include "model/model.h"
 
 namespace onnxfn {
 
@@ -33,6 +34,12 @@ std::optional<DType> dtype_from_v2(std::string_view datatype);
 
 // Keeps only the requested outputs (in request order); BadInput for unknown names.
 NamedValues select_outputs(NamedValues outputs, const std::vector<std::string>& requested);
+
+// A request as text: "json" (Open Inference Protocol v2), "csv" (a header, then rows: a model with
+// one input takes every column in order, otherwise each input takes the column with its name or
+// <name>_0, <name>_1, ...) or "auto" (by the first non-blank character: '{' is JSON). `inputs` are
+// the model's, for CSV. BadInput names `source`, the input and the row or element at fault.
+InferenceRequest decode_request(std::string_view text, std::string_view format, const std::string& source, const std::vector<ValueInfo>& inputs);
 
 std::string encode_inference_response(const NamedValues& outputs, std::string_view model_name, std::string_view id);
 

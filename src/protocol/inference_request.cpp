@@ -4,11 +4,13 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "common/checked_math.h"
 #include "common/json_numbers.h"
+#include "protocol/csv_inputs.h"
 #include "protocol/inference_protocol.h"
 
 namespace onnxfn {
@@ -196,6 +198,23 @@ NamedValues select_outputs(NamedValues outputs, const std::vector<std::string>& 
     selected.push_back(*it);
   }
   return selected;
+}
+
+}  // namespace onnxfn
+
+namespace onnxfn {
+
+InferenceRequest decode_request(std::string_view text, std::string_view format, const std::string& source, const std::vector<ValueInfo>& inputs) {
+  std::string_view kind = format;
+  if (kind == "auto") {
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    kind = first != std::string_view::npos && text[first] == '{' ? "json" : "csv";
+  }
+  if (kind == "json") return parse_inference_request(text);
+  if (kind != "csv") throw_error(ErrorKind::BadInput, "request format '" + std::string(format) + "': expected json, csv or auto");
+  InferenceRequest request;
+  request.inputs = csv_to_inputs(text, source, inputs);
+  return request;
 }
 
 }  // namespace onnxfn

@@ -70,9 +70,9 @@ TEST(BundleArchive, zipped_bundles_predict_exactly_as_the_folder_does) {
   const Frame expected = Predictor::load(dir / "folder", {.threads = 1})->predict(records);
   for (const char* name : {"nested.zip", "flat.zip"}) {
     auto p = Predictor::load(dir / name, {.threads = 1});
-    EXPECT_TRUE(p->bundle().zipped);
-    EXPECT_EQ(p->bundle().metadata.name, "zipped");
-    EXPECT_EQ(p->bundle().threshold(), 0.4);
+    EXPECT_TRUE(p->bundle()->zipped);
+    EXPECT_EQ(p->bundle()->metadata.name, "zipped");
+    EXPECT_EQ(p->bundle()->threshold(), 0.4);
     EXPECT_TRUE(p->predict(records).equals(expected)) << name;
   }
 }

@@ -1,16 +1,35 @@
-// The batch output appears only on commit(): a run that fails or is killed leaves no file that
+// The one record file writer: the output appears only on commit(): a run that fails or is killed leaves no file that
 // looks complete, and an earlier output stays as it was.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "batch/output_file.h"
-#include "batch_test_support.h"
+#include <unistd.h>
 
-namespace onnxfn::batch {
+#include <filesystem>
+#include <fstream>
+
+#include "common/error.h"
+#include "frame/record_files.h"
+
+namespace onnxfn {
 namespace {
 
-using namespace onnxfn::testing;
+namespace fs = std::filesystem;
+
+fs::path batch_temp_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("onnxfn_records_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 Frame two_rows() {
   Frame f;
@@ -19,11 +38,11 @@ Frame two_rows() {
   return f;
 }
 
-TEST(OutputFile, appears_only_after_commit) {
+TEST(RecordFileWriter, appears_only_after_commit) {
   fs::path dir = batch_temp_dir("output");
   fs::path path = dir / "matches.csv";
   {
-    OutputFile out(path.string());
+    RecordFileWriter out(path.string());
     out.write(two_rows());
     EXPECT_FALSE(fs::exists(path));
     EXPECT_TRUE(fs::exists(out.partial_path()));
@@ -35,13 +54,13 @@ TEST(OutputFile, appears_only_after_commit) {
   EXPECT_EQ(read_all(path), "left_id,probability\n1,0.5\n2,1.0\n1,0.5\n2,1.0\n");
 }
 
-TEST(OutputFile, an_abandoned_job_removes_its_partial_file_and_keeps_the_old_output) {
+TEST(RecordFileWriter, an_abandoned_job_removes_its_partial_file_and_keeps_the_old_output) {
   fs::path dir = batch_temp_dir("output_abandoned");
   fs::path path = dir / "matches.csv";
   write_text(path, "old\n");
   std::string partial;
   {
-    OutputFile out(path.string());
+    RecordFileWriter out(path.string());
     partial = out.partial_path();
     out.write(two_rows());
   }  // no commit: the job failed
@@ -49,16 +68,16 @@ TEST(OutputFile, an_abandoned_job_removes_its_partial_file_and_keeps_the_old_out
   EXPECT_EQ(read_all(path), "old\n");
 }
 
-TEST(OutputFile, json_lines_and_json_array_by_extension) {
+TEST(RecordFileWriter, json_lines_and_json_array_by_extension) {
   fs::path dir = batch_temp_dir("output_json");
   {
-    OutputFile out((dir / "m.jsonl").string());
+    RecordFileWriter out((dir / "m.jsonl").string());
     out.write(two_rows());
     out.commit();
   }
   EXPECT_EQ(read_all(dir / "m.jsonl"), "{\"left_id\":\"1\",\"probability\":0.5}\n{\"left_id\":\"2\",\"probability\":1.0}\n");
   {
-    OutputFile out((dir / "m.json").string());
+    RecordFileWriter out((dir / "m.json").string());
     out.write(two_rows());
     out.write(two_rows().slice(0, 0));
     out.write(two_rows().slice(1, 1));
@@ -70,9 +89,9 @@ TEST(OutputFile, json_lines_and_json_array_by_extension) {
   EXPECT_EQ(std::count(array.begin(), array.end(), '{'), 3);
 }
 
-TEST(OutputFile, names_an_output_folder_that_does_not_exist) {
+TEST(RecordFileWriter, names_an_output_folder_that_does_not_exist) {
   try {
-    OutputFile out("/nonexistent-folder-for-onnxfn/m.csv");
+    RecordFileWriter out("/nonexistent-folder-for-onnxfn/m.csv");
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::BadInput);
@@ -81,4 +100,4 @@ TEST(OutputFile, names_an_output_folder_that_does_not_exist) {
 }
 
 }  // namespace
-}  // namespace onnxfn::batch
+}  // namespace onnxfn

@@ -1,0 +1,81 @@
+// The HTTP API of onnxfn, independent of any transport: a request (method, target, headers, body)
+// in, a response out. `onnxfn serve` puts it behind Boost.Beast; the Lambda adapter puts it behind
+// API Gateway (REST v1, HTTP v2) and Function URL events. One set of routes, formats and errors:
+//
+//   GET  /v2, /v2/health/live, /v2/health/ready                      server metadata, health
+//   GET  /v2/models/{name}[/versions/{v}][/ready]                     model metadata, readiness
+//   POST /v2/models/{name}[/versions/{v}]/infer                       Open Inference Protocol v2 (JSON,
+//                                                                     and the binary tensor extension)
+//   POST /v2/models/{name}[/versions/{v}]/records                     bundles: records (JSON, JSON Lines,
+//                                                                     CSV by Content-Type) in, same out
+//   POST /v1/models/{name}:predict                                    KServe v1 {"instances": [...]}
+//
+// Errors are {"error": "..."} with the status of common/error_table.h.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "pipeline/predictor.h"
+
+namespace onnxfn::protocol {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query, e.g. "/v2/models/m/infer"
+  std::vector<std::pair<std::string, std::string>> headers;  // names in any case
+  std::string body;
+  // The first header with this name (case-insensitive), or empty.
+  std::string_view header(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // Content-Type at least
+  std::string body;
+};
+
+// The models a server or function answers for, by name (a folder's name in a repository, the
+// bundle's metadata name or the model file's stem otherwise). Loaded once, shared by all threads.
+class ModelRepository {
+ public:
+  void add(std::string name, std::unique_ptr<pipeline::Predictor> predictor);
+  const pipeline::Predictor* find(std::string_view name) const;  // nullptr when unknown
+  std::vector<std::string> names() const;
+  size_t size() const { return models_.size(); }
+
+ private:
+  std::map<std::string, std::unique_ptr<pipeline::Predictor>, std::less<>> models_;
+};
+
+struct ApiLimits {
+  size_t max_body_bytes = 6 * 1024 * 1024;  // 6 MiB, like Lambda's synchronous payload limit
+  size_t max_rows = 1'000'000;              // rows per request; more is 413
+};
+
+// Called once per handled request (metrics, access logs): route name, model, status, rows, trace.
+struct RequestRecord {
+  std::string_view route;  // "infer", "records", "v1_predict", "metadata", "health", ...
+  std::string_view model;
+  int status = 200;
+  size_t rows = 0;
+  pipeline::Trace trace;
+};
+
+class InferenceApi {
+ public:
+  InferenceApi(const ModelRepository& models, ApiLimits limits = {});
+  // Never throws for a bad request: every failure becomes a 4xx/5xx response with {"error": ...}.
+  HttpResponse handle(const HttpRequest& request, RequestRecord* record = nullptr) const;
+
+ private:
+  const ModelRepository& models_;
+  ApiLimits limits_;
+};
+
+}  // namespace onnxfn::protocol
