@@ -1,29 +1,25 @@
-// HttpClient: synchronous calls built from Beast's asynchronous operations run to completion on a
-// private io_context, because only the asynchronous operations honour tcp_stream's deadlines.
+// HttpClient: Beast's HTTP/1.1 serializer and parser over a SocketStream (deadline-bound socket,
+// mbedTLS for https), one kept-alive connection at a time.
 #include "net/http_client.h"
 
-#include <openssl/ssl.h>
 #include <strings.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <optional>
+#include <limits>
 
+#include "net/socket_stream.h"
 #include "net/url.h"
 
 namespace onnxfn::net {
 
-namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
+using clock = std::chrono::steady_clock;
 
 std::string HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers)
@@ -47,114 +43,46 @@ namespace {
 // A failure before any byte of the response arrived on a reused connection: the server closed it
 // while idle, so the request is sent again on a fresh one.
 bool is_stale_connection(const error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
+  return ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
+         ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe ||
+         ec == boost::asio::error::connection_aborted;
+}
+
+std::string describe(const error_code& ec) {
+  return ec == beast::error::timeout ? std::string("timed out") : ec.message();
 }
 
 }  // namespace
 
 struct HttpClient::Impl {
   HttpClientOptions options;
-  asio::io_context ioc;
-  std::unique_ptr<asio::ssl::context> tls_context;
-  std::unique_ptr<beast::tcp_stream> plain;
-  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+  std::unique_ptr<TlsConfig> tls;  // created at the first https request
+  std::unique_ptr<SocketStream> stream;
   std::string connected_to;  // "scheme://host:port" of the open connection, "" when none
   beast::flat_buffer buffer;
 
   explicit Impl(HttpClientOptions o) : options(o) {}
 
-  beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
-
-  // Starts one asynchronous operation and runs the loop until it completes.
-  template <class Start>
-  error_code run(Start&& start) {
-    error_code result = asio::error::would_block;
-    start([&result](error_code ec, auto&&...) { result = ec; });
-    ioc.restart();
-    ioc.run();
-    return result;
-  }
-
   void disconnect() {
-    if (plain || secure) {
-      error_code ignored;
-      lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
-      lowest().socket().close(ignored);
-    }
-    secure.reset();
-    plain.reset();
+    stream.reset();
     connected_to.clear();
     buffer.clear();
   }
 
-  asio::ssl::context& tls() {
-    if (!tls_context) {
-      auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-      const std::string bundle = find_ca_bundle();
-      if (bundle.empty())
-        throw NetworkError("TLS: no CA bundle found (set SSL_CERT_FILE, or install ca-certificates)");
-      error_code ec;
-      context->load_verify_file(bundle, ec);
-      if (ec) throw NetworkError("TLS: cannot load the CA bundle " + bundle + ": " + ec.message());
-      context->set_verify_mode(asio::ssl::verify_peer);
-      tls_context = std::move(context);
-    }
-    return *tls_context;
-  }
-
   void connect(const Url& url, const std::string& where) {
     disconnect();
-    tcp::resolver resolver(ioc);
-    tcp::resolver::results_type endpoints;
-    error_code ec = asio::error::would_block;
-    resolver.async_resolve(url.host, url.port, [&](error_code e, tcp::resolver::results_type r) {
-      ec = e;
-      endpoints = std::move(r);
-    });
-    ioc.restart();
-    ioc.run_for(options.connect_timeout);
-    if (ec == asio::error::would_block) {  // the resolver has no deadline of its own
-      resolver.cancel();
-      ioc.restart();
-      ioc.run();
-      throw NetworkError(where + ": resolving " + url.host + " timed out");
-    }
-    if (ec) throw NetworkError(where + ": cannot resolve " + url.host + ": " + ec.message());
-
-    if (url.tls()) {
-      secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, tls());
-    } else {
-      plain = std::make_unique<beast::tcp_stream>(ioc);
-    }
-    lowest().expires_after(options.connect_timeout);
-    ec = run([&](auto handler) { lowest().async_connect(endpoints, handler); });
-    if (ec) {
-      disconnect();
-      throw NetworkError(where + ": cannot connect to " + url.host + ":" + url.port + ": " +
-                         (ec == beast::error::timeout ? std::string("timed out") : ec.message()));
-    }
-    if (secure) {
-      SSL* ssl = secure->native_handle();
-      // SNI, and the certificate must name the host we asked for.
-      if (!SSL_set_tlsext_host_name(ssl, url.host.c_str()) || !SSL_set1_host(ssl, url.host.c_str())) {
-        disconnect();
-        throw NetworkError(where + ": TLS setup failed for " + url.host);
-      }
-      lowest().expires_after(options.connect_timeout);
-      ec = run([&](auto handler) { secure->async_handshake(asio::ssl::stream_base::client, handler); });
-      if (ec) {
-        disconnect();
-        throw NetworkError(where + ": TLS handshake with " + url.host + " failed: " + ec.message());
-      }
-    }
+    if (url.tls() && !tls) tls = std::make_unique<TlsConfig>();
+    stream = std::make_unique<SocketStream>(url.host, url.port, url.tls() ? tls.get() : nullptr,
+                                            clock::now() + options.connect_timeout, where);
     connected_to = url.scheme + "://" + url.host + ":" + url.port;
   }
 
-  template <class Fn>
-  auto with_stream(Fn&& fn) {
-    if (secure) return fn(*secure);
-    return fn(*plain);
+  [[noreturn]] void fail(const std::string& where, const error_code& ec) {
+    disconnect();
+    if (ec == http::error::body_limit)
+      throw_error(ErrorKind::ResourceLimit,
+                  where + ": response body larger than " + std::to_string(options.max_body_bytes) + " bytes");
+    throw NetworkError(where + ": " + describe(ec));
   }
 
   HttpResponse exchange(std::string_view method, std::string_view url_text, const HttpHeaders& headers,
@@ -181,24 +109,23 @@ struct HttpClient::Impl {
     for (int attempt = 0;; ++attempt) {
       const bool reused = connected_to == key;
       if (!reused) connect(url, where);
-      lowest().expires_after(options.io_timeout);
-      error_code ec = with_stream([&](auto& s) { return run([&](auto h) { http::async_write(s, req, h); }); });
+      error_code ec;
+      stream->set_deadline(clock::now() + options.io_timeout);
+      http::write(*stream, req, ec);
       http::response_parser<http::buffer_body> parser;
       parser.header_limit(64 * 1024);
       parser.body_limit(on_data ? std::numeric_limits<std::uint64_t>::max() : options.max_body_bytes);
       if (head) parser.skip(true);
       if (!ec) {
-        lowest().expires_after(options.io_timeout);
-        ec = with_stream(
-            [&](auto& s) { return run([&](auto h) { http::async_read_header(s, buffer, parser, h); }); });
+        stream->set_deadline(clock::now() + options.io_timeout);
+        http::read_header(*stream, buffer, parser, ec);
       }
       if (ec) {
-        disconnect();
-        if (reused && attempt == 0 && is_stale_connection(ec)) continue;
-        if (ec == http::error::body_limit)  // a Content-Length over the limit, seen in the header
-          throw_error(ErrorKind::ResourceLimit, where + ": response body larger than " +
-                                                    std::to_string(options.max_body_bytes) + " bytes");
-        throw NetworkError(where + ": " + (ec == beast::error::timeout ? std::string("timed out") : ec.message()));
+        if (reused && attempt == 0 && is_stale_connection(ec)) {
+          disconnect();
+          continue;
+        }
+        fail(where, ec);
       }
       HttpResponse response;
       response.status = static_cast<int>(parser.get().result_int());
@@ -216,17 +143,11 @@ struct HttpClient::Impl {
     while (!parser.is_done()) {
       parser.get().body().data = chunk;
       parser.get().body().size = sizeof chunk;
-      lowest().expires_after(options.io_timeout);
-      error_code ec = with_stream([&](auto& s) { return run([&](auto h) { http::async_read(s, buffer, parser, h); }); });
+      error_code ec;
+      stream->set_deadline(clock::now() + options.io_timeout);
+      http::read(*stream, buffer, parser, ec);
       if (ec == http::error::need_buffer) ec = {};
-      if (ec) {
-        disconnect();
-        if (ec == http::error::body_limit)
-          throw_error(ErrorKind::ResourceLimit, where + ": response body larger than " +
-                                                    std::to_string(options.max_body_bytes) + " bytes");
-        throw NetworkError(where + ": reading the response body: " +
-                           (ec == beast::error::timeout ? std::string("timed out") : ec.message()));
-      }
+      if (ec) fail(where + ": reading the response body", ec);
       const std::size_t got = sizeof chunk - parser.get().body().size;
       if (got == 0) continue;
       if (on_data) {
@@ -244,7 +165,7 @@ struct HttpClient::Impl {
 };
 
 HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>(options)) {}
-HttpClient::~HttpClient() { impl_->disconnect(); }
+HttpClient::~HttpClient() = default;
 
 HttpResponse HttpClient::request(std::string_view method, std::string_view url, const HttpHeaders& headers,
                                  std::string_view body) {

@@ -1,4 +1,5 @@
-// A small synchronous HTTP/1.1 client (Boost.Beast over Asio, TLS through OpenSSL) for the doors
+// A small synchronous HTTP/1.1 client (Boost.Beast's parser over plain sockets, TLS 1.2+ through
+// mbedTLS; socket_stream.h says why not Asio + OpenSSL) for the doors
 // and stores that talk to one service at a time: S3 (storage/) and the Lambda Runtime API.
 //
 //   net::HttpClient client;                       // one per thread: not thread-safe

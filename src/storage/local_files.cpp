@@ -3,7 +3,7 @@
 #include "storage/local_files.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <mbedtls/sha256.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,27 +50,28 @@ class Fd {
   int fd_;
 };
 
-// SHA-256 over a stream of pieces (libcrypto's EVP interface).
+// SHA-256 over a stream of pieces (mbedcrypto).
 class Sha256 {
  public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || !EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr))
-      throw_error(ErrorKind::Internal, "SHA-256: cannot initialise libcrypto's digest");
+  Sha256() {
+    mbedtls_sha256_init(&ctx_);
+    mbedtls_sha256_starts_ret(&ctx_, 0);
   }
-  ~Sha256() { EVP_MD_CTX_free(ctx_); }
+  ~Sha256() { mbedtls_sha256_free(&ctx_); }
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
-  void add(std::string_view data) { EVP_DigestUpdate(ctx_, data.data(), data.size()); }
+  void add(std::string_view data) {
+    mbedtls_sha256_update_ret(&ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  }
   std::string etag() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx_, digest, &length);
+    unsigned char digest[32];
+    mbedtls_sha256_finish_ret(&ctx_, digest);
     // 128 bits of the hash, quoted like S3's ETags.
     return "\"" + hex(std::string_view(reinterpret_cast<const char*>(digest), 16)) + "\"";
   }
 
  private:
-  EVP_MD_CTX* ctx_;
+  mbedtls_sha256_context ctx_;
 };
 
 std::string folder_of(const std::string& path) {

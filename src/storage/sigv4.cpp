@@ -1,10 +1,10 @@
 // AWS Signature Version 4 (see sigv4.h); follows the steps of AWS's "Signature Version 4 signing
-// process": canonical request -> string to sign -> derived signing key -> HMAC.
+// process": canonical request -> string to sign -> derived signing key -> HMAC. SHA-256 and HMAC
+// come from mbedTLS's libmbedcrypto (already linked for TLS).
 #include "storage/sigv4.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
+#include <mbedtls/md.h>
+#include <mbedtls/sha256.h>
 
 #include <algorithm>
 #include <cctype>
@@ -25,18 +25,18 @@ std::string hex(std::string_view bytes) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  unsigned char digest[32];
+  if (mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, 0) != 0)
+    throw_error(ErrorKind::Internal, "SHA-256 failed in mbedcrypto");
   return hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length))
-    throw_error(ErrorKind::Internal, "SigV4: HMAC-SHA256 failed in libcrypto");
-  return std::string(reinterpret_cast<const char*>(digest), length);
+  unsigned char digest[32];
+  if (mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), reinterpret_cast<const unsigned char*>(key.data()),
+                      key.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest) != 0)
+    throw_error(ErrorKind::Internal, "SigV4: HMAC-SHA256 failed in mbedcrypto");
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
 std::string uri_encode(std::string_view text, bool encode_slash) {

@@ -1,5 +1,5 @@
 // AWS Signature Version 4 for S3 requests (header form): canonical request, string to sign,
-// signing key and the Authorization header, with SHA-256/HMAC from OpenSSL's libcrypto.
+// signing key and the Authorization header, with SHA-256/HMAC from mbedTLS's libmbedcrypto.
 //
 //   SigningRequest r{"GET", "/bucket/key", {{"max-keys", "2"}}, {{"host", "h:9000"}}, sha256_hex("")};
 //   sign_request(r, credentials, "us-east-1", "s3", amz_date(std::time(nullptr)));
