@@ -20,8 +20,9 @@ if [ -z "$GO" ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null
   GO=/usr/bin/go
-  export GOTOOLCHAIN=auto
 fi
+# A Go older than versitygw's go.mod fetches the toolchain it names (as a module, from the proxy).
+export GOTOOLCHAIN=auto
 mkdir -p "$BIN_DIR"
 echo "building versitygw $VERSION with $("$GO" version)" >&2
 start=$(date +%s)
