@@ -57,6 +57,12 @@ S3Config s3_config_from_environment() {
   return config;
 }
 
+std::string payload_hash_for(const S3Config& config, std::string_view url, std::string_view body) {
+  if (body.size() >= config.unsigned_payload_min_bytes && url.rfind("https://", 0) == 0)
+    return std::string(kUnsignedPayload);
+  return sha256_hex(body);
+}
+
 struct S3Client::Call {
   const char* operation;  // S3's name for it, used in messages
   const char* method;
@@ -90,7 +96,7 @@ net::HttpResponse S3Client::send(const Call& call) {
   const std::string query = canonical_query(call.query);
   const std::string url = base + canonical_uri + (query.empty() ? "" : "?" + query);
   const std::string host = net::parse_url(url).host_header();
-  const std::string payload_hash = sha256_hex(call.body);
+  const std::string payload_hash = payload_hash_for(config_, url, call.body);
   const std::string where = std::string("S3 ") + call.operation + " " +
                             (call.bucket_only ? "s3://" + call.bucket : s3_uri(call.bucket, call.key));
 

@@ -38,8 +38,10 @@ struct S3Config {
   int max_attempts = 5;
   std::chrono::milliseconds base_backoff{100};
   std::chrono::milliseconds max_backoff{5'000};
-  // PUT payloads are hashed and signed (S3-compatible servers and AWS both check the hash);
-  // GETs and other bodiless requests sign the empty hash.
+  // Bodies are hashed and the hash signed (x-amz-content-sha256; the server checks it), except
+  // bodies of at least this many bytes sent over https, which go as UNSIGNED-PAYLOAD: TLS already
+  // protects them on the wire, and hashing a 16 MiB part costs more CPU than sending it.
+  std::size_t unsigned_payload_min_bytes = 1u << 20;
   net::HttpClientOptions http;
 };
 
@@ -47,6 +49,9 @@ struct S3Config {
 // AWS_DEFAULT_REGION, then us-east-1) and AWS_ENDPOINT_URL_S3 (then AWS_ENDPOINT_URL).
 // Throws Error(BadInput) when the key pair is missing.
 S3Config s3_config_from_environment();
+
+// The x-amz-content-sha256 value for BODY sent to URL under CONFIG (see unsigned_payload_min_bytes).
+std::string payload_hash_for(const S3Config& config, std::string_view url, std::string_view body);
 
 struct S3PutOptions {
   bool if_none_match = false;  // create only if absent (If-None-Match: *)

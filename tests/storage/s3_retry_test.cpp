@@ -108,6 +108,17 @@ TEST(S3Retry, CompleteMultipartErrorInsideA200IsAnError) {
   EXPECT_THROW(client.complete_multipart_upload("b", "k", "id", {{1, "\"e\""}}), Error);
 }
 
+TEST(S3Signing, LargeBodiesOverHttpsGoUnsigned) {
+  S3Config config;
+  const std::string small(100, 'a'), large(1u << 20, 'b');
+  EXPECT_EQ(payload_hash_for(config, "https://b.s3.us-east-1.amazonaws.com/k", small), sha256_hex(small));
+  EXPECT_EQ(payload_hash_for(config, "https://b.s3.us-east-1.amazonaws.com/k", large), "UNSIGNED-PAYLOAD");
+  // Plain http: the hash is the only integrity check, so it is always sent.
+  EXPECT_EQ(payload_hash_for(config, "http://127.0.0.1:9000/b/k", large), sha256_hex(large));
+  config.unsigned_payload_min_bytes = SIZE_MAX;
+  EXPECT_EQ(payload_hash_for(config, "https://h/k", large), sha256_hex(large));
+}
+
 TEST(S3Retry, SessionTokenIsSent) {
   std::string seen;
   ScriptedServer server([&](const std::string& request, int, bool&) {
