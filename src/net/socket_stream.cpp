@@ -82,6 +82,12 @@ TlsConfig::TlsConfig() : state_(std::make_unique<State>()) {
 
 TlsConfig::~TlsConfig() = default;
 
+std::size_t TlsConfig::ca_count() const {
+  std::size_t n = 0;
+  for (const mbedtls_x509_crt* c = &state_->ca; c && c->version != 0; c = c->next) ++n;
+  return n;
+}
+
 struct SocketStream::Tls {
   mbedtls_ssl_context ssl;
   Tls() { mbedtls_ssl_init(&ssl); }

@@ -23,6 +23,8 @@ class TlsConfig {
   TlsConfig& operator=(const TlsConfig&) = delete;
   struct State;
   State& state() { return *state_; }
+  // How many CA certificates were loaded (a system bundle has over a hundred).
+  std::size_t ca_count() const;
 
  private:
   std::unique_ptr<State> state_;

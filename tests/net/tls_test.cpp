@@ -2,7 +2,10 @@
 // a trusted certificate for the host works; a wrong host name or an untrusted certificate fails
 // the handshake with an error that says so.
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -14,6 +17,7 @@
 #include <thread>
 
 #include "net/http_client.h"
+#include "net/socket_stream.h"
 
 extern char** environ;
 
@@ -37,6 +41,18 @@ pid_t spawn(std::vector<std::string> args, const std::string& log) {
   return rc == 0 ? pid : -1;
 }
 
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 int run(std::vector<std::string> args, const std::string& log) {
   const pid_t pid = spawn(std::move(args), log);
   int status = -1;
@@ -57,10 +73,10 @@ class Tls : public ::testing::Test {
     };
     ASSERT_EQ(make_cert("server"), 0) << "openssl req failed (is the openssl package installed?)";
     ASSERT_EQ(make_cert("other"), 0);
-    // s_server cannot report the port it bound, so it gets one derived from the pid, and another
-    // if that one is taken.
+    // s_server cannot report the port it bound, so it gets a port that was free a moment ago,
+    // and another if that one was taken in between.
     for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
-      port_ = 20000 + static_cast<int>((getpid() * 7 + attempt * 131) % 20000);
+      port_ = free_port();
       const pid_t pid = spawn({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port_), "-cert",
                                (dir_ / "server.pem").string(), "-key", (dir_ / "server.key").string(), "-www",
                                "-quiet"},
@@ -138,6 +154,15 @@ TEST_F(Tls, UntrustedCertificateFailsTheHandshake) {
   } catch (const NetworkError& e) {
     EXPECT_NE(std::string(e.what()).find("certificate not trusted for localhost"), std::string::npos) << e.what();
   }
+}
+
+TEST(TlsConfig, LoadsTheSystemCaBundle) {
+  const char* old = std::getenv("SSL_CERT_FILE");
+  const std::string saved = old ? old : "";
+  ::unsetenv("SSL_CERT_FILE");
+  const std::size_t count = TlsConfig().ca_count();
+  if (!saved.empty()) ::setenv("SSL_CERT_FILE", saved.c_str(), 1);
+  EXPECT_GT(count, 100u) << "mbedTLS parsed too few certificates of " << find_ca_bundle();
 }
 
 TEST_F(Tls, MissingCaBundleIsAClearError) {
