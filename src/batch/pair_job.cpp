@@ -66,3 +66,32 @@ JobSummary PairJob::run(const ChunkSink& sink, std::function<void(size_t, size_t
 }
 
 }  // namespace onnxfn::batch
+
+namespace onnxfn::batch {
+
+std::string PairJob::key(storage::Store& store) const {
+  std::string k = "pair-job/1\n";
+  const pipeline::Bundle& b = *predictor_.bundle();
+  k += "bundle " + b.dir.string() + "\n" + b.metadata.json + "\nthreshold " + std::to_string(b.threshold()) + "\n";
+  for (const ValueInfo& in : predictor_.inputs()) k += "in " + in.name + " " + in.type.to_string() + "\n";
+  for (const ValueInfo& out : predictor_.outputs()) k += "out " + out.name + " " + out.type.to_string() + "\n";
+  for (const std::string* loc : {&inputs_.left, &inputs_.right, &inputs_.pairs}) {
+    if (loc->empty()) continue;
+    auto st = store.stat(*loc);
+    k += "input " + *loc + " " + (st ? std::to_string(st->size) + " " + st->etag : std::string("?")) + "\n";
+  }
+  k += "chunk_size " + std::to_string(options_.chunk_size) + " top_k " + std::to_string(summary_.top_k) + " work " +
+       std::to_string(static_cast<int>(options_.work)) + "\n";
+  return k;
+}
+
+DurableResult PairJob::run_durable(storage::Store& store, DurableOptions options, const ChunkTransform& transform,
+                                   std::function<void(size_t, size_t)> progress) {
+  options.key = key(store) + options.key;
+  return batch::run_durable(
+      store, predictor_, pairs_.size(), [&](size_t a, size_t b) { return builder_->build(pairs_, a, b); },
+      {.chunk_size = options_.chunk_size, .work = options_.work, .unit = "pairs", .profile = false, .progress = std::move(progress)}, options,
+      transform);
+}
+
+}  // namespace onnxfn::batch

@@ -14,6 +14,7 @@
 
 #include "batch/blocking.h"
 #include "batch/chunk_loop.h"
+#include "batch/durable_job.h"
 #include "batch/pair_records.h"
 #include "pipeline/predictor.h"
 
@@ -53,6 +54,16 @@ class PairJob {
 
   // Scores every pair, chunk by chunk in pair order; `progress` gets pairs done and the total.
   JobSummary run(const ChunkSink& sink, std::function<void(size_t, size_t)> progress = {});
+
+  // The same as a durable job (durable_job.h): checkpointed in `options.checkpoint`, resumable,
+  // exactly once. `options.key` is extended with key(). `progress` gets chunks done and the total.
+  DurableResult run_durable(storage::Store& store, DurableOptions options, const ChunkTransform& transform,
+                            std::function<void(size_t, size_t)> progress = {});
+
+  // What identifies this job: the bundle (metadata, threshold, contract), each input's location and
+  // version (size and etag), and the options that change the output.
+  std::string key(storage::Store& store) const;
+  const JobSummary& summary() const { return summary_; }
 
  private:
   const pipeline::Predictor& predictor_;

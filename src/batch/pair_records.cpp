@@ -1,6 +1,8 @@
 // Product tables with indexed ids, pairs files, and pair-record frames (see pair_records.h).
 #include "batch/pair_records.h"
 
+#include "batch/input_location.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <limits>
@@ -94,7 +96,7 @@ std::optional<uint8_t> label_value(const Column& c, size_t row) {
 }  // namespace
 
 Frame read_product_table(const std::string& path, const std::string& id_column) {
-  std::string text = read_text_file(path);
+  std::string text = read_location(path);
   if (is_json_path(path)) {
     JsonReadOptions options;
     options.format = lower_extension(path) == "json" ? JsonFormat::Auto : JsonFormat::Lines;
@@ -202,7 +204,7 @@ PairList resolve_pairs(const Frame& pairs, const std::string& source, const Prod
 
 PairList read_pairs_file(const std::string& path, const ProductTable& left, const ProductTable& right,
                          const pipeline::BlockingSpec& blocking) {
-  std::string text = read_text_file(path);
+  std::string text = read_location(path);
   PairColumns pc = pick_pair_columns(csv_header(text, path), path, blocking);
   CsvReadOptions options;
   options.schema = {{pc.left_id, ColumnType::String}, {pc.right_id, ColumnType::String}};  // ids compare as their exact text

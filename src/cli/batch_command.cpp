@@ -14,6 +14,7 @@
 #include "common/error_table.h"
 #include "frame/frame_ops.h"
 #include "frame/record_files.h"
+#include "storage/store.h"
 
 namespace onnxfn::cli {
 namespace {
@@ -29,7 +30,30 @@ struct BatchOptions {
   bool all = false;
   bool quiet = false;
   int threads = 0;
+  // Durable runs (checkpointed, resumable, exactly once; docs/batch.md).
+  std::string checkpoint, run_id, scheduled_time, status;
+  double max_seconds = 0;
+  double lease_seconds = 60;
 };
+
+// A run id unique to this process unless the caller gives one (a retried Lambda event gives its id).
+std::string default_run_id() {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(::getpid()) + "-" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() & 0xffffff);
+}
+
+int print_status(const std::string& checkpoint) {
+  storage::Store store;
+  const auto jobs = batch::job_progress(store, checkpoint);
+  if (jobs.empty()) throw_error(ErrorKind::BadInput, "no batch jobs under '" + checkpoint + "' (give the --checkpoint location of a durable run)");
+  for (const batch::JobProgress& j : jobs)
+    std::cout << "{\"job\": \"" << j.job_id << "\", \"status\": \"" << (j.complete ? "complete" : j.chunks_done == j.chunks_total ? "assembling" : "partial")
+              << "\", \"chunks_done\": " << j.chunks_done << ", \"chunks_total\": " << j.chunks_total << ", \"rows_written\": " << j.rows_written
+              << ", \"output\": \"" << j.output << "\"}\n";
+  return kExitOk;
+}
 
 // A one-line bar redrawn in place; only on a terminal, so logs and pipes stay clean.
 class ProgressBar {
@@ -65,7 +89,44 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
+// Checkpointed run: chunks are committed to the checkpoint as they finish; the output is assembled
+// once every chunk is done. Exit 0 when the job is complete (now or before), 75 (EX_TEMPFAIL: run
+// again) when chunks remain.
+int run_durable_batch(const BatchOptions& o, const pipeline::Predictor& predictor, batch::PairJob& job, bool write_all) {
+  if (o.output == "-") throw_error(ErrorKind::BadInput, "a checkpointed batch writes a file or an s3:// object, not stdout");
+  storage::Store store;
+  batch::DurableOptions d;
+  d.checkpoint = o.checkpoint.empty() ? o.output + ".onnxfn-job" : o.checkpoint;
+  d.output = o.output;
+  d.format = resolve_record_format(o.output, "auto", "");
+  d.key = "output " + o.output + " all " + (write_all ? "1" : "0") + " scheduled " + o.scheduled_time + "\n";
+  d.run_id = o.run_id.empty() ? default_run_id() : o.run_id;
+  d.lease_seconds = o.lease_seconds;
+  if (o.max_seconds > 0)
+    d.deadline = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(o.max_seconds));
+  const auto& label = predictor.bundle()->spec.output.label;
+  batch::ChunkTransform keep_matches;
+  if (!write_all) keep_matches = [&](Frame scored) { return filter(scored, scored.column(label->column)); };
+  ProgressBar progress(!o.quiet && ::isatty(STDERR_FILENO));
+  batch::DurableResult r = job.run_durable(store, d, keep_matches, [&](size_t done, size_t total) { progress.update(done, total); });
+  progress.finish();
+  if (!o.quiet) {
+    std::string s = "onnxfn batch: job " + r.job_id + " (checkpoint " + d.checkpoint + ")\n";
+    s += "  chunks           " + std::to_string(r.chunks_done) + " of " + std::to_string(r.chunks_total) + " done, " + std::to_string(r.chunks_run) +
+         " by this run" + (r.chunks_held ? ", " + std::to_string(r.chunks_held) + " held by another run" : std::string()) + "\n";
+    if (r.status == batch::JobStatus::AlreadyComplete) s += "  already complete: nothing to do (" + o.output + ")\n";
+    if (r.status == batch::JobStatus::Complete) s += "  rows written     " + std::to_string(r.rows_written) + " -> " + o.output + "\n";
+    if (r.deadline_reached) s += "  stopped before the deadline (--max-seconds); run again to continue\n";
+    std::cerr << s;
+  }
+  std::cout << r.json() << "\n";
+  return r.status == batch::JobStatus::Partial ? kExitTryAgain : kExitOk;
+}
+
 int run_batch(const BatchOptions& o) {
+  if (!o.status.empty()) return print_status(o.status);
+  for (const auto& [name, value] : {std::pair{"--bundle", &o.bundle}, {"--left", &o.left}, {"--right", &o.right}, {"--output", &o.output}})
+    if (value->empty()) throw_error(ErrorKind::BadInput, std::string("batch: ") + name + " is required");
   const auto start = Clock::now();
   // The bundle first, so that a bad bundle exits 3 whatever is wrong with the inputs.
   auto predictor = pipeline::Predictor::load(o.bundle, {.threads = o.threads});
@@ -76,6 +137,7 @@ int run_batch(const BatchOptions& o) {
 
   const auto& label = predictor->bundle()->spec.output.label;
   const bool write_all = o.all || !label;
+  if (!o.checkpoint.empty() || storage::is_s3_uri(o.output)) return run_durable_batch(o, *predictor, job, write_all);
   RecordFileWriter output(o.output);
   ProgressBar progress(!o.quiet && ::isatty(STDERR_FILENO));
   size_t matches = 0;
@@ -127,10 +189,11 @@ int run_batch(const BatchOptions& o) {
 void add_batch_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<BatchOptions>();
   CLI::App* cmd = app.add_subcommand("batch", "Match two product tables with a bundle: blocking (or a pairs file), scoring in chunks, matches out");
-  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip whose pipeline.json takes pair records (left_*/right_* columns)")->required();
-  cmd->add_option("--left", opts->left, "Left product table: CSV, JSON Lines (.jsonl) or a JSON array (.json)")->required();
-  cmd->add_option("--right", opts->right, "Right product table")->required();
-  cmd->add_option("-o,--output", opts->output, "Matches file: CSV, or JSON Lines / JSON array by extension (.jsonl/.json); - for stdout")->required();
+  cmd->add_option("-b,--bundle", opts->bundle, "Bundle folder or .zip whose pipeline.json takes pair records (left_*/right_* columns) [required]");
+  cmd->add_option("--left", opts->left, "Left product table: CSV, JSON Lines (.jsonl) or a JSON array (.json); a path or s3://bucket/key [required]");
+  cmd->add_option("--right", opts->right, "Right product table [required]");
+  cmd->add_option("-o,--output", opts->output,
+                  "Matches file: CSV, or JSON Lines / JSON array by extension (.jsonl/.json); - for stdout; s3://bucket/key [required]");
   cmd->add_option("--pairs", opts->pairs, "Score these pairs instead of blocking: CSV ltable_id,rtable_id[,label]");
   cmd->add_option("--gold", opts->gold, "Labelled pairs (ltable_id,rtable_id[,label]): report blocking recall, the share of its matches among the candidates");
   add_chunk_size_option(*cmd, opts->chunk_size, "Pairs");
@@ -139,6 +202,16 @@ void add_batch_command(CLI::App& app, Action& action) {
   cmd->add_flag("--all", opts->all, "Write every scored pair with its probability, not only the matches");
   cmd->add_option("-t,--threads", opts->threads, "Threads for blocking, features and the model (default: the CPUs available)")->check(CLI::Range(0, 1024));
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress bar and no summary");
+  cmd->add_option("--checkpoint", opts->checkpoint,
+                  "Durable run: keep the job's progress under this folder or s3:// prefix (default <output>.onnxfn-job for s3:// outputs); "
+                  "a re-run continues where the last one stopped and the output is written exactly once");
+  cmd->add_option("--max-seconds", opts->max_seconds, "Durable run: stop before a chunk that would not finish in this time; exit 75 when chunks remain")
+      ->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--run-id", opts->run_id, "Durable run: this attempt's id (a retry with the same id takes back its own chunk leases at once)");
+  cmd->add_option("--lease-seconds", opts->lease_seconds, "Durable run: how long a stopped run's chunk lease holds off other runs")
+      ->check(CLI::Range(0.0, 86400.0));
+  cmd->add_option("--scheduled-time", opts->scheduled_time, "Durable run: the schedule tick this run belongs to (part of the job's identity)");
+  cmd->add_option("--status", opts->status, "Print the progress of every durable job under this checkpoint location (JSON lines) and exit");
   cmd->footer(
       "Examples:\n"
       "  onnxfn batch --bundle bundle --left tableA.csv --right tableB.csv --output matches.csv\n"
@@ -148,7 +221,12 @@ void add_batch_command(CLI::App& app, Action& action) {
       "The output appears only when the job has finished (it is written to <output>.partial-<pid> first).\n"
       "A progress bar is drawn on stderr when it is a terminal; a summary follows (rows, pairs, matches,\n"
       "blocking recall with --gold, seconds per stage). See docs/batch.md.\n"
-      "Exit codes: 0 ok, 2 bad input (tables, pairs, arguments), 3 bad bundle or model, 4 resource limit.");
+      "Durable runs (--checkpoint, or an s3:// output): chunks are committed as they finish, a re-run after a kill,\n"
+      "a timeout or a duplicate delivery continues without writing a row twice; the last stdout line is\n"
+      "{\"status\": \"complete\"|\"already_complete\"|\"partial\", \"chunks_done\": k, \"chunks_total\": n, ...}.\n"
+      "  onnxfn batch --bundle bundle --left s3://data/A.csv --right s3://data/B.csv --output s3://data/matches.csv --max-seconds 840\n"
+      "  onnxfn batch --status s3://data/matches.csv.onnxfn-job\n"
+      "Exit codes: 0 ok, 2 bad input (tables, pairs, arguments), 3 bad bundle or model, 4 resource limit, 75 partial (run again).");
   cmd->callback([opts, &action] { action = [opts] { return run_batch(*opts); }; });
 }
 

@@ -13,6 +13,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 2;  // bad arguments, request, CSV or config
 inline constexpr int kExitBadModel = 3;  // malformed, invalid or unsupported model
 inline constexpr int kExitResource = 4;  // resource limit or internal failure
+inline constexpr int kExitTryAgain = 75;  // a durable job stopped with chunks left: run it again (sysexits' EX_TEMPFAIL)
 
 struct ErrorReport {
   int exit_code;                   // CLI
