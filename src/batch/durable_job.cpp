@@ -249,6 +249,16 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
   fresh.chunks_total = result.chunks_total;
   Manifest manifest = state.open_manifest(fresh);
 
+  // One run works on a job at a time: the job lease, renewed while it works. A second run (an
+  // overlapping delivery) takes no chunk and reports the job partial; a run that died leaves a lease
+  // that expires (or that its retry, with the same run id, takes back at once).
+  if (!state.acquire("job")) {
+    result.chunks_done = manifest.done.size();
+    result.chunks_held = result.chunks_total - result.chunks_done;
+    for (const auto& [k, rows] : manifest.done) result.rows_written += rows;
+    return result;
+  }
+  auto lease_taken = SteadyClock::now();
   double slowest_chunk_s = 0;
   for (size_t k = 0; k < result.chunks_total; ++k) {
     if (manifest.done.count(k)) continue;
@@ -260,10 +270,9 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
         break;
       }
     }
-    const std::string lease = chunk_name("chunk-", k);
-    if (!state.acquire(lease)) {
-      ++result.chunks_held;
-      continue;
+    if (std::chrono::duration<double>(SteadyClock::now() - lease_taken).count() > options.lease_seconds / 2) {
+      if (!state.acquire("job")) break;  // lost it (this run stalled past the lease): leave the rest to the other run
+      lease_taken = SteadyClock::now();
     }
     const auto t0 = SteadyClock::now();
     const size_t begin = k * chunk, end = std::min(total_rows, begin + chunk);
@@ -276,7 +285,6 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
         [&](size_t, const Frame& scored) { out = transform ? transform(scored) : scored; }, one);
     store.write(state.part_location(k), encode_part(out, options.format, k));
     manifest = state.mark_done(k, out.num_rows());
-    state.release(lease);
     result.scoring.trace.add(t.trace);
     ++result.scoring.chunks;
     ++result.chunks_run;
@@ -287,12 +295,15 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
   if (auto m = state.read_manifest()) manifest = *m;
   result.chunks_done = manifest.done.size();
   for (const auto& [k, rows] : manifest.done) result.rows_written += rows;
-  if (result.chunks_done < result.chunks_total) return result;
+  if (result.chunks_done < result.chunks_total) {
+    state.release("job");
+    return result;
+  }
 
-  // Every chunk is done: one run assembles the output, then marks the job complete.
-  if (!state.acquire("assemble")) return result;
+  // Every chunk is done: this run (holding the job lease) assembles the output, then marks the job complete.
   if (store.try_read(state.complete_location())) {
     result.status = JobStatus::AlreadyComplete;
+    state.release("job");
     return result;
   }
   auto writer = store.open_writer(options.output);
@@ -313,7 +324,7 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
   // The parts have served their purpose; the manifest and the completion marker stay for --status
   // and for duplicate deliveries.
   for (size_t k = 0; k < result.chunks_total; ++k) store.remove(state.part_location(k));
-  state.release("assemble");
+  state.release("job");
   result.status = JobStatus::Complete;
   return result;
 }

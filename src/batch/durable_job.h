@@ -4,8 +4,9 @@
 //
 //   <checkpoint>/<job id>/manifest.json     chunks done (rows written each); updated by compare-and-swap
 //   <checkpoint>/<job id>/parts/part-N      chunk N's output, written whole before the manifest names it
-//   <checkpoint>/<job id>/leases/chunk-N    who works on chunk N until when (created if absent, taken
-//                                           over by compare-and-swap once expired or by the same run id)
+//   <checkpoint>/<job id>/leases/job        which run works on the job until when (created if absent,
+//                                           renewed while it works, taken over by compare-and-swap once
+//                                           expired or by a retry with the same run id)
 //   <checkpoint>/<job id>/complete.json     written once the output is assembled: later runs are no-ops
 //
 // Chunks are fixed by the row count and the chunk size alone and their output depends only on their
@@ -34,7 +35,7 @@ struct DurableOptions {
   // keys are the same job. Its digest is the job id.
   std::string key;
   std::string run_id;              // this attempt; a retry with the same id reclaims its own leases
-  double lease_seconds = 60;       // a chunk lease a run stopped holding expires after this
+  double lease_seconds = 60;       // a job lease its run stopped renewing expires after this
   // Stop before a chunk that would not finish by then (the slowest chunk so far, plus a margin).
   std::optional<std::chrono::system_clock::time_point> deadline;
 };
@@ -42,7 +43,7 @@ struct DurableOptions {
 enum class JobStatus {
   Complete,         // this run finished the job (assembled the output)
   AlreadyComplete,  // an earlier run had: nothing was done (a duplicate delivery)
-  Partial,          // chunks remain: the deadline came, or another run holds them; run again
+  Partial,          // chunks remain: the deadline came, or another run is working on the job; run again
 };
 
 std::string_view job_status_name(JobStatus status);  // "complete", "already_complete", "partial"
@@ -53,7 +54,7 @@ struct DurableResult {
   size_t chunks_total = 0;
   size_t chunks_done = 0;      // by any run, after this one
   size_t chunks_run = 0;       // by this run
-  size_t chunks_held = 0;      // skipped: another run holds their lease
+  size_t chunks_held = 0;      // left to another run that holds the job's lease
   size_t rows_written = 0;     // output rows of the done chunks
   bool deadline_reached = false;
   ChunkTrace scoring;          // this run's chunks
