@@ -14,6 +14,7 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev                        # libFuzzer targets
   libutf8proc-dev libre2-dev                      # text functions: Unicode, linear-time regexes
   libminizip-dev zlib1g-dev                       # zip bundles
+  tzdata                                          # IANA zones for schedules (/usr/share/zoneinfo)
   python3-venv
 )
 
