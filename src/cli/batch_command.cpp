@@ -11,6 +11,7 @@
 #include "batch/blocking.h"
 #include "batch/output_file.h"
 #include "batch/pair_scorer.h"
+#include "cli/batch_run.h"
 #include "cli/cli.h"
 #include "cli/exit_codes.h"
 #include "cli/pair_inputs.h"
@@ -23,15 +24,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-struct BatchOptions {
-  std::string bundle, left, right, pairs, gold, output;
-  int64_t chunk_size = static_cast<int64_t>(batch::kDefaultChunkSize);
-  int64_t top_k = 0;  // 0: the bundle's blocking.top_k
-  bool all = false;
-  bool quiet = false;
-  int threads = 0;
-};
 
 // A one-line bar redrawn in place; only on a terminal, so logs and pipes stay clean.
 class ProgressBar {
@@ -66,6 +58,8 @@ std::string fixed(double v, int digits) {
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
 }
+
+}  // namespace
 
 int run_batch(const BatchOptions& o) {
   const auto start = Clock::now();
@@ -159,8 +153,6 @@ int run_batch(const BatchOptions& o) {
   std::cerr << s;
   return kExitOk;
 }
-
-}  // namespace
 
 void add_batch_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<BatchOptions>();

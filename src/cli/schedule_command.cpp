@@ -1,4 +1,4 @@
-// `onnxfn schedule next EXPR`: the next times an EventBridge cron/rate/at expression fires, in UTC
+// `onnxfn schedule next EXPR` (and `schedule run`, schedule_run_command.cpp): the next times an EventBridge cron/rate/at expression fires, in UTC
 // or an IANA zone, with DST handled as EventBridge Scheduler does (docs/schedules.md). The
 // parsing, zones and DST rules live in schedule/; this file decodes arguments and prints.
 #include <rapidjson/stringbuffer.h>
@@ -78,6 +78,8 @@ int run_next(const NextOptions& o) {
 
 }  // namespace
 
+void add_schedule_run_command(CLI::App& schedule_cmd, Action& action);  // schedule_run_command.cpp
+
 void add_schedule_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("schedule", "EventBridge schedule expressions: cron(...), rate(...), at(...)");
   cmd->require_subcommand(1);
@@ -100,6 +102,7 @@ void add_schedule_command(CLI::App& app, Action& action) {
       "local time fires once (its first occurrence); rate() is a fixed period from --from. See docs/schedules.md.\n"
       "Exit codes: 0 ok, 2 bad expression, zone or option.");
   next->callback([opts, &action] { action = [opts] { return run_next(*opts); }; });
+  add_schedule_run_command(*cmd, action);
 }
 
 }  // namespace onnxfn::cli
