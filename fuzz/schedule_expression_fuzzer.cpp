@@ -1,5 +1,5 @@
-// Fuzzes the schedule expression parser and next-time computation, and the TZif reader (inputs
-// that start with "TZif"). Only onnxfn::Error may escape; next times must be ascending, at or after
+// Fuzzes the schedule expression parser and next-time computation, the TZif reader (inputs
+// that start with "TZif") and the scheduler's jobs.json reader (inputs that start with '{'). Only onnxfn::Error may escape; next times must be ascending, at or after
 // the start, whole minutes for cron, and on local times the expression names. Work is bounded:
 // the cron walk stops at 2199 and at most 16 times are asked for.
 #include <cstddef>
@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "schedule/next_times.h"
+#include "schedule/scheduler_config.h"
 
 namespace {
 
@@ -56,6 +57,14 @@ void fuzz_tzif(std::string_view bytes) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (!text.empty() && text[0] == '{') {
+    try {
+      const SchedulerConfig config = parse_scheduler_config(text, "fuzz.json");
+      if (config.jobs.empty()) std::abort();  // a config without jobs must be refused
+    } catch (const onnxfn::Error&) {
+    }
+    return 0;
+  }
   if (text.substr(0, 4) == "TZif") {
     fuzz_tzif(text);
     return 0;

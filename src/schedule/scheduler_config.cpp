@@ -91,13 +91,16 @@ SchedulerConfig parse_scheduler_config(std::string_view json, const std::string&
   if (doc.HasParseError())
     throw_error(ErrorKind::BadInput, origin + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError()));
   const Where top{origin, "top level"};
-  if (!doc.IsObject()) top.fail("must be an object with \"jobs\"");
-  check_keys(doc, top, {"jobs", "dead_letter", "lock"});
+  // Read through a const reference: const member iterators compare without C++20's reversed-
+  // operator ambiguity (clang's -Wambiguous-reversed-operator on rapidjson's mutable iterators).
+  const rapidjson::Value& root = doc;
+  if (!root.IsObject()) top.fail("must be an object with \"jobs\"");
+  check_keys(root, top, {"jobs", "dead_letter", "lock"});
   SchedulerConfig config;
-  if (auto it = doc.FindMember("dead_letter"); it != doc.MemberEnd()) config.dead_letter_dir = string_of(it->value, {origin, "dead_letter"});
-  if (auto it = doc.FindMember("lock"); it != doc.MemberEnd()) config.lock_path = string_of(it->value, {origin, "lock"});
-  const auto jobs = doc.FindMember("jobs");
-  if (jobs == doc.MemberEnd() || !jobs->value.IsArray() || jobs->value.Empty()) Where{origin, "jobs"}.fail("must be a non-empty array of jobs");
+  if (auto it = root.FindMember("dead_letter"); it != root.MemberEnd()) config.dead_letter_dir = string_of(it->value, {origin, "dead_letter"});
+  if (auto it = root.FindMember("lock"); it != root.MemberEnd()) config.lock_path = string_of(it->value, {origin, "lock"});
+  const auto jobs = root.FindMember("jobs");
+  if (jobs == root.MemberEnd() || !jobs->value.IsArray() || jobs->value.Empty()) Where{origin, "jobs"}.fail("must be a non-empty array of jobs");
   if (jobs->value.Size() > kMaxJobs) Where{origin, "jobs"}.fail("more than " + std::to_string(kMaxJobs) + " jobs");
   std::set<std::string> names;
   for (rapidjson::SizeType i = 0; i < jobs->value.Size(); ++i) {
