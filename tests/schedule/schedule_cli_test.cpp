@@ -1,6 +1,7 @@
 // `onnxfn schedule next` through the binary: text and JSON output, time zones, --from forms,
 // exit codes and messages.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,7 @@ struct Result {
 };
 
 Result onnxfn_schedule(const std::string& args) {
-  const std::string errfile = ::testing::TempDir() + "/schedule_cli_stderr.txt";
+  const std::string errfile = ::testing::TempDir() + "/schedule_cli_stderr_" + std::to_string(::getpid()) + ".txt";
   Result r;
   r.code = testing::run_command(std::string(ONNXFN_BINARY) + " schedule " + args + " 2>" + errfile, &r.out);
   std::ifstream in(errfile);

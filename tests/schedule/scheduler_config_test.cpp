@@ -1,5 +1,6 @@
 // jobs.json: a full config, defaults, and errors that name the file, the job and the field.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -51,7 +52,7 @@ TEST(SchedulerConfig, reads_jobs_with_zones_batch_options_and_retry_policies) {
 }
 
 TEST(SchedulerConfig, defaults_the_dead_letter_folder_and_lock_beside_the_file) {
-  const std::string dir = ::testing::TempDir() + "/onnxfn_sched_cfg";
+  const std::string dir = ::testing::TempDir() + "/onnxfn_sched_cfg_" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/jobs.json") << R"j({"jobs": [{"name": "a", "schedule": "rate(5 minutes)", "batch": {}}]})j";
   const SchedulerConfig c = load_scheduler_config(dir + "/jobs.json");

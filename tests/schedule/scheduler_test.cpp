@@ -1,6 +1,7 @@
 // The scheduler loop on a simulated clock: firing order, {scheduled_time}, rate anchoring,
 // retries with doubling backoff, maximum event age, dead letters, and stop requests.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -55,7 +56,7 @@ struct Harness {
   std::function<RunOutcome(const Call&)> behaviour = [](const Call&) { return RunOutcome{}; };
 
   explicit Harness(int64_t start, const std::string& name) : clock(static_cast<double>(start)) {
-    config.dead_letter_dir = ::testing::TempDir() + "/onnxfn_scheduler_" + name;
+    config.dead_letter_dir = ::testing::TempDir() + "/onnxfn_scheduler_" + std::to_string(::getpid()) + "_" + name;
     fs::remove_all(config.dead_letter_dir);
   }
   SchedulerStats run(size_t max_events) {

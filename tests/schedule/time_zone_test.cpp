@@ -2,6 +2,7 @@
 // (1900-2150, so the footer rule is exercised past each file's last transition), local-time
 // resolution in gaps and overlaps, and malformed TZif data.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -78,7 +79,7 @@ TEST(ScheduleTimeZone, resolves_gaps_overlaps_and_ordinary_local_times) {
 TEST(ScheduleTimeZone, knows_utc_without_a_file_and_honours_tzdir) {
   EXPECT_EQ(TimeZone::load("UTC").offset_at(at(2026, 7, 1)).seconds, 0);
   EXPECT_EQ(TimeZone::load("Etc/UTC").name(), "UTC");
-  const std::string dir = ::testing::TempDir() + "/onnxfn_tzdir";
+  const std::string dir = ::testing::TempDir() + "/onnxfn_tzdir_" + std::to_string(::getpid());
   std::filesystem::create_directories(dir + "/Test");
   std::filesystem::copy_file("/usr/share/zoneinfo/Asia/Kolkata", dir + "/Test/Zone", std::filesystem::copy_options::overwrite_existing);
   ::setenv("TZDIR", dir.c_str(), 1);
