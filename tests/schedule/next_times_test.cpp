@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <deque>
 #include <random>
 #include <set>
 #include <unordered_set>
@@ -132,12 +133,18 @@ bool oracle_day(const CronExpression& c, int y, int m, int d) {
 // Brute force over [begin, end): every minute, local time by glibc, first occurrences only.
 std::vector<int64_t> brute_force(const CronExpression& c, const std::string& zone, int64_t begin, int64_t end) {
   testing::GlibcZone glibc(zone);
-  std::unordered_set<int64_t> seen;  // local minutes already lived through (26 hours back)
+  std::unordered_set<int64_t> seen;  // local minutes lived through in the last 26 hours
+  std::deque<int64_t> order;
   std::vector<int64_t> out;
   const int64_t first_minute = (begin + 59) / 60 * 60;  // cron fires on whole minutes (begin > 0 here)
   for (int64_t t = first_minute - 26 * 3600; t < end; t += 60) {
     const int64_t local = glibc.at(t).local_seconds;
     if (!seen.insert(local).second) continue;
+    order.push_back(local);
+    if (order.size() > 26 * 60) {  // a local time can only repeat within a day
+      seen.erase(order.front());
+      order.pop_front();
+    }
     if (t < begin) continue;
     const CivilTime lt = civil_from_seconds(local);
     if (c.minutes.test(static_cast<size_t>(lt.minute)) && c.hours.test(static_cast<size_t>(lt.hour)) && oracle_day(c, lt.year, lt.month, lt.day))
