@@ -34,10 +34,11 @@ const FieldInfo kYear{"year", kFirstYear, kLastYear, ", - * /", nullptr, 0, fals
 
 struct Field {
   const FieldInfo& info;
-  std::string text;  // upper-cased
+  std::string text;   // upper-cased, for parsing
+  std::string shown;  // as written, for messages
 
   [[noreturn]] void fail(const std::string& rule) const {
-    throw_error(ErrorKind::BadInput, std::string("cron ") + info.name + " field '" + text + "': " + rule);
+    throw_error(ErrorKind::BadInput, std::string("cron ") + info.name + " field '" + shown + "': " + rule);
   }
 
   std::string range_text() const {
@@ -123,7 +124,7 @@ std::string upper(std::string_view s) {
 
 template <size_t N>
 std::bitset<N> plain_field(const FieldInfo& info, std::string_view text, int bit_offset) {
-  Field f{info, upper(text)};
+  Field f{info, upper(text), std::string(text)};
   for (const char c : {'?', '#', 'L', 'W'}) {
     // Month names hold an L (JUL) but no other name does and no wildcard is spelled with them.
     if (c == 'L' && info.names == &kMonthNames) continue;
@@ -136,7 +137,7 @@ std::bitset<N> plain_field(const FieldInfo& info, std::string_view text, int bit
 }
 
 DayOfMonthSpec day_of_month_field(std::string_view text) {
-  Field f{kDayOfMonth, upper(text)};
+  Field f{kDayOfMonth, upper(text), std::string(text)};
   DayOfMonthSpec spec;
   const std::string& t = f.text;
   if (t == "?") {
@@ -162,7 +163,7 @@ DayOfMonthSpec day_of_month_field(std::string_view text) {
 }
 
 DayOfWeekSpec day_of_week_field(std::string_view text) {
-  Field f{kDayOfWeek, upper(text)};
+  Field f{kDayOfWeek, upper(text), std::string(text)};
   DayOfWeekSpec spec;
   const std::string& t = f.text;
   if (t == "?") {

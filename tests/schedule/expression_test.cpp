@@ -119,6 +119,7 @@ TEST(ScheduleExpression, names_the_field_and_the_rule_in_cron_errors) {
   EXPECT_EQ(error_of("cron(0 ? * * ? *)"), "cron hours field '?': '?' is not allowed in hours (allowed: , - * /)");
   EXPECT_EQ(error_of("cron(0/0 * * * ? *)"), "cron minutes field '0/0': the step after '/' must be 1 or more");
   EXPECT_EQ(error_of("cron(0 0 1 FOO ? *)"), "cron month field 'FOO': 'FOO' is not a number or name (allowed: 1-12 (or JAN-DEC))");
+  EXPECT_EQ(error_of("cron(0 0 ? * mon-fry *)"), "cron day-of-week field 'mon-fry': 'FRY' is not a number or name (allowed: 1-7 (or SUN-SAT))");
   EXPECT_EQ(error_of("cron(1,,2 0 1 * ? *)"), "cron minutes field '1,,2': an empty item in a ',' list");
   EXPECT_EQ(error_of("cron(0 0 1 * ?)"),
             "cron expression has 5 fields; it needs 6: minutes hours day-of-month month day-of-week year (e.g. cron(0 10 * * ? *))");
