@@ -32,3 +32,4 @@ run text_functions_fuzzer "$(seed_dir text_functions)" -max_len=512
 run pipeline_spec_fuzzer "$(seed_dir pipeline_spec)" -max_len=8192 -dict="$root/fuzz/pipeline_spec.dict"
 run bundle_zip_fuzzer "$(seed_dir bundle_zip)" -max_len=16384
 run s3_xml_fuzzer "$(seed_dir s3_xml)" -max_len=4096
+run schedule_expression_fuzzer "$(seed_dir schedule_expression /usr/share/zoneinfo/America/Sao_Paulo)" -max_len=4096 -dict="$root/fuzz/schedule_expression.dict"

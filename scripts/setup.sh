@@ -16,6 +16,7 @@ APT_PACKAGES=(
   libminizip-dev zlib1g-dev                       # zip bundles
   libboost-dev libmbedtls-dev ca-certificates     # HTTP client, TLS, S3 (net/, storage/)
   openssl                                         # tests: a loopback TLS server (s_server)
+  tzdata                                          # IANA zones for schedules (/usr/share/zoneinfo)
   python3-venv
 )
 

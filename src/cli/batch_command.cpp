@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "batch/pair_job.h"
+#include "cli/batch_run.h"
 #include "cli/bundle_records.h"
 #include "cli/cli.h"
 #include "common/error_table.h"
@@ -23,18 +24,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-struct BatchOptions {
-  std::string bundle, left, right, pairs, gold, output;
-  int64_t chunk_size = static_cast<int64_t>(batch::kDefaultChunkSize);
-  int64_t top_k = 0;  // 0: the bundle's blocking.top_k
-  bool all = false;
-  bool quiet = false;
-  int threads = 0;
-  // Durable runs (checkpointed, resumable, exactly once; docs/batch.md).
-  std::string checkpoint, run_id, scheduled_time, status;
-  double max_seconds = 0;
-  double lease_seconds = 60;
-};
 
 // A run id unique to this process unless the caller gives one (a retried Lambda event gives its id).
 std::string default_run_id() {
@@ -123,6 +112,8 @@ int run_durable_batch(const BatchOptions& o, const pipeline::Predictor& predicto
   return r.status == batch::JobStatus::Partial ? kExitTryAgain : kExitOk;
 }
 
+}  // namespace
+
 int run_batch(const BatchOptions& o) {
   if (!o.status.empty()) return print_status(o.status);
   for (const auto& [name, value] : {std::pair{"--bundle", &o.bundle}, {"--left", &o.left}, {"--right", &o.right}, {"--output", &o.output}})
@@ -183,8 +174,6 @@ int run_batch(const BatchOptions& o) {
   std::cerr << out;
   return kExitOk;
 }
-
-}  // namespace
 
 void add_batch_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<BatchOptions>();
