@@ -161,9 +161,15 @@ class JobState {
     return store_.write_if_match(location, body, st->etag).written;
   }
 
+  // Removes the lease if this run still holds it (one taken over by another run stays).
   void release(const std::string& name) {
     try {
-      store_.remove(lease_location(name));
+      auto text = store_.try_read(lease_location(name));
+      if (!text) return;
+      rapidjson::Document d;
+      d.Parse(text->c_str(), text->size());
+      if (!d.HasParseError() && d.IsObject() && d.HasMember("owner") && d["owner"].IsString() && options_.run_id == d["owner"].GetString())
+        store_.remove(lease_location(name));
     } catch (const Error&) {
       // An expired lease is as good as a removed one.
     }
@@ -258,6 +264,11 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
     for (const auto& [k, rows] : manifest.done) result.rows_written += rows;
     return result;
   }
+  // Released however this run ends (a failed chunk or output leaves the next run free to go on).
+  struct ReleaseOnExit {
+    JobState& state;
+    ~ReleaseOnExit() { state.release("job"); }
+  } release_on_exit{state};
   auto lease_taken = SteadyClock::now();
   double slowest_chunk_s = 0;
   for (size_t k = 0; k < result.chunks_total; ++k) {
@@ -295,15 +306,11 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
   if (auto m = state.read_manifest()) manifest = *m;
   result.chunks_done = manifest.done.size();
   for (const auto& [k, rows] : manifest.done) result.rows_written += rows;
-  if (result.chunks_done < result.chunks_total) {
-    state.release("job");
-    return result;
-  }
+  if (result.chunks_done < result.chunks_total) return result;
 
   // Every chunk is done: this run (holding the job lease) assembles the output, then marks the job complete.
   if (store.try_read(state.complete_location())) {
     result.status = JobStatus::AlreadyComplete;
-    state.release("job");
     return result;
   }
   auto writer = store.open_writer(options.output);
@@ -324,7 +331,6 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
   // The parts have served their purpose; the manifest and the completion marker stay for --status
   // and for duplicate deliveries.
   for (size_t k = 0; k < result.chunks_total; ++k) store.remove(state.part_location(k));
-  state.release("job");
   result.status = JobStatus::Complete;
   return result;
 }

@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
-#include "cli/exit_codes.h"
+#include "common/error_table.h"
 #include "schedule/next_times.h"
 
 namespace onnxfn::cli {

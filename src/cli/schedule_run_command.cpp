@@ -10,7 +10,7 @@
 
 #include "cli/batch_run.h"
 #include "cli/cli.h"
-#include "cli/exit_codes.h"
+#include "common/error_table.h"
 #include "schedule/instance_lock.h"
 #include "schedule/next_times.h"
 #include "schedule/scheduler.h"

@@ -198,10 +198,12 @@ def s3(tmp_path_factory):
     server.wait(timeout=10)
 
 
+# curl signs SigV4 itself; versitygw insists on x-amz-content-sha256, which curl leaves to the caller.
+CURL_S3 = ["curl", "-sS", "-f", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "testkey:testsecret", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"]
+
+
 def curl_s3(endpoint, method, path, upload=None):
-    args = ["curl", "-sS", "-f", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "testkey:testsecret", "-X", method, f"{endpoint}/{path}"]
-    if upload:
-        args[1:1] = ["-T", str(upload), "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"]
+    args = CURL_S3 + (["-T", str(upload)] if upload else ["-X", method]) + [f"{endpoint}/{path}"]
     subprocess.run(args, check=True, capture_output=True, timeout=120)
 
 
@@ -219,8 +221,7 @@ def test_killed_s3_job_resumes_to_the_uninterrupted_output(job, s3):
     status = kill_and_resume(args, env, per_chunk * 100, seed=2)
     assert status["chunks_done"] == 100
     local_copy = folder / "from_s3.csv"
-    subprocess.run(["curl", "-sS", "-f", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "testkey:testsecret", "-o", str(local_copy),
-                    f"{endpoint}/data/out/matches.csv"], check=True, timeout=120)
+    subprocess.run(CURL_S3 + ["-o", str(local_copy), f"{endpoint}/data/out/matches.csv"], check=True, timeout=120)
     assert local_copy.read_bytes() == reference
     listing = subprocess.run([BINARY, "batch", "--status", "s3://data/out/matches.csv.onnxfn-job"], capture_output=True, text=True, env=env,
                              timeout=60)
