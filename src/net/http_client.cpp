@@ -131,6 +131,8 @@ struct HttpClient::Impl {
       response.status = static_cast<int>(parser.get().result_int());
       for (const auto& field : parser.get())
         response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      if (!on_data && parser.content_length() && *parser.content_length() <= options.max_body_bytes)
+        response.body.reserve(static_cast<std::size_t>(*parser.content_length()));  // one allocation
       read_body(parser, response, on_data, where);
       if (!parser.get().keep_alive()) disconnect();
       return response;

@@ -11,7 +11,9 @@
 // RequestTimeout...). Everything else fails at once with Error: BadInput for the caller's
 // mistakes (missing key or bucket, access denied, bad credentials: 4xx), Internal otherwise.
 // A conditional PUT retried after a lost response can report 412 for a write that did land: a
-// caller for whom that matters (a lease) reads the object back to tell its own write apart.
+// caller for whom that matters (a lease) reads the object back to tell its own write apart. In
+// the same way a CompleteMultipartUpload retried after a lost response fails with NoSuchUpload
+// although the object is complete (rare; S3Writer's caller can stat the object).
 // Not thread-safe: one S3Client per thread (it keeps one connection alive).
 #pragma once
 
