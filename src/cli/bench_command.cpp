@@ -15,6 +15,7 @@
 #include "cli/records_io.h"
 #include "cli/request_input.h"
 #include "model/model_loader.h"
+#include "ops/all_kernels.h"
 #include "pipeline/predictor.h"
 
 namespace onnxfn::cli {
@@ -120,7 +121,7 @@ void add_bench_command(CLI::App& app, Action& action) {
       if (!opts->bundle.empty()) {
         predictor = pipeline::Predictor::load(opts->bundle, {.threads = opts->threads});
       } else {
-        own_session = std::make_unique<Session>(load_model(opts->model), SessionOptions{.threads = opts->threads});
+        own_session = std::make_unique<Session>(load_model(opts->model), ops::all_kernels(), SessionOptions{.threads = opts->threads});
       }
       const Session& session = predictor ? predictor->session() : *own_session;
       const std::string name = predictor ? predictor->bundle().model_path().string() : opts->model;

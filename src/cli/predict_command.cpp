@@ -11,6 +11,7 @@
 #include "cli/request_input.h"
 #include "engine/session.h"
 #include "model/model_loader.h"
+#include "ops/all_kernels.h"
 #include "protocol/inference_protocol.h"
 
 namespace onnxfn::cli {
@@ -55,7 +56,7 @@ void add_predict_command(CLI::App& app, Action& action) {
         return kExitOk;
       }
       // The model is loaded first so that a bad model reports exit 3 even with a bad request.
-      Session session(load_model(opts->model), {.threads = opts->threads});
+      Session session(load_model(opts->model), ops::all_kernels(), {.threads = opts->threads});
       InferenceRequest request = read_request(opts->input, opts->format, session);
       NamedValues outputs = select_outputs(session.run(request.inputs), request.requested_outputs);
       std::string name = std::filesystem::path(opts->model).stem().string();

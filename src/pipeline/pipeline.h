@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/session.h"
+#include "common/named_values.h"
 #include "frame/expr/expression.h"
 #include "pipeline/pipeline_spec.h"
 

@@ -2,6 +2,7 @@
 #include "pipeline/predictor.h"
 
 #include "model/model_loader.h"
+#include "ops/all_kernels.h"
 
 namespace onnxfn::pipeline {
 
@@ -12,7 +13,7 @@ Predictor::Predictor(Bundle bundle, const SessionOptions& options) : bundle_(std
     if (e.kind() != ErrorKind::BadInput) throw;
     throw_error(ErrorKind::BadModel, e.what());
   }
-  session_ = std::make_unique<Session>(bundle_.load_model(), options);
+  session_ = std::make_unique<Session>(bundle_.load_model(), ops::all_kernels(), options);
   std::string().swap(bundle_.zipped_model);  // the session holds the model now
   check_model_contract();
 }

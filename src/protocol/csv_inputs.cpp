@@ -1,6 +1,7 @@
 // CSV -> tensors by the model's declared input types.
 #include "protocol/csv_inputs.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>

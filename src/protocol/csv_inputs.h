@@ -8,7 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/session.h"
+#include "common/named_values.h"
+#include "model/model.h"
 
 namespace onnxfn {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/session.h"
+#include "common/named_values.h"
 
 namespace onnxfn {
 
