@@ -24,8 +24,8 @@ struct Verdicts {
   int inspect = -1;
   int inspect_json = -1;
   int predict = -1;
-  std::string report;    // inspect's text report
-  std::string json;      // inspect --json
+  std::string report;  // inspect's text report
+  std::string json;    // inspect --json
   std::string predict_error;
 };
 
@@ -45,8 +45,9 @@ Verdicts run_both(const fs::path& model, const fs::path& request) {
 void expect_agreement(const Verdicts& v, const std::string& what) {
   ASSERT_TRUE(v.inspect == 0 || v.inspect == 3) << what << ": inspect exit " << v.inspect;
   EXPECT_EQ(v.inspect, v.inspect_json) << what;
-  EXPECT_EQ(v.inspect == 0, v.predict != 3) << what << ": inspect exit " << v.inspect << ", predict exit " << v.predict << "\n"
-                                           << v.report << v.predict_error;
+  EXPECT_EQ(v.inspect == 0, v.predict != 3)
+      << what << ": inspect exit " << v.inspect << ", predict exit " << v.predict << "\n"
+      << v.report << v.predict_error;
   if (!v.json.empty()) {  // a model that loads prints its report, runnable or not
     rapidjson::Document d;
     d.Parse(v.json.c_str());
@@ -66,7 +67,8 @@ TEST_P(InspectPredictZoo, agree_that_the_model_runs) {
   EXPECT_EQ(v.predict, 0) << v.predict_error;
 }
 
-INSTANTIATE_TEST_SUITE_P(Zoo, InspectPredictZoo, ::testing::ValuesIn(zoo_cases()), [](const auto& p) { return p.param; });
+INSTANTIATE_TEST_SUITE_P(Zoo, InspectPredictZoo, ::testing::ValuesIn(zoo_cases()),
+                         [](const auto& p) { return p.param; });
 
 // X float [N,2] -> op -> Y, with Y declared as `y_type` and rank `y_rank` (0: no shape).
 onnx::ModelProto one_node(const std::string& op, const std::string& domain, int y_type, int y_rank) {
@@ -140,10 +142,12 @@ std::vector<Case> built_cases() {
   std::vector<Case> cases;
   cases.push_back({"identity", minimal_model_proto(), true, ""});
   cases.push_back({"unsupported_operator", one_node("NoSuchOp", "", onnx::TensorProto::FLOAT, 0), false, "NoSuchOp"});
-  cases.push_back({"tree_node_id_outside_the_tree", tree_regressor(7), false, "nodes_falsenodeids is 7, outside [0, 3)"});
+  cases.push_back(
+      {"tree_node_id_outside_the_tree", tree_regressor(7), false, "nodes_falsenodeids is 7, outside [0, 3)"});
   cases.push_back({"tree_valid", tree_regressor(2), true, ""});
   cases.push_back({"float_output_declared_double", linear_regressor(onnx::TensorProto::DOUBLE, 2), false,
-                   "node 'the_node' (ai.onnx.ml:LinearRegressor): output 0 'Y' is tensor(float), but the graph declares it as tensor(double)"});
+                   "node 'the_node' (ai.onnx.ml:LinearRegressor): output 0 'Y' is tensor(float), but the graph "
+                   "declares it as tensor(double)"});
   cases.push_back({"float_output_declared_float", linear_regressor(onnx::TensorProto::FLOAT, 2), true, ""});
   // ONNX Runtime loads a declared rank that differs (it warns and merges leniently), and so do we.
   cases.push_back({"float_output_declared_rank_1", linear_regressor(onnx::TensorProto::FLOAT, 1), true, ""});
@@ -172,9 +176,11 @@ TEST(InspectPredict, agree_on_models_that_run_and_models_that_do_not) {
     EXPECT_EQ(v.inspect, c.runs ? 0 : 3) << c.name << "\n" << v.report;
     EXPECT_EQ(v.predict, c.runs ? 0 : 3) << c.name << "\n" << v.predict_error;
     if (!c.reason.empty()) {
-      EXPECT_NE(v.report.find(c.reason), std::string::npos) << c.name << ": inspect does not say '" << c.reason << "'\n" << v.report;
-      EXPECT_NE(v.predict_error.find(c.reason), std::string::npos) << c.name << ": predict does not say '" << c.reason << "'\n"
-                                                                   << v.predict_error;
+      EXPECT_NE(v.report.find(c.reason), std::string::npos) << c.name << ": inspect does not say '" << c.reason << "'\n"
+                                                            << v.report;
+      EXPECT_NE(v.predict_error.find(c.reason), std::string::npos)
+          << c.name << ": predict does not say '" << c.reason << "'\n"
+          << v.predict_error;
       EXPECT_NE(v.report.find("onnxfn cannot run this model:"), std::string::npos) << v.report;
     }
     fs::remove(model);

@@ -37,7 +37,8 @@ TypeInfo tensor_of(DType elem, int rank) {
 
 Model linear_regressor(TypeInfo y_type) {
   return one_node("LinearRegressor", "ai.onnx.ml",
-                  {testing::attr_floats("coefficients", {1, 2}), testing::attr_floats("intercepts", {0.5f})}, std::move(y_type));
+                  {testing::attr_floats("coefficients", {1, 2}), testing::attr_floats("intercepts", {0.5f})},
+                  std::move(y_type));
 }
 
 std::string load_error(const Model& m) {
@@ -52,7 +53,8 @@ std::string load_error(const Model& m) {
 
 TEST(DeclaredOutputType, refuses_float_only_output_declared_double_naming_node_and_types) {
   EXPECT_EQ(load_error(linear_regressor(tensor_of(DType::Double, 2))),
-            "node 'the_node' (ai.onnx.ml:LinearRegressor): output 0 'Y' is tensor(float), but the graph declares it as tensor(double)");
+            "node 'the_node' (ai.onnx.ml:LinearRegressor): output 0 'Y' is tensor(float), but the graph declares it as "
+            "tensor(double)");
 }
 
 TEST(DeclaredOutputType, loads_matching_unknown_element_type_and_any_rank) {
@@ -80,7 +82,8 @@ TEST(DeclaredOutputType, refuses_zipmap_sequence_declared_as_a_tensor) {
   b.opset("ai.onnx", 17).opset("ai.onnx.ml", 1);
   Model m = b.build();
   m.graph.outputs[0].type = tensor_of(DType::Float, 2);
-  EXPECT_NE(load_error(m).find("output 0 'P' is a sequence, but the graph declares it as tensor(float)"), std::string::npos);
+  EXPECT_NE(load_error(m).find("output 0 'P' is a sequence, but the graph declares it as tensor(float)"),
+            std::string::npos);
 }
 
 }  // namespace
