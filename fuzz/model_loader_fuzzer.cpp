@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "engine/session.h"
-#include "ops/all_kernels.h"
 #include "model/model_loader.h"
+#include "ops/all_kernels.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   onnxfn::set_tensor_byte_limit(uint64_t{64} << 20);  // keep hostile shapes from exhausting the fuzzer's memory

@@ -4,8 +4,8 @@
 // Expected numbers come from ONNX Runtime 1.32 on the same one-node models, built in Python with
 // onnx.helper.make_node("SVMClassifier", ["X"], ["Y", "Z"], domain="ai.onnx.ml", **attrs) and
 // run with onnxruntime.InferenceSession(...).run(None, {"X": X}).
-#include "ops/ml_test_support.h"
 #include "ops/all_kernels.h"
+#include "ops/ml_test_support.h"
 
 namespace onnxfn {
 namespace {

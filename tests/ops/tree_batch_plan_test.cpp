@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "tree_test_models.h"
 #include "ops/all_kernels.h"
+#include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
 namespace {

@@ -4,8 +4,8 @@
 // onnx.helper.make_node("TreeEnsembleClassifier", ["X"], ["label", "probabilities"],
 // domain="ai.onnx.ml", **attributes); where ORT leaves a score column unwritten (uninitialised
 // memory) the test says so and expects our 0.
-#include "tree_test_models.h"
 #include "ops/all_kernels.h"
+#include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
 namespace {

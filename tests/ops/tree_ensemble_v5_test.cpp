@@ -3,8 +3,8 @@
 // post_transform codes, and double precision. Expected values come from onnxruntime 1.32 (1 thread)
 // on the same attributes, built with onnx.helper.make_node("TreeEnsemble", ["X"], ["Y"],
 // domain="ai.onnx.ml", **attributes) (tensors via numpy_helper.from_array) in an ai.onnx.ml 5 model.
-#include "tree_test_models.h"
 #include "ops/all_kernels.h"
+#include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
 namespace {

@@ -1,8 +1,8 @@
 // Malformed tree ensembles: every structural or attribute problem is a BadModel at session creation
 // naming the attribute or the tree and node (never a crash, a hang or an out-of-bounds read), and
 // unusable inputs are a BadInput at run time.
-#include "tree_test_models.h"
 #include "ops/all_kernels.h"
+#include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
 namespace {

@@ -4,8 +4,8 @@
 // domain="ai.onnx.ml", **attributes) and run with InferenceSession(...).run(None, {"X": X}).
 #include <random>
 
-#include "tree_test_models.h"
 #include "ops/all_kernels.h"
+#include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
 namespace {

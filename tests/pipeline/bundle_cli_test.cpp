@@ -12,12 +12,12 @@
 #include <cmath>
 
 #include "engine/session.h"
-#include "ops/all_kernels.h"
 #include "frame/csv_frame_reader.h"
 #include "frame/json_frame_reader.h"
 #include "frame/json_frame_writer.h"
 #include "frame/text/similarity.h"
 #include "model/model_loader.h"
+#include "ops/all_kernels.h"
 #include "pipeline_test_util.h"
 
 namespace onnxfn {
