@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "ops/all_kernels.h"
 #include "support/graph_builder.h"
 
 namespace onnxfn {
@@ -120,7 +121,7 @@ Tensor random_rows(int64_t rows, int features, bool with_nan) {
 // state.range(0): rows; state.range(1): threads.
 void run_ensemble(benchmark::State& state, const Shape& shape) {
   const int64_t rows = state.range(0);
-  const Session session(random_ensemble(shape), {.threads = static_cast<int>(state.range(1))});
+  const Session session(random_ensemble(shape), onnxfn::ops::all_kernels(), {.threads = static_cast<int>(state.range(1))});
   const NamedValues inputs{{"X", Value(random_rows(rows, shape.features, shape.missing))}};
   for (auto _ : state) benchmark::DoNotOptimize(session.run(inputs));
   state.SetItemsProcessed(state.iterations() * rows);

@@ -47,7 +47,8 @@ setup_python() {
   fi
 }
 
-# build_onnxfn DIR [cmake args...]: configure once, then build incrementally.
+# build_onnxfn DIR [cmake args...]: configure once, then build incrementally. The configurations
+# are the presets of CMakePresets.json (e.g. build_onnxfn build --preset release).
 build_onnxfn() {
   local dir=$1
   shift
@@ -75,4 +76,4 @@ build_onnxfn() {
 
 install_apt_packages
 setup_python
-build_onnxfn build -DCMAKE_BUILD_TYPE=Release -DONNXFN_WERROR=ON
+build_onnxfn build --preset release

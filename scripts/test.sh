@@ -21,10 +21,9 @@ ONNXFN_BINARY="$ROOT/build/onnxfn" .venv/bin/python -m pytest -q -p no:cacheprov
 # One clang tree serves both: the tests under ASan + UBSan, and the libFuzzer targets (the
 # libraries carry -fsanitize=fuzzer-no-link, which the test binaries link without harm).
 log "the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-# -O1 with line tables only: half the compile time of -O2 -g, and stack traces keep file:line.
-CC=clang CXX=clang++ build_onnxfn build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" -DONNXFN_WERROR=ON \
-  -DONNXFN_FUZZ=ON -DONNXFN_SANITIZE=address,undefined
+# Preset asan-ubsan (CMakePresets.json): clang at -O1 with line tables only (half the compile time
+# of -O2 -g, and stack traces keep file:line), ONNXFN_FUZZ=ON, ONNXFN_SANITIZE=address,undefined.
+build_onnxfn build-asan --preset asan-ubsan
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$(nproc)" --output-on-failure --timeout 900)
 
 log "fuzzing each parser for ${FUZZ_SECONDS}s"

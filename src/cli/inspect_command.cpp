@@ -1,5 +1,7 @@
 // `onnxfn inspect MODEL [--json]` / `onnxfn inspect --bundle B [--json]`: what a model needs and
 // whether onnxfn can run it; for a bundle, also its metadata and the pipeline around the model.
+// The verdict is the load `predict` does (Session, and for a bundle the Predictor): exit 0 when
+// it can run, 3 when it cannot, the report printed either way.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -11,6 +13,7 @@
 #include "cli/model_report.h"
 #include "model/model_loader.h"
 #include "pipeline/bundle.h"
+#include "pipeline/predictor.h"
 
 namespace onnxfn::cli {
 namespace {
@@ -98,8 +101,8 @@ void add_inspect_command(CLI::App& app, Action& action) {
   cmd->add_flag("--json", opts->json,
                 "Print the stable JSON form (schema onnxfn.inspect/1; with --bundle onnxfn.inspect-bundle/1, the model "
                 "report under \"model\")");
-  cmd->footer("Exit codes: 0 the model loads (even if some operators are unsupported: see 'supported'),\n"
-              "2 bad arguments, 3 the model or bundle is malformed or invalid, 4 resource limit.");
+  cmd->footer("Exit codes: 0 onnxfn can run the model (predict would load it), 3 it cannot (the report\n"
+              "says why) or the model or bundle is malformed, 2 bad arguments, 4 resource limit.");
   cmd->callback([opts, &action] {
     action = [opts] {
       require_model_or_bundle("inspect", opts->model, opts->bundle);
@@ -108,19 +111,29 @@ void add_inspect_command(CLI::App& app, Action& action) {
         ModelReport report = build_report(model_file, opts->model);
         if (opts->json) write_report_json(report, std::cout);
         else write_report_text(report, std::cout);
-        return kExitOk;
+        return report.runnable ? kExitOk : kExitBadModel;
       }
       const pipeline::Bundle b = pipeline::load_bundle(opts->bundle);
       const std::string path = b.model_path().string();
       const Model model_file = b.load_model();  // the report refers into it
       ModelReport report = build_report(model_file, path);
+      if (report.runnable) {
+        // The model runs; the bundle must also fit around it (pipeline, model contract).
+        try {
+          pipeline::Predictor::load(opts->bundle, {.threads = 1});
+        } catch (const Error& e) {
+          if (e.kind() == ErrorKind::ResourceLimit || e.kind() == ErrorKind::Internal) throw;
+          report.runnable = false;
+          report.reasons = error_reasons(e);
+        }
+      }
       if (opts->json) {
         write_bundle_json(b, report, std::cout);
       } else {
         write_bundle_text(b, std::cout);
         write_report_text(report, std::cout);
       }
-      return kExitOk;
+      return report.runnable ? kExitOk : kExitBadModel;
     };
   });
 }

@@ -7,7 +7,8 @@
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/prettywriter.h>
 
-#include "engine/kernel_registry.h"
+#include "engine/session.h"
+#include "ops/all_kernels.h"
 
 namespace onnxfn::cli {
 namespace {
@@ -84,12 +85,26 @@ bool is_json_encoded(const TypeInfo& type) {
   return type.kind == TypeInfo::Kind::Sequence && type.inner && type.inner->kind == TypeInfo::Kind::Map;
 }
 
+std::vector<std::string> error_reasons(const Error& error) {
+  const std::string message = error.what();
+  const std::string item = "\n  - ";
+  size_t at = message.find(item);
+  if (at == std::string::npos) return {message};
+  std::vector<std::string> reasons;
+  while (at != std::string::npos) {
+    size_t next = message.find(item, at + item.size());
+    reasons.push_back(message.substr(at + item.size(), next == std::string::npos ? std::string::npos : next - at - item.size()));
+    at = next;
+  }
+  return reasons;
+}
+
 ModelReport build_report(const Model& model, std::string source) {
   ModelReport r;
   r.model = &model;
   r.source = std::move(source);
   std::map<std::pair<std::string, std::string>, OperatorUsage> ops;
-  const KernelRegistry& registry = KernelRegistry::global();
+  const KernelRegistry& registry = ops::all_kernels();
   for_each_node(model.graph, [&](const Node& n, int) {
     ++r.node_count;
     auto& u = ops[{n.domain, n.op_type}];
@@ -102,16 +117,16 @@ ModelReport build_report(const Model& model, std::string source) {
       u.problem = res.problem;
     }
   });
-  r.runnable = true;
+  r.operators_supported = true;
   for (auto& [key, u] : ops) {
-    r.runnable &= u.supported;
+    r.operators_supported &= u.supported;
     r.operators.push_back(std::move(u));
   }
   std::function<void(const Graph&)> count_inits = [&](const Graph& g) {
     r.initializer_count += g.initializers.size();
     for (const Initializer& i : g.initializers) {
       r.initializer_bytes += i.bytes;
-      if (!i.tensor.defined()) r.runnable = false;
+      if (!i.tensor.defined()) r.operators_supported = false;
     }
     for (const Node& n : g.nodes)
       for (const Attribute& a : n.attributes) {
@@ -120,6 +135,16 @@ ModelReport build_report(const Model& model, std::string source) {
       }
   };
   count_inits(model.graph);
+  // The verdict: the same Session construction as predict (kernel attributes checked, trees
+  // compiled, declared output types compared with what their nodes yield). One thread: the
+  // probe runs nothing.
+  try {
+    Session probe(Model(model), ops::all_kernels(), {.threads = 1});
+    r.runnable = true;
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::ResourceLimit || e.kind() == ErrorKind::Internal) throw;
+    r.reasons = error_reasons(e);
+  }
   return r;
 }
 
@@ -151,7 +176,12 @@ void write_report_text(const ModelReport& r, std::ostream& out) {
     out << "  metadata\n";
     for (const auto& [k, v] : m.metadata) out << "    " << k << " = " << v << "\n";
   }
-  out << (r.runnable ? "onnxfn can run this model.\n" : "onnxfn cannot run this model: see NOT SUPPORTED above.\n");
+  if (r.runnable) {
+    out << "onnxfn can run this model.\n";
+  } else {
+    out << "onnxfn cannot run this model:\n";
+    for (const std::string& reason : r.reasons) out << "  - " << reason << "\n";
+  }
 }
 
 void write_report_json(const ModelReport& r, std::ostream& out) {
@@ -196,7 +226,12 @@ void write_report_json(const ModelReport& r, std::ostream& out) {
   w.StartObject();
   for (const auto& [k, v] : m.metadata) { w.Key(k.c_str()); w.String(v.c_str()); }
   w.EndObject();
-  w.Key("supported"); w.Bool(r.runnable);
+  w.Key("supported"); w.Bool(r.operators_supported);
+  w.Key("runnable"); w.Bool(r.runnable);
+  w.Key("reasons");
+  w.StartArray();
+  for (const std::string& reason : r.reasons) w.String(reason.c_str());
+  w.EndArray();
   w.EndObject();
   out << "\n";
 }

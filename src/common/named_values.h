@@ -1,5 +1,6 @@
-// NamedValues: the named inputs and outputs of a model run, in order. Below the engine so that the
-// codecs (protocol/) and the pipeline can speak of them without including the engine.
+// NamedValues: values keyed by graph input or output name, in order. The currency between the
+// engine (Session::run) and the layers that build its inputs or read its outputs (pipeline,
+// protocol), kept here so those layers need not include the engine for a typedef.
 #pragma once
 
 #include <string>

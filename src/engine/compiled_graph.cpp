@@ -3,8 +3,6 @@
 
 #include <set>
 
-#include "engine/kernel_registry.h"
-
 namespace onnxfn {
 
 class CompiledGraph::RunScope : public Scope {
@@ -48,6 +46,36 @@ void collect_free_names(const Graph& g, std::set<std::string>& free) {
     if (!defined.count(u)) free.insert(u);
 }
 
+// ONNX Runtime refuses at load a graph output whose declared type contradicts the type its node
+// produces ("Type Error: Type (tensor(double)) of output arg (Y) of node (lin) does not match
+// expected type (tensor(float))"): a different element type, or a tensor declared where the
+// node yields a sequence or map. Unknown on either side is no contradiction. A declared rank or
+// dimension that differs is not refused (ONNX Runtime only warns and merges leniently, measured
+// with onnxruntime 1.2x on LinearRegressor declared [N] and [N,1,1]), so neither is it here.
+void check_declared_output(const ValueInfo& declared, const Node& node, size_t index, const OutputType& yields) {
+  const TypeInfo& type = declared.type;
+  if (yields.kind == TypeInfo::Kind::Unknown || type.kind == TypeInfo::Kind::Unknown) return;
+  const bool kind_differs = yields.kind != type.kind;
+  const bool elem_differs = !kind_differs && type.kind == TypeInfo::Kind::Tensor && yields.elem != DType::Undefined &&
+                            type.elem != DType::Undefined && yields.elem != type.elem;
+  if (!kind_differs && !elem_differs) return;
+  auto kind_text = [](TypeInfo::Kind kind) -> std::string {
+    switch (kind) {
+      case TypeInfo::Kind::Tensor: return "a tensor";
+      case TypeInfo::Kind::SparseTensor: return "a sparse tensor";
+      case TypeInfo::Kind::Sequence: return "a sequence";
+      case TypeInfo::Kind::Map: return "a map";
+      case TypeInfo::Kind::Optional: return "an optional";
+      case TypeInfo::Kind::Unknown: break;
+    }
+    return "unknown";
+  };
+  std::string produced_text = yields.kind == TypeInfo::Kind::Tensor ? "tensor(" + dtype_name(yields.elem) + ")" : kind_text(yields.kind);
+  std::string declared_text = type.kind == TypeInfo::Kind::Tensor ? "tensor(" + dtype_name(type.elem) + ")" : type.to_string();
+  throw_error(ErrorKind::BadModel, node.label() + ": output " + std::to_string(index) + " '" + declared.name + "' is " + produced_text +
+                                       ", but the graph declares it as " + declared_text);
+}
+
 // The frame used while folding constants at load time: only constants exist.
 class ConstantScope : public Scope {
  public:
@@ -56,12 +84,13 @@ class ConstantScope : public Scope {
 
 }  // namespace
 
-std::unique_ptr<CompiledGraph> compile_subgraph(const Graph& graph, const Model& model, const CompiledGraph* outer) {
-  return std::make_unique<CompiledGraph>(graph, model, outer);
+std::unique_ptr<CompiledGraph> compile_subgraph(const Graph& graph, const Model& model, const CompiledGraph& outer) {
+  return std::make_unique<CompiledGraph>(graph, model, outer.kernels(), &outer);
 }
 
 std::unique_ptr<CompiledGraph> KernelBuildInfo::compile_subgraph(const Graph& body) const {
-  return onnxfn::compile_subgraph(body, model_, owner_);
+  ONNXFN_ASSERT(owner_ != nullptr);  // kernels are built by a CompiledGraph, which passes itself
+  return onnxfn::compile_subgraph(body, model_, *owner_);
 }
 
 CompiledGraph::~CompiledGraph() = default;
@@ -81,16 +110,15 @@ int CompiledGraph::slot(const std::string& name) {
   return it->second;
 }
 
-CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const CompiledGraph* outer)
-    : graph_(graph), outer_(outer) {
-  const KernelRegistry& registry = KernelRegistry::global();
+CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const KernelRegistry& kernels, const CompiledGraph* outer)
+    : graph_(graph), kernels_(kernels), outer_(outer) {
 
   // Every unsupported operator is reported at once, before anything is built.
   std::set<std::string> problems;
   std::vector<KernelRegistry::Resolution> resolved;
   resolved.reserve(graph.nodes.size());
   for (const Node& n : graph.nodes) {
-    resolved.push_back(registry.resolve(n.domain, n.op_type, model.opset(n.domain)));
+    resolved.push_back(kernels_.resolve(n.domain, n.op_type, model.opset(n.domain)));
     if (!resolved.back().factory) problems.insert(resolved.back().problem);
   }
   for (const Initializer& init : graph.initializers)
@@ -154,6 +182,9 @@ CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const Compi
 
     KernelBuildInfo info(n, resolved[k].version, constants, model, this);
     step.kernel = resolved[k].factory(info);
+    for (size_t i = 0; i < n.outputs.size(); ++i)
+      for (const ValueInfo& declared : graph.outputs)
+        if (!n.outputs[i].empty() && declared.name == n.outputs[i]) check_declared_output(declared, n, i, step.kernel->output_type(i));
 
     if (all_constant && !has_subgraph && step.kernel->foldable()) {
       // Initializer-only subgraph: run it once now and keep its outputs as constants.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/kernel.h"
+#include "engine/kernel_registry.h"
 #include "engine/thread_pool.h"
 #include "model/model.h"
 
@@ -23,9 +24,10 @@ class Scope {
 
 class CompiledGraph {
  public:
-  // `outer` resolves names defined by enclosing graphs (null for the main graph). Throws
-  // Unsupported listing every node without a kernel.
-  CompiledGraph(const Graph& graph, const Model& model, const CompiledGraph* outer);
+  // `outer` resolves names defined by enclosing graphs (null for the main graph); `kernels` picks
+  // each node's kernel and must outlive the graph. Throws Unsupported listing every node without
+  // a kernel.
+  CompiledGraph(const Graph& graph, const Model& model, const KernelRegistry& kernels, const CompiledGraph* outer);
   ~CompiledGraph();
 
   // Runs with one value per graph input (in graph order); returns one value per graph output.
@@ -33,6 +35,7 @@ class CompiledGraph {
   std::vector<Value> run(std::vector<Value> inputs, const Scope* outer_scope, ThreadPool& threads) const;
 
   const Graph& graph() const { return graph_; }
+  const KernelRegistry& kernels() const { return kernels_; }
   size_t step_count() const { return steps_.size(); }
   // True if `name` is defined here or in an enclosing graph.
   bool defines(const std::string& name) const;
@@ -52,6 +55,7 @@ class CompiledGraph {
   void plan_lifetimes();
 
   const Graph& graph_;
+  const KernelRegistry& kernels_;
   const CompiledGraph* outer_;
   std::unordered_map<std::string, int> slots_;
   std::vector<std::string> slot_names_;
@@ -62,7 +66,8 @@ class CompiledGraph {
   std::vector<int> output_slots_;
 };
 
-// Called by KernelBuildInfo::compile_subgraph for control-flow operators.
-std::unique_ptr<CompiledGraph> compile_subgraph(const Graph& graph, const Model& model, const CompiledGraph* outer);
+// Called by KernelBuildInfo::compile_subgraph for control-flow operators: the body uses the
+// kernels of the graph that encloses it.
+std::unique_ptr<CompiledGraph> compile_subgraph(const Graph& graph, const Model& model, const CompiledGraph& outer);
 
 }  // namespace onnxfn

@@ -19,12 +19,22 @@ class KernelContext;
 class CompiledGraph;
 class Scope;
 
+// What a kernel yields at one output whatever the call's inputs, as far as it knows at build time:
+// a tensor of float for a regressor's scores, a sequence for ZipMap. Unknown parts stay unknown.
+struct OutputType {
+  TypeInfo::Kind kind = TypeInfo::Kind::Unknown;  // Unknown: depends on the inputs, or not said
+  DType elem = DType::Undefined;                  // tensors: Undefined when it follows an input
+};
+
 class Kernel {
  public:
   virtual ~Kernel() = default;
   virtual void run(KernelContext& ctx) const = 0;
   // False for kernels whose outputs must not be computed at load time (random generators).
   virtual bool foldable() const { return true; }
+  // What output i always is. The engine refuses a graph whose declared output type contradicts
+  // it, as ONNX Runtime's type check at load does.
+  virtual OutputType output_type(size_t /*i*/) const { return {}; }
 };
 
 // What a kernel factory sees of its node at session creation.

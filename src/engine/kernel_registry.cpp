@@ -17,7 +17,7 @@ struct HistoryEntry {
 // Constant data, not a vector built at first use: the vector's construction code was 22 KB of
 // the binary's size budget.
 constexpr HistoryEntry kHistory[] = {
-#include "ops/op_history.inc"
+#include "engine/op_history.inc"
 };
 
 std::string versions_text(int lo, int hi) {
@@ -72,15 +72,6 @@ KernelRegistry::Resolution KernelRegistry::resolve(std::string_view domain, std:
   else
     r.problem = name + " (opset " + std::to_string(*opset) + "): operator not supported by onnxfn";
   return r;
-}
-
-const KernelRegistry& KernelRegistry::global() {
-  static const KernelRegistry registry = [] {
-    KernelRegistry r;
-    register_all_kernels(r);
-    return r;
-  }();
-  return registry;
 }
 
 }  // namespace onnxfn

@@ -1,5 +1,7 @@
 // Which kernel runs a node: chosen by domain, op type and the operator version that the model's
-// opset import selects (ops/op_history.inc records when each operator changed).
+// opset import selects (engine/op_history.inc records when each operator changed). The engine owns
+// the registry type; ops/ fills one (ops::all_kernels()) and hands it to the Session, so the
+// engine never names a kernel.
 #pragma once
 
 #include <memory>
@@ -35,17 +37,11 @@ class KernelRegistry {
   };
   const std::vector<Entry>& entries() const { return entries_; }
 
-  // The registry with every kernel of src/ops/.
-  static const KernelRegistry& global();
-
  private:
   std::vector<Entry> entries_;
 };
 
 // Versions at which an operator changed (ascending); empty for operators ONNX does not define.
 std::span<const int> operator_history(std::string_view domain, std::string_view op_type);
-
-// Defined in src/ops/register_kernels.cpp: adds every kernel family.
-void register_all_kernels(KernelRegistry& registry);
 
 }  // namespace onnxfn

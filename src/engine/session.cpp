@@ -1,14 +1,11 @@
 // Session: input checking around the main graph's CompiledGraph.
 #include "engine/session.h"
 
-#include <set>
-
-#include "engine/kernel_registry.h"
 
 namespace onnxfn {
 
-Session::Session(Model model, const SessionOptions& options) : model_(std::move(model)) {
-  graph_ = std::make_unique<CompiledGraph>(model_.graph, model_, nullptr);
+Session::Session(Model model, const KernelRegistry& kernels, const SessionOptions& options) : model_(std::move(model)) {
+  graph_ = std::make_unique<CompiledGraph>(model_.graph, model_, kernels, nullptr);
   int threads = options.threads > 0 ? options.threads : available_cpus();
   pool_ = std::make_unique<ThreadPool>(threads);
 }
@@ -72,16 +69,6 @@ NamedValues Session::run(const NamedValues& inputs) const {
   result.reserve(outs.size());
   for (size_t i = 0; i < outs.size(); ++i) result.emplace_back(model_.graph.outputs[i].name, std::move(outs[i]));
   return result;
-}
-
-std::vector<std::string> unsupported_operators(const Model& model) {
-  std::set<std::string> problems;
-  const KernelRegistry& registry = KernelRegistry::global();
-  for_each_node(model.graph, [&](const Node& n, int) {
-    auto r = registry.resolve(n.domain, n.op_type, model.opset(n.domain));
-    if (!r.factory) problems.insert(r.problem);
-  });
-  return {problems.begin(), problems.end()};
 }
 
 }  // namespace onnxfn

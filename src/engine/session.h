@@ -1,9 +1,10 @@
 // Session: a Model compiled for execution (DESIGN.md, Core objects: Session).
 //
-//   Session s(load_model("model.onnx"), {.threads = 0});   // 0: the CPUs the process may use
+//   Session s(load_model("model.onnx"), ops::all_kernels(), {.threads = 0});  // 0: the CPUs the process may use
 //   NamedValues out = s.run({{"X", Value(tensor)}});       // const: call from many threads at once
 //
-// Creation picks a kernel per node (domain, op type, operator version), reports every
+// Creation picks a kernel per node (domain, op type, operator version) from the registry it is
+// given (ops::all_kernels() above the engine; a test may pass its own), reports every
 // unsupported operator in one Unsupported error, folds initializer-only subgraphs, and plans
 // buffer lifetimes. run() keeps all per-call state in the call.
 #pragma once
@@ -17,6 +18,7 @@
 #include "common/value.h"
 #include "engine/compiled_graph.h"
 #include "engine/kernel.h"
+#include "engine/kernel_registry.h"
 #include "engine/thread_pool.h"
 #include "model/model.h"
 
@@ -28,7 +30,8 @@ struct SessionOptions {
 
 class Session {
  public:
-  explicit Session(Model model, const SessionOptions& options = {});
+  // `kernels` must outlive the Session.
+  Session(Model model, const KernelRegistry& kernels, const SessionOptions& options = {});
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -53,9 +56,5 @@ class Session {
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<CompiledGraph> graph_;
 };
-
-// Checks that every node of the model has a kernel; returns one line per unsupported operator
-// (deduplicated), empty when the model can run. Used by Session and by `inspect`.
-std::vector<std::string> unsupported_operators(const Model& model);
 
 }  // namespace onnxfn

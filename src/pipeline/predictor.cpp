@@ -8,6 +8,7 @@
 #include "frame/frame_ops.h"
 #include "model/model_loader.h"
 #include "pipeline/bundle_archive.h"
+#include "ops/all_kernels.h"
 
 namespace onnxfn::pipeline {
 namespace {
@@ -68,7 +69,7 @@ Predictor::Predictor(Bundle bundle, const PredictorOptions& options) : bundle_(s
   pipeline_ = bind_pipeline(*bundle_);
   name_ = !bundle_->metadata.name.empty() ? bundle_->metadata.name : bundle_->dir.filename().replace_extension().string();
   if (bundle_->has_model || options.require_model) {
-    session_ = std::make_unique<Session>(bundle_->load_model(), SessionOptions{.threads = options.threads});
+    session_ = std::make_unique<Session>(bundle_->load_model(), ops::all_kernels(), SessionOptions{.threads = options.threads});
     std::string().swap(bundle_->zipped_model);  // the session holds the model now
     check_model_contract();
   } else {
@@ -78,7 +79,7 @@ Predictor::Predictor(Bundle bundle, const PredictorOptions& options) : bundle_(s
 }
 
 Predictor::Predictor(Model model, std::string name, const PredictorOptions& options)
-    : session_(std::make_unique<Session>(std::move(model), SessionOptions{.threads = options.threads})), name_(std::move(name)) {
+    : session_(std::make_unique<Session>(std::move(model), ops::all_kernels(), SessionOptions{.threads = options.threads})), name_(std::move(name)) {
   inputs_ = session_->inputs();
   outputs_ = session_->outputs();
 }

@@ -101,7 +101,9 @@ def run_predict_named(model_path, inputs, threads=1, timeout=120):
 
 
 def inspect(model_path):
+    """(report, stderr): the --json report, also when inspect exits 3 because the model cannot run
+    (report["runnable"] false, report["reasons"] say why); None when the model does not load."""
     p = subprocess.run([BINARY, "inspect", "--json", str(model_path)], capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
+    if p.returncode not in (0, 3) or not p.stdout.strip():
         return None, p.stderr
     return json.loads(p.stdout), p.stderr

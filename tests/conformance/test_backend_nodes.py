@@ -64,6 +64,10 @@ def _run_case(case_dir):
             code, outs, err = run_predict(case_dir / "model.onnx", arrays)
         except TypeError as e:
             return "not_expressible", ops, str(e)
+        # inspect's verdict is predict's load: exit 3 from predict exactly when inspect said no.
+        if (code == 3) == report["runnable"]:
+            return "fail", ops, (f"inspect and predict disagree: runnable={report['runnable']} {report['reasons']}, "
+                                 f"predict exit {code}: {err.strip()[-300:]}")
         if code == 3 and "unsupported" in err:
             return "unsupported", ops, err.strip().splitlines()[-1]
         if code != 0:

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "ops/all_kernels.h"
 #include "support/graph_builder.h"
 
 namespace onnxfn::testing {
@@ -52,7 +53,7 @@ inline Model onnx_model(const std::string& op, const std::vector<Tensor>& inputs
 inline std::vector<Tensor> run_onnx(const std::string& op, const std::vector<Tensor>& inputs,
                                     std::vector<Attribute> attrs = {}, int64_t opset = 17, int threads = 1,
                                     size_t outputs = 1) {
-  Session s(onnx_model(op, inputs, std::move(attrs), opset, outputs), {.threads = threads});
+  Session s(onnx_model(op, inputs, std::move(attrs), opset, outputs), ops::all_kernels(), {.threads = threads});
   NamedValues feeds;
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].defined()) feeds.push_back({"X" + std::to_string(i), inputs[i]});

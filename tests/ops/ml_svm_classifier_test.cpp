@@ -4,6 +4,7 @@
 // Expected numbers come from ONNX Runtime 1.32 on the same one-node models, built in Python with
 // onnx.helper.make_node("SVMClassifier", ["X"], ["Y", "Z"], domain="ai.onnx.ml", **attrs) and
 // run with onnxruntime.InferenceSession(...).run(None, {"X": X}).
+#include "ops/all_kernels.h"
 #include "ops/ml_test_support.h"
 
 namespace onnxfn {
@@ -170,7 +171,7 @@ TEST(SVMClassifier, batches_split_across_threads_match_single_rows) {
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<float>((i * 37) % 101) / 25.0f - 2.0f;
   const Tensor x = floats({n, 2}, data);
   std::vector<Attribute> attrs = multiclass_svc("RBF", {0.5f, 0, 3});
-  Session s(ml_model("SVMClassifier", attrs, {{"X", x}}, 2, 3), {.threads = 4});
+  Session s(ml_model("SVMClassifier", attrs, {{"X", x}}, 2, 3), ops::all_kernels(), {.threads = 4});
   auto batch = s.run({{"X", x}});
   for (int64_t i = 0; i < n; i += 97) {
     auto one = run_ml("SVMClassifier", attrs, {{"X", floats({1, 2}, {data[2 * i], data[2 * i + 1]})}}, 2);

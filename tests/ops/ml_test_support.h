@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "ops/all_kernels.h"
 #include "support/graph_builder.h"
 
 namespace onnxfn::testing {
@@ -47,7 +48,7 @@ inline Model ml_model(const std::string& op, std::vector<Attribute> attrs, const
 // Runs the node once and returns its outputs (as Values, in order).
 inline std::vector<Value> run_ml(const std::string& op, std::vector<Attribute> attrs, const NamedValues& inputs,
                                  size_t outputs = 1, int64_t ml_opset = 3) {
-  Session s(ml_model(op, std::move(attrs), inputs, outputs, ml_opset), {.threads = 1});
+  Session s(ml_model(op, std::move(attrs), inputs, outputs, ml_opset), ops::all_kernels(), {.threads = 1});
   std::vector<Value> values;
   for (auto& [name, value] : s.run(inputs)) values.push_back(std::move(value));
   return values;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "ops/all_kernels.h"
 #include "support/graph_builder.h"
 
 namespace onnxfn::testing {
@@ -49,7 +50,7 @@ inline Model one_node_model(const std::string& op, int64_t opset, const std::vec
 // Builds the model, runs it once and returns the outputs. Throws onnxfn::Error.
 inline std::vector<Tensor> run_node(const std::string& op, int64_t opset, const std::vector<NodeInput>& inputs,
                                     const std::vector<Attribute>& attrs = {}, size_t outputs = 1, int threads = 1) {
-  Session s(one_node_model(op, opset, inputs, attrs, outputs), {.threads = threads});
+  Session s(one_node_model(op, opset, inputs, attrs, outputs), ops::all_kernels(), {.threads = threads});
   NamedValues feeds;
   for (const NodeInput& i : inputs)
     if (!i.name.empty() && !i.constant) feeds.emplace_back(i.name, i.value);

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "ops/all_kernels.h"
 #include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
@@ -85,7 +86,7 @@ int check_rows(const RecordedCase& c, int64_t first, int64_t count, const NamedV
 // Runs the case in batches of `batch` rows and checks every row against ORT.
 void expect_recorded(const RecordedCase& c, int64_t batch, int threads) {
   SCOPED_TRACE(c.name + ", batches of " + std::to_string(batch) + ", " + std::to_string(threads) + " thread(s)");
-  Session s(model_of(c), {.threads = threads});
+  Session s(model_of(c), ops::all_kernels(), {.threads = threads});
   int failures = 0;
   for (int64_t first = 0; first < c.rows && failures < 10; first += batch) {
     const int64_t count = std::min(batch, c.rows - first);
@@ -113,7 +114,7 @@ TEST(TreeBatchPlan, first_runs_from_several_threads_build_the_plan_once_and_matc
   for (const RecordedCase& c : recorded_cases()) {
     SCOPED_TRACE(c.name);
     ASSERT_GE(c.rows, 16) << "the case must have a full group of rows to plan";
-    Session s(model_of(c), {.threads = 1});
+    Session s(model_of(c), ops::all_kernels(), {.threads = 1});
     check_rows(c, 0, 1, s.run({{"X", rows_of(c, 0, 1)}}));
     std::vector<NamedValues> outs(4);
     std::vector<std::thread> runners;

@@ -4,6 +4,7 @@
 // onnx.helper.make_node("TreeEnsembleClassifier", ["X"], ["label", "probabilities"],
 // domain="ai.onnx.ml", **attributes); where ORT leaves a score column unwritten (uninitialised
 // memory) the test says so and expects our 0.
+#include "ops/all_kernels.h"
 #include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
@@ -176,7 +177,7 @@ TEST(TreeClassifier, multiclass_counts_base_values_as_scores_and_picks_the_first
 
 TEST(TreeClassifier, multiclass_row_without_any_class_score_fails_like_ort) {
   // ORT fails the run (narrowing_error): row 1 reaches leaves without weights, no base_values.
-  Session s(classifier(kThreeClassVotes, {0.3f, 0.3f, 0.2f}, {attr_ints("classlabels_int64s", {10, 20, 30})}));
+  Session s(classifier(kThreeClassVotes, {0.3f, 0.3f, 0.2f}, {attr_ints("classlabels_int64s", {10, 20, 30})}), ops::all_kernels());
   EXPECT_EQ(error_kind([&] { s.run({{"X", x4()}}); }), ErrorKind::BadModel);
 }
 

@@ -3,6 +3,7 @@
 // post_transform codes, and double precision. Expected values come from onnxruntime 1.32 (1 thread)
 // on the same attributes, built with onnx.helper.make_node("TreeEnsemble", ["X"], ["Y"],
 // domain="ai.onnx.ml", **attributes) (tensors via numpy_helper.from_array) in an ai.onnx.ml 5 model.
+#include "ops/all_kernels.h"
 #include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
@@ -72,9 +73,9 @@ TEST(TreeEnsembleV5, big_member_sets_truncate_the_input_to_int32) {
 
 TEST(TreeEnsembleV5, rejects_big_sets_with_non_int32_members_and_empty_sets) {
   std::string message;
-  EXPECT_EQ(error_kind([&] { Session s(v5_model(member_tree<float>({2.5f, 3, 40, kNaN}))); }, &message), ErrorKind::BadModel);
+  EXPECT_EQ(error_kind([&] { Session s(v5_model(member_tree<float>({2.5f, 3, 40, kNaN})), ops::all_kernels()); }, &message), ErrorKind::BadModel);
   EXPECT_NE(message.find("int32"), std::string::npos) << message;
-  EXPECT_EQ(error_kind([&] { Session s(v5_model(member_tree<float>({kNaN}))); }, &message), ErrorKind::BadModel);
+  EXPECT_EQ(error_kind([&] { Session s(v5_model(member_tree<float>({kNaN})), ops::all_kernels()); }, &message), ErrorKind::BadModel);
   EXPECT_NE(message.find("empty"), std::string::npos) << message;
 }
 
@@ -152,11 +153,11 @@ TEST(TreeEnsembleV5, double_input_gives_double_output_with_double_sums) {
 
 TEST(TreeEnsembleV5, input_type_must_match_the_attribute_tensors) {
   std::string message;
-  EXPECT_EQ(error_kind([&] { Session s(v5_model(two_trees<float>(1, 0), DType::Double)); }, &message), ErrorKind::BadModel);
+  EXPECT_EQ(error_kind([&] { Session s(v5_model(two_trees<float>(1, 0), DType::Double), ops::all_kernels()); }, &message), ErrorKind::BadModel);
   EXPECT_NE(message.find("nodes_splits"), std::string::npos) << message;
   Model undeclared = v5_model(two_trees<double>(1, 0), DType::Double);
   undeclared.graph.inputs[0].type.elem = DType::Undefined;
-  Session s(undeclared);
+  Session s(undeclared, ops::all_kernels());
   EXPECT_EQ(error_kind([&] { s.run({{"X", matrix<float>(1, 2, {1, 0})}}); }, &message), ErrorKind::BadInput);
   EXPECT_NE(message.find("must be double"), std::string::npos) << message;
 }

@@ -1,6 +1,7 @@
 // Malformed tree ensembles: every structural or attribute problem is a BadModel at session creation
 // naming the attribute or the tree and node (never a crash, a hang or an out-of-bounds read), and
 // unusable inputs are a BadInput at run time.
+#include "ops/all_kernels.h"
 #include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
@@ -43,7 +44,7 @@ struct V3 {
 // BadModel at session creation, with `needle` in the message.
 void expect_bad_model(const Model& m, const std::string& needle) {
   std::string message;
-  EXPECT_EQ(error_kind([&] { Session s(m); }, &message), ErrorKind::BadModel) << message;
+  EXPECT_EQ(error_kind([&] { Session s(m, ops::all_kernels()); }, &message), ErrorKind::BadModel) << message;
   EXPECT_NE(message.find(needle), std::string::npos) << "message: " << message;
 }
 
@@ -153,7 +154,7 @@ TEST(TreeMalformed, rejects_targets_and_features_out_of_range) {
   expect_bad_model(wide.model(), "reads feature 5 but the input X has 2 columns");
   // Undeclared width: found at run time.
   wide.declared_width = -1;
-  Session s(wide.model());
+  Session s(wide.model(), ops::all_kernels());
   std::string message;
   EXPECT_EQ(error_kind([&] { s.run({{"X", matrix<float>(1, 2, {0, 0})}}); }, &message), ErrorKind::BadInput);
   EXPECT_NE(message.find("read feature 5 but input X has 2 columns"), std::string::npos) << message;
@@ -306,7 +307,7 @@ TEST(TreeMalformed, v5_rejects_out_of_range_indices_and_codes) {
 TEST(TreeMalformed, huge_target_count_hits_the_output_size_limit_instead_of_allocating) {
   V3 huge;
   huge.extra = {attr_int("n_targets", int64_t{1} << 40)};
-  Session s(huge.model());
+  Session s(huge.model(), ops::all_kernels());
   EXPECT_EQ(error_kind([&] { s.run({{"X", matrix<float>(2, 2, {0, 0, 2, 0})}}); }), ErrorKind::ResourceLimit);
 }
 
@@ -314,7 +315,7 @@ TEST(TreeMalformed, rejects_inputs_of_the_wrong_rank_or_type_at_run_time) {
   Model m = V3{}.model();
   m.graph.inputs[0].type.shape.reset();
   m.graph.inputs[0].type.elem = DType::Undefined;
-  Session s(m);
+  Session s(m, ops::all_kernels());
   std::string message;
   EXPECT_EQ(error_kind([&] { s.run({{"X", Tensor::from_vector<float>({2}, {1, 2})}}); }, &message), ErrorKind::BadInput);
   EXPECT_NE(message.find("2-D"), std::string::npos) << message;

@@ -4,6 +4,7 @@
 // domain="ai.onnx.ml", **attributes) and run with InferenceSession(...).run(None, {"X": X}).
 #include <random>
 
+#include "ops/all_kernels.h"
 #include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
@@ -247,12 +248,12 @@ TEST(TreeRegressor, double_tensor_attributes_need_double_input) {
   // ORT fails to create the kernel for float X with double *_as_tensor attributes.
   std::string message;
   Model declared = threshold_point_one(DType::Float, true);
-  EXPECT_EQ(error_kind([&] { Session s(declared); }, &message), ErrorKind::BadModel);
+  EXPECT_EQ(error_kind([&] { Session s(declared, ops::all_kernels()); }, &message), ErrorKind::BadModel);
   EXPECT_NE(message.find("nodes_values_as_tensor"), std::string::npos) << message;
   // Undeclared X type: found when running.
   Model undeclared = threshold_point_one(DType::Float, true);
   undeclared.graph.inputs[0].type.elem = DType::Undefined;
-  Session s(undeclared);
+  Session s(undeclared, ops::all_kernels());
   EXPECT_EQ(error_kind([&] { s.run({{"X", matrix<float>(1, 1, {0})}}); }), ErrorKind::BadInput);
 }
 

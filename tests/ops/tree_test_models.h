@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "ops/all_kernels.h"
 #include "support/graph_builder.h"
 
 namespace onnxfn::tree_tests {
@@ -42,7 +43,7 @@ inline Model tree_model(const std::string& op, int64_t ml_opset, DType x_type, i
 }
 
 inline NamedValues run_model(const Model& m, Tensor x, int threads = 1) {
-  Session s(m, {.threads = threads});
+  Session s(m, ops::all_kernels(), {.threads = threads});
   return s.run({{"X", std::move(x)}});
 }
 

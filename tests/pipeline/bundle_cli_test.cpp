@@ -17,6 +17,7 @@
 #include "frame/json_frame_writer.h"
 #include "frame/text/similarity.h"
 #include "model/model_loader.h"
+#include "ops/all_kernels.h"
 #include "pipeline_test_util.h"
 
 namespace onnxfn {
@@ -200,7 +201,7 @@ TEST(BundleCli, predict_gives_the_models_probabilities_on_the_features) {
       const Column& col = f.column(j + 1);
       x.mutable_data<float>()[static_cast<int64_t>(r * 5 + j)] = col.is_null(r) ? std::nanf("") : static_cast<float>(col.float64_values()[r]);
     }
-  Session session(load_model(testing::zoo_model("logreg_binary_zipmap")), {.threads = 1});
+  Session session(load_model(testing::zoo_model("logreg_binary_zipmap")), ops::all_kernels(), {.threads = 1});
   NamedValues outputs = session.run({{"X", Value(x)}});
   const Sequence& probs = outputs[1].second.sequence();
   for (size_t r = 0; r < 5; ++r) {

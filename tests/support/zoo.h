@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/session.h"
+#include "common/named_values.h"
 
 namespace onnxfn::testing {
 

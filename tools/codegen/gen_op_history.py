@@ -1,4 +1,4 @@
-"""Writes src/ops/op_history.inc: for each ONNX operator, the opset versions at which it changed.
+"""Writes src/engine/op_history.inc: for each ONNX operator, the opset versions at which it changed.
 
 The engine resolves a node's effective operator version from the model's opset import with this
 table (an operator keeps its last change's semantics until the next one), so a kernel registered
@@ -17,7 +17,7 @@ MAX_OPSET = {"": 25, "ai.onnx.ml": 5}
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(pathlib.Path(__file__).resolve().parents[2] / "src/ops/op_history.inc"))
+    ap.add_argument("--out", default=str(pathlib.Path(__file__).resolve().parents[2] / "src/engine/op_history.inc"))
     args = ap.parse_args()
     history = collections.defaultdict(set)
     for schema in onnx.defs.get_all_schemas_with_history():

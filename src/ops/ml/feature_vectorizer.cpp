@@ -61,6 +61,10 @@ class FeatureVectorizerKernel final : public Kernel {
     }
   }
 
+  OutputType output_type(size_t i) const override {
+    return i == 0 ? OutputType{TypeInfo::Kind::Tensor, DType::Float} : OutputType{};
+  }
+
  private:
   std::vector<int64_t> dimensions_;
   int64_t total_ = 0;

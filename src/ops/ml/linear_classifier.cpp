@@ -69,6 +69,11 @@ class LinearClassifierKernel final : public Kernel {
     });
   }
 
+  OutputType output_type(size_t i) const override {
+    if (i > 1) return {};
+    return {TypeInfo::Kind::Tensor, i == 0 ? labels_.dtype() : DType::Float};
+  }
+
  private:
   void write_binary(Tensor& y, float* scores, int64_t i, float s, bool two_columns) const {
     const size_t label = s > 0 ? 1 : 0;

@@ -44,6 +44,10 @@ class LinearRegressorKernel final : public Kernel {
     });
   }
 
+  OutputType output_type(size_t i) const override {
+    return i == 0 ? OutputType{TypeInfo::Kind::Tensor, DType::Float} : OutputType{};
+  }
+
  private:
   PostTransform transform_;
   std::vector<float> coefficients_, intercepts_;

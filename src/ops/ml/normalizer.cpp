@@ -87,6 +87,10 @@ class NormalizerKernel final : public Kernel {
     }
   }
 
+  OutputType output_type(size_t i) const override {
+    return i == 0 ? OutputType{TypeInfo::Kind::Tensor, DType::Float} : OutputType{};
+  }
+
  private:
   Norm norm_ = Norm::Max;
 };

@@ -65,6 +65,10 @@ class OneHotEncoderKernel final : public Kernel {
     }
   }
 
+  OutputType output_type(size_t i) const override {
+    return i == 0 ? OutputType{TypeInfo::Kind::Tensor, DType::Float} : OutputType{};
+  }
+
  private:
   template <class Map, class K>
   static int64_t find(const Map& map, const K& key) {

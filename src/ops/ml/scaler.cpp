@@ -54,6 +54,10 @@ class ScalerKernel final : public Kernel {
     }
   }
 
+  OutputType output_type(size_t i) const override {
+    return i == 0 ? OutputType{TypeInfo::Kind::Tensor, DType::Float} : OutputType{};
+  }
+
  private:
   std::vector<float> scale_, offset_;
 };

@@ -140,6 +140,11 @@ class SvmClassifierKernel final : public Kernel {
     });
   }
 
+  OutputType output_type(size_t i) const override {
+    if (i > 1) return {};
+    return {TypeInfo::Kind::Tensor, i == 0 ? labels_.dtype() : DType::Float};
+  }
+
  private:
   struct Scratch {
     std::vector<float> kernels, pair_scores, pairwise;

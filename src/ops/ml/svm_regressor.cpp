@@ -61,6 +61,10 @@ class SvmRegressorKernel final : public Kernel {
     });
   }
 
+  OutputType output_type(size_t i) const override {
+    return i == 0 ? OutputType{TypeInfo::Kind::Tensor, DType::Float} : OutputType{};
+  }
+
  private:
   SvmKernel kernel_;
   std::vector<float> coefficients_, rho_, support_vectors_;

@@ -60,6 +60,10 @@ class ZipMapKernel final : public Kernel {
     ctx.set_output(0, Value(std::move(out)));
   }
 
+  OutputType output_type(size_t i) const override {
+    return i == 0 ? OutputType{TypeInfo::Kind::Sequence, DType::Undefined} : OutputType{};
+  }
+
  private:
   int64_t columns_ = 0;
   std::vector<int64_t> source_;  // for each sorted unique key, the input column it reads

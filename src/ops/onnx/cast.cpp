@@ -89,6 +89,10 @@ class CastKernel final : public Kernel {
     });
   }
 
+  OutputType output_type(size_t i) const override {
+    return i == 0 && to_ ? OutputType{TypeInfo::Kind::Tensor, *to_} : OutputType{};
+  }
+
  private:
   std::optional<DType> to_;
 };

@@ -5,7 +5,7 @@
 
 namespace onnxfn::ops::elementwise {
 
-// Highest opset version onnxfn knows (op_history.inc); ranges end here when the op has not changed.
+// Highest opset version onnxfn knows (engine/op_history.inc); ranges end here when the op has not changed.
 inline constexpr int kLatestOpset = 25;
 
 void register_unary_math(KernelRegistry& r);           // unary_math.cpp

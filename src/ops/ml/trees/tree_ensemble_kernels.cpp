@@ -63,6 +63,11 @@ class TreeRegressorKernel final : public Kernel {
     std::visit([&](const auto& e) { evaluate_regression(e, x, y, ctx); }, ensemble_);
   }
 
+  OutputType output_type(size_t i) const override {
+    if (i != 0) return {};
+    return {TypeInfo::Kind::Tensor, output_like_input_ ? DType::Undefined : DType::Float};
+  }
+
  private:
   const AnyEnsemble ensemble_;
   const std::vector<DType> allowed_;
@@ -85,6 +90,11 @@ class TreeClassifierKernel final : public Kernel {
     Tensor& label = ctx.output(0, rules_.labels.dtype(), {n});
     Tensor& z = ctx.output(1, DType::Float, {n, target_count(ensemble_)});
     std::visit([&](const auto& e) { evaluate_classification(e, rules_, x, label, z, ctx); }, ensemble_);
+  }
+
+  OutputType output_type(size_t i) const override {
+    if (i > 1) return {};
+    return {TypeInfo::Kind::Tensor, i == 0 ? rules_.labels.dtype() : DType::Float};
   }
 
  private:

@@ -2,7 +2,9 @@
 // tolerance (1e-5 unless its meta.json documents why not), ZipMap outputs included.
 #include <gtest/gtest.h>
 
+#include "engine/session.h"
 #include "model/model_loader.h"
+#include "ops/all_kernels.h"
 #include "protocol/inference_protocol.h"
 #include "support/zoo.h"
 
@@ -17,7 +19,7 @@ TEST_P(ZooParity, matches_onnxruntime) {
   const std::string name = GetParam();
   auto dir = zoo_dir() / name;
   for (int threads : {1, 2}) {
-    Session session(load_model(dir / "model.onnx"), {.threads = threads});
+    Session session(load_model(dir / "model.onnx"), ops::all_kernels(), {.threads = threads});
     InferenceRequest req = parse_inference_request(read_text(dir / "request.json"));
     NamedValues out = session.run(req.inputs);
     rapidjson::Document expected = read_json(dir / "expected.json");
