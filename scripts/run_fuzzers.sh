@@ -31,3 +31,4 @@ run json_frame_reader_fuzzer "$(seed_dir json_frame_reader)" -max_len=4096
 run text_functions_fuzzer "$(seed_dir text_functions)" -max_len=512
 run pipeline_spec_fuzzer "$(seed_dir pipeline_spec)" -max_len=8192 -dict="$root/fuzz/pipeline_spec.dict"
 run bundle_zip_fuzzer "$(seed_dir bundle_zip)" -max_len=16384
+run s3_xml_fuzzer "$(seed_dir s3_xml)" -max_len=4096

@@ -14,6 +14,8 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev                        # libFuzzer targets
   libutf8proc-dev libre2-dev                      # text functions: Unicode, linear-time regexes
   libminizip-dev zlib1g-dev                       # zip bundles
+  libboost-dev libmbedtls-dev ca-certificates     # HTTP client, TLS, S3 (net/, storage/)
+  openssl                                         # tests: a loopback TLS server (s_server)
   python3-venv
 )
 

@@ -7,6 +7,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 start=$(date +%s)
 
+# The S3 tests run against a real S3-compatible server (versitygw); here they must not skip.
+log "versitygw for the S3 tests"
+bash scripts/install_versitygw.sh
+export ONNXFN_VERSITYGW="$ROOT/.tools/bin/versitygw" ONNXFN_REQUIRE_S3=1
+
 log "unit, parity and CLI tests (Release)"
 (cd build && ctest -j"$(nproc)" --output-on-failure --timeout 600)
 
