@@ -26,6 +26,7 @@ run() {  # run TARGET CORPUS [extra flags]
 }
 run model_loader_fuzzer "$(seed_dir model_loader "$root"/tests/fixtures/zoo/*/model.onnx)" -max_len=65536
 run inference_request_fuzzer "$(seed_dir inference_request "$root"/tests/fixtures/zoo/*/request.json)" -max_len=16384
+run http_request_fuzzer "$(seed_dir http_request)" -max_len=16384
 run csv_reader_fuzzer "$(seed_dir csv_reader)" -max_len=4096
 run json_frame_reader_fuzzer "$(seed_dir json_frame_reader)" -max_len=4096
 run text_functions_fuzzer "$(seed_dir text_functions)" -max_len=512
