@@ -93,7 +93,6 @@ HandlerResult FunctionHandler::handle(std::string_view event, const Deadline& de
     case EventKind::HttpV1:
     case EventKind::HttpV2: {
       const protocol::HttpRequest request = http_request_from_event(doc, result.kind == EventKind::HttpV2 ? 2 : 1);
-      if (!http_) bad("event: an HTTP event, but this build has no HTTP API (protocol/http_api.h)");
       result.trace.read_ms = ms_since(start);
       const protocol::HttpResponse response = http_(request);
       const auto t = Clock::now();

@@ -131,11 +131,15 @@ int run_runtime(const RuntimeSettings& settings) {
   RuntimeClient client(settings.runtime_api);
   const auto init_start = Clock::now();
   const int threads = lambda_threads(settings.memory_mb);
-  std::unique_ptr<pipeline::Predictor> predictor;
+  protocol::ModelRepository models;
+  const pipeline::Predictor* predictor = nullptr;
   std::string model_path;
   try {
     model_path = locate_model(settings);
-    predictor = pipeline::Predictor::load(model_path, {.threads = threads});
+    auto loaded = pipeline::Predictor::load(model_path, {.threads = threads});
+    predictor = loaded.get();
+    std::string name = loaded->name();  // before the move: argument order is unspecified
+    models.add(std::move(name), std::move(loaded));
   } catch (...) {
     const Reported r = report_current_exception();
     log_line("ERROR", "init failed", [&](JsonWriter& w) {
@@ -153,8 +157,12 @@ int run_runtime(const RuntimeSettings& settings) {
     put_ms(w, "peak_rss_mb", peak_rss_mb());
   });
 
-  // HTTP events: wired to protocol::InferenceApi once serve's http_api.cpp is merged.
-  const FunctionHandler handler(*predictor, {}, {.task_root = settings.task_root, .default_job = settings.default_job});
+  // HTTP events go to the same API as `onnxfn serve` (routes, formats, errors); Lambda's own
+  // response limit is checked by the handler on the whole response event.
+  const protocol::InferenceApi api(models);
+  const FunctionHandler handler(
+      *predictor, [&api](const protocol::HttpRequest& request) { return api.handle(request); },
+      {.task_root = settings.task_root, .default_job = settings.default_job});
   for (;;) {
     Invocation inv = client.next();
     const auto start = Clock::now();
