@@ -8,6 +8,7 @@
 #include "common/error_table.h"
 #include "lambda/package.h"
 #include "lambda/runtime.h"
+#include "pipeline/reference_set.h"
 
 namespace onnxfn::cli {
 
@@ -19,6 +20,22 @@ void add_lambda_commands(CLI::App& app, Action& action) {
       "AWS_LAMBDA_RUNTIME_API");
   cmd->callback([&action] {
     action = [] { return lambda::run_runtime(lambda::settings_from_environment()); };
+  });
+
+  static std::string verify_bundle;
+  auto* verify = app.add_subcommand("verify",
+                                    "Recompute a bundle's reference set (reference.json: sample records with the scikit-learn model's own "
+                                    "probabilities and labels, stored by the training helpers) and report the largest difference; exit 3 "
+                                    "when it disagrees beyond the set's tolerance");
+  verify->add_option("-b,--bundle", verify_bundle, "bundle folder")->required();
+  verify->callback([&action] {
+    action = [] {
+      const auto predictor = pipeline::Predictor::load(verify_bundle);
+      const auto report = pipeline::verify_reference_set(*predictor, verify_bundle);
+      if (!report) throw_error(ErrorKind::BadInput, "verify: " + verify_bundle + " has no reference set (reference.json); retrain it with the training helper to store one");
+      std::cout << lambda::describe_reference_report(*report) << "\n";
+      return report->passed() ? kExitOk : kExitBadModel;
+    };
   });
 
   static lambda::PackageOptions o;
@@ -54,6 +71,7 @@ void add_lambda_commands(CLI::App& app, Action& action) {
                 << " of the 50 MB limit), " << r.unzipped << " unzipped (" << pct(r.unzipped, lambda::kMaxUnzippedBytes)
                 << " of 250 MB) -> " << r.zip_path << "\n"
                 << "  handler         " << r.handler << "\n"
+                << "  parity          " << r.parity << "\n"
                 << "  template.yaml   AWS SAM (provided.al2023" << (o.http ? ", HttpApi" : "")
                 << (o.schedule.empty() ? "" : ", ScheduleV2 " + o.schedule) << ") -> " << r.sam_path << "\n"
                 << "  serverless.yml  Serverless Framework v3 -> " << r.serverless_path << "\n";

@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -143,10 +144,23 @@ void add_tree(std::vector<ZipEntry>& entries, const fs::path& dir, const std::st
   std::vector<fs::path> files;
   for (const auto& e : fs::recursive_directory_iterator(dir))
     if (e.is_regular_file()) files.push_back(e.path());
-  for (const auto& f : files) entries.push_back({prefix + fs::relative(f, dir).generic_string(), f.string(), false});
+  for (const auto& f : files) {
+    const std::string name = fs::relative(f, dir).generic_string();
+    if (name == "reference.json") continue;  // checked before packaging; the function never reads it
+    entries.push_back({prefix + name, f.string(), false});
+  }
 }
 
 }  // namespace
+
+std::string describe_reference_report(const pipeline::ReferenceReport& r) {
+  char diff[64], tolerance[64];
+  std::snprintf(diff, sizeof diff, "%.2g", r.max_probability_diff);
+  std::snprintf(tolerance, sizeof tolerance, "%.2g", r.tolerance);
+  return "verify: " + std::to_string(r.records) + " reference records" + (r.source.empty() ? "" : " (" + r.source + ")") +
+         ": probability max |diff| " + diff + " at record " + std::to_string(r.worst_record) + " (tolerance " + tolerance + "), labels " +
+         std::to_string(r.labels_agreeing) + " of " + std::to_string(r.labels_compared) + " agree: " + (r.passed() ? "OK" : "DISAGREES");
+}
 
 std::string elf_architecture(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -195,6 +209,14 @@ PackageResult package_function(const PackageOptions& o) {
   // The bundle must load as the function will load it (BadModel / Unsupported otherwise).
   const auto predictor = pipeline::Predictor::load(o.bundle, {.threads = 1});
   const std::string name = function_name(o.name.empty() ? predictor->name() : o.name);
+  // Parity before deploy: a bundle must still give its training-time outputs.
+  std::string parity = "no reference set (reference.json): parity with scikit-learn not checked";
+  if (fs::is_directory(o.bundle)) {
+    if (const auto report = pipeline::verify_reference_set(*predictor, o.bundle)) {
+      parity = describe_reference_report(*report);
+      if (!report->passed()) throw_error(ErrorKind::BadModel, "package: refused: the bundle disagrees with its own training-time outputs; " + parity);
+    }
+  }
 
   std::string binary = o.binary;
   if (binary.empty()) {
@@ -229,6 +251,7 @@ PackageResult package_function(const PackageOptions& o) {
   if (ec) bad("--out " + o.out + ": cannot create it: " + ec.message());
   PackageResult r;
   r.handler = handler;
+  r.parity = parity;
   r.zip_path = (fs::path(o.out) / "function.zip").string();
   const std::string partial = r.zip_path + ".partial";
   const ZipSizes sizes = write_function_zip(partial, entries);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "pipeline/reference_set.h"
+
 namespace onnxfn::lambda {
 
 inline constexpr uint64_t kMaxZippedBytes = 50ull * 1024 * 1024;     // direct upload
@@ -29,7 +31,12 @@ struct PackageResult {
   std::string zip_path, sam_path, serverless_path;
   uint64_t zipped = 0, unzipped = 0;
   std::string handler;            // the bundle's path inside the zip
+  std::string parity;             // the reference set's verdict, or why there is none
 };
+
+// One line: "verify: 100 reference records (scikit-learn ...): probability max |diff| 8.6e-08 at record 12
+// (tolerance 1e-05), labels 100 of 100 agree: OK" (or "DISAGREES").
+std::string describe_reference_report(const pipeline::ReferenceReport& report);
 
 // BadInput naming the option and its range for a bad value (nothing is written then).
 void validate_package_options(const PackageOptions& options);

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "emulator.h"
 #include "support/zoo.h"
@@ -195,6 +197,35 @@ TEST(LambdaPackage, ServerlessFrameworkPackagesTheServerlessYml) {
   EXPECT_NE(cfn.find("AWS::Scheduler::Schedule"), std::string::npos);
   EXPECT_NE(cfn.find("rate(6 hours)"), std::string::npos);
   EXPECT_NE(cfn.find("AWS::ApiGatewayV2::Api"), std::string::npos);
+}
+
+TEST(LambdaPackage, VerifyRecomputesTheReferenceSetAndPackageRefusesABundleThatDisagrees) {
+  const fs::path dir = lambda_temp_dir("verify");
+  std::string out, err;
+  ASSERT_EQ(onnxfn("verify --bundle " + product_bundle().string(), &out, &err, dir), 0) << err;
+  EXPECT_NE(out.find("verify: 100 reference records (scikit-learn"), std::string::npos) << out;
+  EXPECT_NE(out.find("labels 100 of 100 agree: OK"), std::string::npos) << out;
+  // One probability moved by 0.01: verify exits 3 naming the record, and package writes nothing.
+  fs::copy(product_bundle(), dir / "bundle", fs::copy_options::recursive);
+  rapidjson::Document ref;
+  ref.Parse(read_file(dir / "bundle/reference.json").c_str());
+  ref["probability"][7].SetDouble(ref["probability"][7].GetDouble() + 0.01);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  ref.Accept(w);
+  write_file(dir / "bundle/reference.json", buffer.GetString());
+  ASSERT_EQ(onnxfn("verify --bundle " + (dir / "bundle").string(), &out, &err, dir), 3) << err;
+  EXPECT_NE(out.find("max |diff| 0.01 at record 7"), std::string::npos) << out;
+  EXPECT_NE(out.find("DISAGREES"), std::string::npos) << out;
+  EXPECT_EQ(onnxfn("package " + (dir / "bundle").string() + " --out " + (dir / "out").string(), &out, &err, dir), 3);
+  EXPECT_NE(err.find("package: refused: the bundle disagrees with its own training-time outputs"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  // Without a reference set: verify says so; package goes ahead and says it did not check.
+  fs::remove(dir / "bundle/reference.json");
+  EXPECT_EQ(onnxfn("verify --bundle " + (dir / "bundle").string(), &out, &err, dir), 2);
+  EXPECT_NE(err.find("has no reference set"), std::string::npos) << err;
+  ASSERT_EQ(onnxfn("package " + (dir / "bundle").string() + " --out " + (dir / "out").string(), &out, &err, dir), 0) << err;
+  EXPECT_NE(out.find("parity with scikit-learn not checked"), std::string::npos) << out;
 }
 
 }  // namespace
