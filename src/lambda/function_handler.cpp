@@ -2,6 +2,8 @@
 #include "lambda/function_handler.h"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -52,6 +54,63 @@ std::string to_json(const Value& v) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+// One quick pass over the top level of an event (SAX, normal-precision numbers, no DOM), so that
+// the large events are decoded once by their own codec: an OIP v2 request goes whole to
+// parse_inference_request (the pass stops at "inputs"), a records array goes to the record reader
+// as the slice of text it occupies. Everything else takes the DOM path.
+struct EventScan : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EventScan> {
+  const rapidjson::MemoryStream* stream = nullptr;
+  int depth = 0;
+  std::string_view key;         // the last key at the top level
+  bool inputs = false;          // "inputs" at the top level (the pass stopped there)
+  bool http_like = false;       // keys of API Gateway / Function URL events
+  size_t records_begin = 0, records_end = 0;  // the "records" array's text
+  std::string output;           // "output", when a string
+  bool output_other = false;    // "output" that is not a non-empty string
+
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    if (depth != 1) return true;
+    key = std::string_view(s, n);
+    if (key == "httpMethod" || key == "requestContext" || key == "rawPath") http_like = true;
+    if (key == "inputs" && !http_like) {
+      inputs = true;
+      return false;  // decided: the rest is the inference codec's
+    }
+    return true;
+  }
+  bool StartObject() { return open(); }
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartArray() {
+    if (depth == 1 && key == "records") records_begin = stream->Tell() - 1;
+    return open();
+  }
+  bool EndArray(rapidjson::SizeType) {
+    if (depth == 2 && key == "records") records_end = stream->Tell();
+    return close();
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (depth == 1 && key == "output") {
+      output.assign(s, n);
+      output_other = n == 0;
+    }
+    return true;
+  }
+  bool Default() {
+    if (depth == 1 && key == "output") output_other = true;
+    return true;
+  }
+
+ private:
+  bool open() {
+    ++depth;
+    return true;
+  }
+  bool close() {
+    --depth;
+    return true;
+  }
+};
+
 std::string json_string(std::string_view s) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -78,7 +137,26 @@ FunctionHandler::FunctionHandler(const pipeline::Predictor& predictor, HttpHandl
 
 HandlerResult FunctionHandler::handle(std::string_view event, const Deadline& deadline) const {
   const auto start = Clock::now();
+  EventScan scan;
+  rapidjson::MemoryStream stream(event.data(), event.size());
+  scan.stream = &stream;
+  rapidjson::Reader reader;
+  reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag>(stream, scan);
+  const bool scanned = !reader.HasParseError() || reader.GetParseErrorCode() == rapidjson::kParseErrorTermination;
+  if (scanned && scan.inputs) {
+    HandlerResult result;
+    result.kind = EventKind::Inference;
+    infer(event, result, start);
+    return checked(std::move(result));
+  }
+  if (scanned && !scan.http_like && scan.records_end > scan.records_begin && !scan.output_other) {
+    HandlerResult result;
+    result.kind = EventKind::Records;
+    records(event.substr(scan.records_begin, scan.records_end - scan.records_begin), scan.output, result, start);
+    return checked(std::move(result));
+  }
   std::string guarded;
+
   const std::string_view text = guard_json_numbers(event, guarded);
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag>(text.data(),
@@ -100,47 +178,20 @@ HandlerResult FunctionHandler::handle(std::string_view event, const Deadline& de
       result.trace.encode_ms = ms_since(t);
       break;
     }
-    case EventKind::Inference: {
-      InferenceRequest request = parse_inference_request(event);
-      result.trace.read_ms = ms_since(start);
-      NamedValues outputs = select_outputs(predictor_.infer(request.inputs, &result.trace), request.requested_outputs);
-      const auto t = Clock::now();
-      result.body = encode_inference_response(outputs, predictor_.name(), request.id);
-      result.trace.encode_ms = ms_since(t);
+    case EventKind::Inference:
+      infer(event, result, start);
       break;
-    }
     case EventKind::Records: {
-      if (!predictor_.is_bundle()) bad("event: \"records\" need a bundle (this function runs a bare ONNX model: send \"inputs\")");
-      const Value& records = *member(doc, "records");
+      const Value& records_value = *member(doc, "records");
       const Value* output = member(doc, "output");
       if (output && (!output->IsString() || output->GetStringLength() == 0)) bad("event: \"output\" must be a file path");
-      const Schema& types = predictor_.bundle()->spec.input;
-      Frame in;
-      if (records.IsArray())
-        in = decode_records(to_json(records), RecordFormat::JsonArray, "event \"records\"", types);
-      else if (records.IsString())  // CSV or JSON Lines text
-        in = decode_records(std::string_view(records.GetString(), records.GetStringLength()),
-                            resolve_record_format("", "auto", records.GetString()), "event \"records\"", types);
+      const std::string output_path = output ? output->GetString() : "";
+      if (records_value.IsArray())
+        records(to_json(records_value), output_path, result, start);
+      else if (records_value.IsString())  // CSV or JSON Lines text
+        records_text(std::string_view(records_value.GetString(), records_value.GetStringLength()), output_path, result, start);
       else
         bad("event: \"records\" must be an array of objects or a CSV / JSON Lines text");
-      result.trace.read_ms = ms_since(start);
-      Frame out = predictor_.predict(in, &result.trace);
-      const auto t = Clock::now();
-      if (output) {
-        RecordFileWriter writer(output->GetString());
-        writer.write(out);
-        writer.commit();
-        result.body = "{\"output\":" + json_string(writer.path()) + ",\"rows\":" + std::to_string(writer.rows_written()) + "}";
-      } else {
-        RecordEncoder encoder(RecordFormat::JsonArray);
-        std::string encoded = encoder.encode(out);
-        encoded += encoder.finish();
-        result.body.reserve(encoded.size() + predictor_.name().size() + 32);
-        result.body = "{\"model_name\":" + json_string(predictor_.name()) + ",\"records\":";
-        result.body += encoded;
-        result.body += "}";
-      }
-      result.trace.encode_ms = ms_since(t);
       break;
     }
     case EventKind::Job:
@@ -171,6 +222,56 @@ HandlerResult FunctionHandler::handle(std::string_view event, const Deadline& de
       break;
     }
   }
+  return checked(std::move(result));
+}
+
+void FunctionHandler::infer(std::string_view event, HandlerResult& result, Clock::time_point start) const {
+  InferenceRequest request = parse_inference_request(event);
+  result.trace.read_ms = ms_since(start);
+  NamedValues outputs = select_outputs(predictor_.infer(request.inputs, &result.trace), request.requested_outputs);
+  const auto t = Clock::now();
+  result.body = encode_inference_response(outputs, predictor_.name(), request.id);
+  result.trace.encode_ms = ms_since(t);
+}
+
+void FunctionHandler::records(std::string_view array, const std::string& output, HandlerResult& result, Clock::time_point start) const {
+  require_bundle();
+  Frame in = decode_records(array, RecordFormat::JsonArray, "event \"records\"", predictor_.bundle()->spec.input);
+  predict_records(std::move(in), output, result, start);
+}
+
+void FunctionHandler::records_text(std::string_view text, const std::string& output, HandlerResult& result, Clock::time_point start) const {
+  require_bundle();
+  Frame in = decode_records(text, resolve_record_format("", "auto", text), "event \"records\"", predictor_.bundle()->spec.input);
+  predict_records(std::move(in), output, result, start);
+}
+
+void FunctionHandler::require_bundle() const {
+  if (!predictor_.is_bundle()) bad("event: \"records\" need a bundle (this function runs a bare ONNX model: send \"inputs\")");
+}
+
+void FunctionHandler::predict_records(Frame in, const std::string& output, HandlerResult& result, Clock::time_point start) const {
+  result.trace.read_ms = ms_since(start);
+  const Frame out = predictor_.predict(in, &result.trace);
+  const auto t = Clock::now();
+  if (!output.empty()) {
+    RecordFileWriter writer(output);
+    writer.write(out);
+    writer.commit();
+    result.body = "{\"output\":" + json_string(writer.path()) + ",\"rows\":" + std::to_string(writer.rows_written()) + "}";
+  } else {
+    RecordEncoder encoder(RecordFormat::JsonArray);
+    std::string encoded = encoder.encode(out);
+    encoded += encoder.finish();
+    result.body.reserve(encoded.size() + predictor_.name().size() + 32);
+    result.body = "{\"model_name\":" + json_string(predictor_.name()) + ",\"records\":";
+    result.body += encoded;
+    result.body += "}";
+  }
+  result.trace.encode_ms = ms_since(t);
+}
+
+HandlerResult FunctionHandler::checked(HandlerResult result) const {
   if (result.rows == 0) result.rows = result.trace.rows;
   if (result.body.size() > options_.max_response_bytes)
     throw_error(ErrorKind::ResourceLimit,

@@ -14,6 +14,7 @@
 // ResourceLimit error naming the size (events can ask for an output file instead).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,14 @@ class FunctionHandler {
   HandlerResult handle(std::string_view event, const Deadline& deadline) const;
 
  private:
+  using Clock = std::chrono::steady_clock;
+  void infer(std::string_view event, HandlerResult& result, Clock::time_point start) const;
+  void records(std::string_view array, const std::string& output, HandlerResult& result, Clock::time_point start) const;
+  void records_text(std::string_view text, const std::string& output, HandlerResult& result, Clock::time_point start) const;
+  void predict_records(Frame in, const std::string& output, HandlerResult& result, Clock::time_point start) const;
+  void require_bundle() const;
+  HandlerResult checked(HandlerResult result) const;
+
   const pipeline::Predictor& predictor_;
   HttpHandler http_;
   HandlerOptions options_;
