@@ -79,7 +79,7 @@ TEST(LambdaPackage, RefusesSettingsLambdaWouldRejectBeforeWritingAnything) {
       {"--schedule 'every day' --job " + job, "expected cron(...), rate(...) or at(...)"},
       {"--schedule 'rate(1 day)'", "--schedule needs --job FILE"},
       {"--job " + job, "--job is the input of a schedule"},
-      {"--arch arm64", "give --binary with an arm64 build"},
+      {"--arch arm64", "give --binary with an arm64 static build of onnxfn"},
   };
   for (const auto& [args, expected] : cases) {
     const fs::path out = dir / "out";
