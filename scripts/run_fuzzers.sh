@@ -26,6 +26,7 @@ run() {  # run TARGET CORPUS [extra flags]
 }
 run model_loader_fuzzer "$(seed_dir model_loader "$root"/tests/fixtures/zoo/*/model.onnx)" -max_len=65536
 run inference_request_fuzzer "$(seed_dir inference_request "$root"/tests/fixtures/zoo/*/request.json)" -max_len=16384
+run http_request_fuzzer "$(seed_dir http_request)" -max_len=16384
 run csv_reader_fuzzer "$(seed_dir csv_reader)" -max_len=4096
 run json_frame_reader_fuzzer "$(seed_dir json_frame_reader)" -max_len=4096
 run text_functions_fuzzer "$(seed_dir text_functions)" -max_len=512
@@ -33,3 +34,4 @@ run pipeline_spec_fuzzer "$(seed_dir pipeline_spec)" -max_len=8192 -dict="$root/
 run bundle_zip_fuzzer "$(seed_dir bundle_zip)" -max_len=16384
 run s3_xml_fuzzer "$(seed_dir s3_xml)" -max_len=4096
 run schedule_expression_fuzzer "$(seed_dir schedule_expression /usr/share/zoneinfo/America/Sao_Paulo)" -max_len=4096 -dict="$root/fuzz/schedule_expression.dict"
+run lambda_event_fuzzer "$(seed_dir lambda_event)" -max_len=8192

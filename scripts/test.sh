@@ -12,6 +12,12 @@ log "versitygw for the S3 tests"
 bash scripts/install_versitygw.sh
 export ONNXFN_VERSITYGW="$ROOT/.tools/bin/versitygw" ONNXFN_REQUIRE_S3=1
 
+# The Lambda tests run the bootstrap under the real Runtime Interface Emulator; here they must not skip.
+log "aws-lambda-rie and the deployment checkers for the Lambda tests"
+bash scripts/install_rie.sh
+bash scripts/install_lambda_tools.sh
+export ONNXFN_RIE="$ROOT/.tools/bin/aws-lambda-rie" ONNXFN_REQUIRE_RIE=1
+
 log "unit, parity and CLI tests (Release)"
 (cd build && ctest -j"$(nproc)" --output-on-failure --timeout 600)
 

@@ -26,8 +26,10 @@ What it does, in order:
      records itself by the same contract, columns prefixed left_ / right_, and uses --input);
   4. trains HistGradientBoosting, random-forest and extra-trees classifiers on train, each with
      the threshold that maximises validation F1, and keeps the best by validation F1;
-  5. exports the winner with skl2onnx (default ZipMap output) and writes model.onnx and
-     metadata.json (name, version, created, threshold, input schema, validation figures);
+  5. exports the winner with skl2onnx (default ZipMap output) and writes model.onnx,
+     metadata.json (name, version, created, threshold, input schema, validation figures) and
+     reference.json (100 test pair records with scikit-learn's own probabilities and labels, for
+     `onnxfn verify`);
   6. scores the test split through the C++ path (`onnxfn predict --bundle` on the test pair
      records and `onnxfn evaluate`, which must agree; onnxfn's probabilities are checked against
      scikit-learn's) and prints precision, recall and F1 in percent; the last line is JSON with
@@ -244,6 +246,29 @@ def write_pair_records(path: pathlib.Path, pairs, left, right, columns: list[str
             w.writerow([lid, rid] + [left[lid][c] for c in columns] + [right[rid][c] for c in columns])
 
 
+def write_reference_set(bundle: pathlib.Path, model, X: np.ndarray, pairs, left, right, columns: list[str], n: int = 100) -> None:
+    """BUNDLE/reference.json: the first N test pair records and the scikit-learn model's own answers
+    for them (predict_proba's positive column, predict's labels), which `onnxfn verify` and
+    `onnxfn package` recompute through the bundle. Empty CSV fields are nulls, as onnxfn reads them."""
+    records = []
+    for lid, rid, _ in pairs[:n]:
+        record = {"left_id": lid, "right_id": rid}
+        for side, table, key in (("left", left, lid), ("right", right, rid)):
+            for c in columns:
+                record[f"{side}_{c}"] = table[key][c] if table[key][c] != "" else None
+        records.append(record)
+    import sklearn
+    reference = {
+        "schema": "onnxfn.reference/1",
+        "source": f"scikit-learn {sklearn.__version__}: predict_proba(X)[:, 1] and predict(X) on the first {len(records)} test pairs",
+        "tolerance": 1e-5,
+        "records": records,
+        "probability": [float(v) for v in model.predict_proba(X[: len(records)])[:, 1]],
+        "label": [int(v) for v in model.predict(X[: len(records)])],
+    }
+    (bundle / "reference.json").write_text(json.dumps(reference, indent=1) + "\n", encoding="utf-8")
+
+
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     res = subprocess.run(cmd, capture_output=True, text=True, **kw)
     if res.returncode != 0:
@@ -430,6 +455,7 @@ def main() -> None:
             "trained_on": {"pairs": int(len(y["train"])), "matches": int(y["train"].sum())},
         }
         (bundle / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+        write_reference_set(bundle, model, X["test"], splits["test"], left, right, source_columns)
 
         # The test figures come from the C++ path: the bundle scores the raw pairs.
         t0 = time.time()

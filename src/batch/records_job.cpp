@@ -22,7 +22,8 @@ RecordsJobSummary run_records_job(const pipeline::Predictor& predictor, const Re
       // One chunk (the usual case) is the records themselves: no copy.
       [&](size_t a, size_t b) { return a == 0 && b == records.num_rows() ? std::move(records) : records.slice(a, b - a); },
       [&](size_t, const Frame& out) { writer.write(out); },
-      {.chunk_size = job.chunk_size, .work = job.work, .unit = source + ": rows", .profile = job.profile});
+      {.chunk_size = job.chunk_size, .work = job.work, .unit = source + ": rows", .profile = job.profile,
+       .progress = job.progress});
   writer.commit();
   s.rows_out = writer.rows_written();
   s.scoring.trace.read_ms += read_ms;

@@ -2,6 +2,7 @@
 // over files of any size, and the same for other doors that are handed a file or object.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "batch/chunk_loop.h"
@@ -15,6 +16,8 @@ struct RecordsJob {
   size_t chunk_size = kDefaultChunkSize;
   ChunkWork work = ChunkWork::Predict;
   bool profile = false;
+  // After each chunk: rows done and the total (Lambda checks its deadline here; may throw to stop).
+  std::function<void(size_t done, size_t total)> progress{};
 };
 
 struct RecordsJobSummary {

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string_view>
 
 #include "common/error_table.h"
 
@@ -13,6 +14,8 @@ void add_batch_command(CLI::App& app, Action& action);
 void add_evaluate_command(CLI::App& app, Action& action);
 // EventBridge schedule expressions (schedule_command.cpp; docs/schedules.md).
 void add_schedule_command(CLI::App& app, Action& action);
+// AWS Lambda (lambda_command.cpp; README, Deploy to AWS Lambda).
+void add_lambda_commands(CLI::App& app, Action& action);
 
 void add_model_or_bundle(CLI::App& cmd, std::string& model, std::string& bundle, const std::string& bundle_help) {
   auto* model_option = cmd.add_option("model", model, "ONNX model file");
@@ -25,6 +28,15 @@ void require_model_or_bundle(const std::string& command, const std::string& mode
 }
 
 int run(int argc, char** argv) {
+  // Lambda's provided.al2023 runtime starts a file named `bootstrap`: run as that, the binary is
+  // `onnxfn lambda` whatever its arguments.
+  static char lambda_word[] = "lambda";
+  char* lambda_argv[] = {argc > 0 ? argv[0] : lambda_word, lambda_word, nullptr};
+  const std::string_view self = argc > 0 ? argv[0] : "";
+  if (self == "bootstrap" || (self.size() > 10 && self.substr(self.size() - 10) == "/bootstrap")) {
+    argc = 2;
+    argv = lambda_argv;
+  }
   CLI::App app{"onnxfn: run scikit-learn models exported to ONNX, from one small static binary.\n"
                "Every command takes --help."};
   app.name("onnxfn");
@@ -39,6 +51,7 @@ int run(int argc, char** argv) {
   add_batch_command(app, action);
   add_evaluate_command(app, action);
   add_schedule_command(app, action);
+  add_lambda_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,10 +9,12 @@
 //   POST /v2/models/{name}[/versions/{v}]/records                     bundles: records (JSON, JSON Lines,
 //                                                                     CSV by Content-Type) in, same out
 //   POST /v1/models/{name}:predict                                    KServe v1 {"instances": [...]}
+//   GET  /v1/models/{name}                                            KServe v1 readiness
 //
 // Errors are {"error": "..."} with the status of common/error_table.h.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -72,10 +74,21 @@ class InferenceApi {
   InferenceApi(const ModelRepository& models, ApiLimits limits = {});
   // Never throws for a bad request: every failure becomes a 4xx/5xx response with {"error": ...}.
   HttpResponse handle(const HttpRequest& request, RequestRecord* record = nullptr) const;
+  // A draining server is no longer ready: /v2/health/ready and model readiness answer 503.
+  void set_ready(bool ready) { ready_.store(ready); }
+  bool ready() const { return ready_.load(); }
+  const ApiLimits& limits() const { return limits_; }
 
  private:
+  HttpResponse route(const HttpRequest& request, RequestRecord& record) const;
+  HttpResponse infer(const pipeline::Predictor& model, const HttpRequest& request, RequestRecord& record) const;
+  HttpResponse records(const pipeline::Predictor& model, const HttpRequest& request, RequestRecord& record) const;
+  HttpResponse v1_predict(const pipeline::Predictor& model, const HttpRequest& request, RequestRecord& record) const;
+  void check_rows(size_t rows) const;
+
   const ModelRepository& models_;
   ApiLimits limits_;
+  std::atomic<bool> ready_{true};
 };
 
 }  // namespace onnxfn::protocol

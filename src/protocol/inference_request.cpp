@@ -10,6 +10,7 @@
 
 #include "common/checked_math.h"
 #include "common/json_numbers.h"
+#include "protocol/binary_tensors.h"
 #include "protocol/csv_inputs.h"
 #include "protocol/inference_protocol.h"
 
@@ -76,7 +77,12 @@ T parse_number(const rapidjson::Value& v, const std::string& what, uint64_t inde
   }
 }
 
-Tensor parse_tensor(const rapidjson::Value& in, const std::string& name) {
+// The unread part of a binary request's tensor bytes; inputs take theirs in order.
+struct BinaryCursor {
+  std::string_view rest;
+};
+
+Tensor parse_tensor(const rapidjson::Value& in, const std::string& name, BinaryCursor& binary) {
   std::string what = "input '" + name + "'";
   auto dt = in.FindMember("datatype");
   if (dt == in.MemberEnd() || !dt->value.IsString()) bad(what + ": \"datatype\" is missing or not a string");
@@ -94,8 +100,17 @@ Tensor parse_tensor(const rapidjson::Value& in, const std::string& name) {
   auto numel = checked_numel(shape);
   if (!numel) bad(what + ": shape " + shape_to_string(shape) + " overflows");
   auto params = in.FindMember("parameters");
-  if (params != in.MemberEnd() && params->value.IsObject() && params->value.HasMember("binary_data_size"))
-    bad(what + ": binary tensor data is not supported; send the values in \"data\"");
+  if (params != in.MemberEnd() && params->value.IsObject() && params->value.HasMember("binary_data_size")) {
+    const rapidjson::Value& size = params->value["binary_data_size"];
+    if (!size.IsUint64()) bad(what + ": \"binary_data_size\" must be a non-negative integer");
+    if (in.HasMember("data")) bad(what + ": give either \"data\" or \"binary_data_size\", not both");
+    if (size.GetUint64() > binary.rest.size())
+      bad(what + ": binary_data_size is " + std::to_string(size.GetUint64()) + " but only " + std::to_string(binary.rest.size()) +
+          " bytes of binary data remain after the JSON header");
+    std::string_view bytes = binary.rest.substr(0, static_cast<size_t>(size.GetUint64()));
+    binary.rest.remove_prefix(bytes.size());
+    return tensor_from_binary(bytes, *dtype, shape, what);
+  }
   auto data = in.FindMember("data");
   if (data == in.MemberEnd()) bad(what + ": \"data\" is missing");
   std::vector<const rapidjson::Value*> flat;
@@ -150,7 +165,7 @@ std::optional<DType> dtype_from_v2(std::string_view datatype) {
   return std::nullopt;
 }
 
-InferenceRequest parse_inference_request(std::string_view json) {
+InferenceRequest parse_inference_request(std::string_view json, std::string_view binary_data) {
   rapidjson::Document doc;
   // Full precision: the default fast path can be one ulp off, which flips tree thresholds.
   std::string guarded;
@@ -164,6 +179,13 @@ InferenceRequest parse_inference_request(std::string_view json) {
     if (!id->value.IsString()) bad("request: \"id\" must be a string");
     req.id = id->value.GetString();
   }
+  if (auto params = doc.FindMember("parameters"); params != doc.MemberEnd() && params->value.IsObject()) {
+    if (auto b = params->value.FindMember("binary_data_output"); b != params->value.MemberEnd()) {
+      if (!b->value.IsBool()) bad("request: parameters.binary_data_output must be true or false");
+      req.binary_data_output = b->value.GetBool();
+    }
+  }
+  BinaryCursor binary{binary_data};
   auto inputs = doc.FindMember("inputs");
   if (inputs == doc.MemberEnd() || !inputs->value.IsArray()) bad("request: \"inputs\" is missing or not an array");
   for (const auto& in : inputs->value.GetArray()) {
@@ -173,13 +195,23 @@ InferenceRequest parse_inference_request(std::string_view json) {
     std::string n = name->value.GetString();
     for (const auto& [seen, v] : req.inputs)
       if (seen == n) bad("request: input '" + n + "' is given twice");
-    req.inputs.emplace_back(n, Value(parse_tensor(in, n)));
+    req.inputs.emplace_back(n, Value(parse_tensor(in, n, binary)));
   }
+  if (!binary.rest.empty())
+    bad("request: " + std::to_string(binary.rest.size()) + " bytes of binary data after the JSON header belong to no input");
   if (auto outs = doc.FindMember("outputs"); outs != doc.MemberEnd()) {
     if (!outs->value.IsArray()) bad("request: \"outputs\" must be an array");
     for (const auto& o : outs->value.GetArray()) {
       if (!o.IsObject() || !o.HasMember("name") || !o["name"].IsString()) bad("request: every requested output needs a \"name\"");
       req.requested_outputs.emplace_back(o["name"].GetString());
+      std::optional<bool> as_binary;
+      if (auto p = o.FindMember("parameters"); p != o.MemberEnd() && p->value.IsObject()) {
+        if (auto b = p->value.FindMember("binary_data"); b != p->value.MemberEnd()) {
+          if (!b->value.IsBool()) bad("request: output '" + req.requested_outputs.back() + "': parameters.binary_data must be true or false");
+          as_binary = b->value.GetBool();
+        }
+      }
+      req.requested_binary.push_back(as_binary);
     }
   }
   return req;

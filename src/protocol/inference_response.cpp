@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "protocol/binary_tensors.h"
 #include "protocol/inference_protocol.h"
 
 namespace onnxfn {
@@ -67,7 +68,8 @@ void write_map(Writer& w, const Map& m) {
   w.EndObject();
 }
 
-void write_output(Writer& w, const std::string& name, const Value& value) {
+// `binary_tail`: when set, a tensor's bytes go there and its JSON says only their size.
+void write_output(Writer& w, const std::string& name, const Value& value, std::string* binary_tail) {
   w.StartObject();
   w.Key("name");
   w.String(name.c_str());
@@ -80,10 +82,19 @@ void write_output(Writer& w, const std::string& name, const Value& value) {
     w.StartArray();
     for (int64_t d : t->shape()) w.Int64(d);
     w.EndArray();
-    w.Key("data");
-    w.StartArray();
-    for (int64_t i = 0; i < t->numel(); ++i) write_element(w, *t, i);
-    w.EndArray();
+    if (binary_tail) {
+      const size_t n = append_tensor_binary(*t, *binary_tail);
+      w.Key("parameters");
+      w.StartObject();
+      w.Key("binary_data_size");
+      w.Uint64(n);
+      w.EndObject();
+    } else {
+      w.Key("data");
+      w.StartArray();
+      for (int64_t i = 0; i < t->numel(); ++i) write_element(w, *t, i);
+      w.EndArray();
+    }
   } else if (const auto* s = std::get_if<Sequence>(&value.v)) {
     w.Key("datatype");
     w.String("JSON");
@@ -125,6 +136,12 @@ void write_output(Writer& w, const std::string& name, const Value& value) {
 }  // namespace
 
 std::string encode_inference_response(const NamedValues& outputs, std::string_view model_name, std::string_view id) {
+  std::string unused;
+  return encode_inference_response(outputs, model_name, id, {}, unused);
+}
+
+std::string encode_inference_response(const NamedValues& outputs, std::string_view model_name, std::string_view id,
+                                      const std::vector<bool>& binary, std::string& binary_tail) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -136,7 +153,8 @@ std::string encode_inference_response(const NamedValues& outputs, std::string_vi
   }
   w.Key("outputs");
   w.StartArray();
-  for (const auto& [name, value] : outputs) write_output(w, name, value);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    write_output(w, outputs[i].first, outputs[i].second, i < binary.size() && binary[i] ? &binary_tail : nullptr);
   w.EndArray();
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
