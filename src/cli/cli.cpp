@@ -11,6 +11,8 @@ namespace onnxfn::cli {
 // Product matching over two tables (batch_command.cpp, evaluate_command.cpp; docs/batch.md).
 void add_batch_command(CLI::App& app, Action& action);
 void add_evaluate_command(CLI::App& app, Action& action);
+// The HTTP server (serve_command.cpp; serve/).
+void add_serve_command(CLI::App& app, Action& action);
 
 void add_model_or_bundle(CLI::App& cmd, std::string& model, std::string& bundle, const std::string& bundle_help) {
   auto* model_option = cmd.add_option("model", model, "ONNX model file");
@@ -36,6 +38,7 @@ int run(int argc, char** argv) {
   add_fit_command(app, action);
   add_batch_command(app, action);
   add_evaluate_command(app, action);
+  add_serve_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
