@@ -14,6 +14,7 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev                        # libFuzzer targets
   libutf8proc-dev libre2-dev                      # text functions: Unicode, linear-time regexes
   libminizip-dev zlib1g-dev                       # zip bundles
+  libboost-dev wrk                                # onnxfn serve (Beast/Asio, header-only); its benchmark
   python3-venv
 )
 

@@ -134,10 +134,13 @@ class Session : public std::enable_shared_from_this<Session> {
     protocol::RequestRecord record;
     protocol::HttpResponse response;
     const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
-    if (path == "/metrics" && request.method == "GET") {
+    if (path == "/metrics") {
       record.route = "metrics";
-      record.status = 200;
-      response = {200, {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}}, server_.metrics.exposition()};
+      record.status = request.method == "GET" ? 200 : 405;
+      if (record.status == 200)
+        response = {200, {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}}, server_.metrics.exposition()};
+      else
+        response = {405, {{"Content-Type", "application/json"}, {"Allow", "GET"}}, R"({"error":"use GET on /metrics"})"};
     } else {
       response = server_.api.handle(request, &record);
     }
