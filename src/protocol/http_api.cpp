@@ -254,7 +254,6 @@ HttpResponse InferenceApi::route(const HttpRequest& request, RequestRecord& reco
     if (action.empty()) return get ? model_metadata(*model, name) : method_not_allowed("GET");
     if (action == "ready") return get ? flag_response("ready", ready(), name) : method_not_allowed("GET");
     if (!post) return method_not_allowed("POST");
-    if (!ready()) return error_response(503, "the server is shutting down");
     return action == "infer" ? infer(*model, request, record) : records(*model, request, record);
   }
   record.route = "unknown";

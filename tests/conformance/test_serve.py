@@ -263,8 +263,21 @@ def test_sigterm_drains_and_exits_zero():
     s = Server([str(ZOO / "random_forest_reg" / "model.onnx"), "--log-format", "json"])
     idle = socket.create_connection(("127.0.0.1", s.port))  # an idle keep-alive connection must not hold the exit
     assert s.get("/v2/health/ready")[0] == 200
-    assert s.stop() == 0
+    # A request in flight (its header read, half its body sent) when SIGTERM arrives is answered.
+    body = b'{"inputs": [{"name": "X", "datatype": "FP32", "shape": [1, 5], "data": [1, 2, 3, 4, 5]}]}'
+    busy = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+    busy.sendall(post(b"/v2/models/model/infer", body)[:-20])
+    time.sleep(0.3)
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    assert s.proc.poll() is None, "the server must wait for the request in flight"
+    busy.sendall(body[-20:])
+    answer = busy.recv(65536)
+    assert status_of(answer) == 200 and b"Connection: close" in answer, answer
+    assert s.proc.wait(timeout=30) == 0
+    busy.close()
     idle.close()
     s.err.seek(0)
     lines = [json.loads(line) for line in s.err.read().decode().splitlines() if line.startswith("{")]
     assert any(line["target"] == "/v2/health/ready" and line["status"] == 200 for line in lines)
+    assert any(line["route"] == "infer" and line["rows"] == 1 and line["model_ms"] > 0 for line in lines)
