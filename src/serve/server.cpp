@@ -263,6 +263,10 @@ void Server::Impl::accept() {
       socket.close(ignored);
     } else {
       metrics.connections_open.fetch_add(1);
+      // Answers go out at once: with Nagle's algorithm a body written after its header can wait
+      // for the client's delayed ACK (40 ms).
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       auto session = std::make_shared<Session>(std::move(socket), *this);
       {
         std::lock_guard lock(sessions_mutex_);
