@@ -40,6 +40,10 @@ class Server::Impl {
   void run(const std::function<void(uint16_t)>& on_listening);
   void forget(Session* session);
 
+  // Before the io_context: sessions still queued in it when it is destroyed (a drain that timed
+  // out) unregister themselves from here.
+  std::mutex sessions_mutex;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
   asio::io_context ioc;
   protocol::InferenceApi api;
   ServerOptions options;
@@ -50,13 +54,12 @@ class Server::Impl {
   void listen();
   void accept();
   void drain();
+  void wait_for_sessions(Clock::time_point deadline);
 
   tcp::acceptor acceptor_{ioc};
   asio::signal_set signals_{ioc, SIGTERM, SIGINT};
   asio::steady_timer drain_timer_{ioc};
   asio::steady_timer accept_retry_{ioc};
-  std::mutex sessions_mutex_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   friend class Session;
 };
 
@@ -228,9 +231,8 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 void Server::Impl::forget(Session* session) {
-  std::lock_guard lock(sessions_mutex_);
-  sessions_.erase(session);
-  if (draining.load() && sessions_.empty()) asio::post(ioc, [this] { drain_timer_.cancel(); });
+  std::lock_guard lock(sessions_mutex);
+  sessions.erase(session);
 }
 
 void Server::Impl::listen() {
@@ -269,8 +271,8 @@ void Server::Impl::accept() {
       socket.set_option(tcp::no_delay(true), ignored);
       auto session = std::make_shared<Session>(std::move(socket), *this);
       {
-        std::lock_guard lock(sessions_mutex_);
-        sessions_.emplace(session.get(), session);
+        std::lock_guard lock(sessions_mutex);
+        sessions.emplace(session.get(), session);
       }
       session->start();
     }
@@ -286,16 +288,26 @@ void Server::Impl::drain() {
   accept_retry_.cancel();
   std::vector<std::shared_ptr<Session>> open;
   {
-    std::lock_guard lock(sessions_mutex_);
-    for (auto& [ptr, weak] : sessions_)
+    std::lock_guard lock(sessions_mutex);
+    for (auto& [ptr, weak] : sessions)
       if (auto s = weak.lock()) open.push_back(std::move(s));
   }
   for (auto& s : open) s->close_if_idle();
-  if (open.empty()) return;
-  // Requests in flight get drain_timeout to finish; then the server stops regardless.
-  drain_timer_.expires_after(options.drain_timeout);
-  drain_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) ioc.stop();
+  open.clear();
+  wait_for_sessions(Clock::now() + options.drain_timeout);
+}
+
+// Requests in flight get until `deadline` to finish; then the server stops regardless. Checked
+// every 20 ms: once no session is left the io_context runs out of work and run() returns.
+void Server::Impl::wait_for_sessions(Clock::time_point deadline) {
+  {
+    std::lock_guard lock(sessions_mutex);
+    if (sessions.empty()) return;
+  }
+  if (Clock::now() >= deadline) return ioc.stop();
+  drain_timer_.expires_after(std::chrono::milliseconds(20));
+  drain_timer_.async_wait([this, deadline](boost::system::error_code ec) {
+    if (!ec) wait_for_sessions(deadline);
   });
 }
 
