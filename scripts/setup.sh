@@ -43,6 +43,16 @@ setup_python() {
     .venv/bin/pip install -q --disable-pip-version-check -r tools/requirements.txt
     echo "$want" > "$stamp"
   fi
+  # The KServe client pins a protobuf older than onnx's: it gets an environment of its own, used
+  # only by tests/conformance/test_serve_kserve.py.
+  stamp=.venv-kserve/.requirements.sha256
+  want=$(sha256sum tools/requirements-kserve.txt | cut -d' ' -f1)
+  if [ ! -x .venv-kserve/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "setting up the KServe client environment in .venv-kserve"
+    python3 -m venv .venv-kserve
+    .venv-kserve/bin/pip install -q --disable-pip-version-check -r tools/requirements-kserve.txt
+    echo "$want" > "$stamp"
+  fi
 }
 
 # build_onnxfn DIR [cmake args...]: configure once, then build incrementally.
