@@ -14,9 +14,10 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev                        # libFuzzer targets
   libutf8proc-dev libre2-dev                      # text functions: Unicode, linear-time regexes
   libminizip-dev zlib1g-dev                       # zip bundles
-  libboost-dev libmbedtls-dev ca-certificates     # HTTP client, TLS, S3 (net/, storage/)
+  libboost-dev libmbedtls-dev ca-certificates     # HTTP server and client, TLS, S3 (serve/, net/, storage/)
   openssl                                         # tests: a loopback TLS server (s_server)
   tzdata                                          # IANA zones for schedules (/usr/share/zoneinfo)
+  wrk                                             # onnxfn serve's benchmark (bench/serve)
   python3-venv
 )
 
@@ -43,6 +44,16 @@ setup_python() {
     log "setting up the Python environment in .venv"
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r tools/requirements.txt
+    echo "$want" > "$stamp"
+  fi
+  # The KServe client pins a protobuf older than onnx's: it gets an environment of its own, used
+  # only by tests/conformance/test_serve_kserve.py.
+  stamp=.venv-kserve/.requirements.sha256
+  want=$(sha256sum tools/requirements-kserve.txt | cut -d' ' -f1)
+  if [ ! -x .venv-kserve/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "setting up the KServe client environment in .venv-kserve"
+    python3 -m venv .venv-kserve
+    .venv-kserve/bin/pip install -q --disable-pip-version-check -r tools/requirements-kserve.txt
     echo "$want" > "$stamp"
   fi
 }

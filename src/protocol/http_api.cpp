@@ -86,11 +86,12 @@ void write_tensor_infos(Writer& w, const char* key, const std::vector<ValueInfo>
   w.EndArray();
 }
 
-HttpResponse model_metadata(const pipeline::Predictor& model) {
+// `name`: the name the model is served under (a repository folder may rename it).
+HttpResponse model_metadata(const pipeline::Predictor& model, std::string_view name) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  key_string(w, "name", model.name());
+  key_string(w, "name", name);
   w.Key("versions");
   w.StartArray();
   const std::string version = model_version(model);
@@ -196,7 +197,7 @@ HttpResponse InferenceApi::route(const HttpRequest& request, RequestRecord& reco
   std::string_view path = request.target;
   if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
   const std::vector<std::string_view> parts = split_path(path);
-  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool get = request.method == "GET";
   const bool post = request.method == "POST";
   auto method_not_allowed = [&](std::string_view allowed) {
     HttpResponse r = error_response(405, "method " + request.method + " is not allowed on " + std::string(path) + " (use " + std::string(allowed) + ")");
@@ -250,10 +251,9 @@ HttpResponse InferenceApi::route(const HttpRequest& request, RequestRecord& reco
     if (!version.empty() && version != model_version(*model))
       return error_response(404, "model '" + std::string(name) + "' has no version '" + std::string(version) + "' (it has " +
                                      model_version(*model) + ")");
-    if (action.empty()) return get ? model_metadata(*model) : method_not_allowed("GET");
+    if (action.empty()) return get ? model_metadata(*model, name) : method_not_allowed("GET");
     if (action == "ready") return get ? flag_response("ready", ready(), name) : method_not_allowed("GET");
     if (!post) return method_not_allowed("POST");
-    if (!ready()) return error_response(503, "the server is shutting down");
     return action == "infer" ? infer(*model, request, record) : records(*model, request, record);
   }
   record.route = "unknown";
@@ -285,10 +285,10 @@ HttpResponse InferenceApi::infer(const pipeline::Predictor& model, const HttpReq
       if (req.requested_binary[i]) binary[i] = *req.requested_binary[i];
     HttpResponse response;
     if (std::find(binary.begin(), binary.end(), true) == binary.end()) {
-      response = json_response(200, encode_inference_response(outputs, model.name(), req.id));
+      response = json_response(200, encode_inference_response(outputs, record.model, req.id));
     } else {
       std::string tail;
-      std::string header = encode_inference_response(outputs, model.name(), req.id, binary, tail);
+      std::string header = encode_inference_response(outputs, record.model, req.id, binary, tail);
       response.headers.emplace_back("Content-Type", "application/octet-stream");
       response.headers.emplace_back("Inference-Header-Content-Length", std::to_string(header.size()));
       response.body = std::move(header);
@@ -303,7 +303,7 @@ HttpResponse InferenceApi::records(const pipeline::Predictor& model, const HttpR
   RequestStage stage = RequestStage::Decoding;
   return guarded(stage, [&] {
     if (!model.is_bundle())
-      return error_response(404, "model '" + model.name() + "' is a bare ONNX model: it has /infer, not /records (records need a bundle)");
+      return error_response(404, "model '" + std::string(record.model) + "' is a bare ONNX model: it has /infer, not /records (records need a bundle)");
     auto t0 = Clock::now();
     const std::string_view content_type = request.header("Content-Type");
     std::optional<RecordFormat> format = content_type.empty() ? std::nullopt : record_format_for_media_type(content_type);
@@ -347,8 +347,8 @@ HttpResponse InferenceApi::v1_predict(const pipeline::Predictor& model, const Ht
       return json_response(200, std::move(body));
     }
     if (model.inputs().size() != 1)
-      throw_error(ErrorKind::BadInput, "model '" + model.name() + "' has " + std::to_string(model.inputs().size()) +
-                                           " inputs; KServe v1 instances feed a model with one input (use /v2/models/" + model.name() + "/infer)");
+      throw_error(ErrorKind::BadInput, "model '" + std::string(record.model) + "' has " + std::to_string(model.inputs().size()) +
+                                           " inputs; KServe v1 instances feed a model with one input (use /v2/models/" + std::string(record.model) + "/infer)");
     NamedValues inputs = v1_instances_to_inputs(instances, model.inputs()[0]);
     record.rows = tensor_rows(inputs);
     check_rows(record.rows);

@@ -2,16 +2,15 @@
 // cannot overflow the stack). Data values are counted against the declared shape before any
 // tensor is allocated.
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "common/checked_math.h"
-#include "common/json_numbers.h"
 #include "protocol/binary_tensors.h"
 #include "protocol/csv_inputs.h"
+#include "protocol/json_document.h"
 #include "protocol/inference_protocol.h"
 
 namespace onnxfn {
@@ -167,12 +166,7 @@ std::optional<DType> dtype_from_v2(std::string_view datatype) {
 
 InferenceRequest parse_inference_request(std::string_view json, std::string_view binary_data) {
   rapidjson::Document doc;
-  // Full precision: the default fast path can be one ulp off, which flips tree thresholds.
-  std::string guarded;
-  json = guard_json_numbers(json, guarded);
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
-  if (doc.HasParseError())
-    bad("request: invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+  parse_json_document(doc, json, "request");  // numbers correctly rounded: one ulp flips tree thresholds
   if (!doc.IsObject()) bad("request: expected a JSON object with \"inputs\"");
   InferenceRequest req;
   if (auto id = doc.FindMember("id"); id != doc.MemberEnd()) {

@@ -3,26 +3,18 @@
 #include "protocol/kserve_v1.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "common/json_numbers.h"
 #include "protocol/inference_protocol.h"
+#include "protocol/json_document.h"
 
 namespace onnxfn {
 namespace {
 
 [[noreturn]] void bad(const std::string& message) { throw_error(ErrorKind::BadInput, message); }
 
-void parse_json(rapidjson::Document& doc, std::string_view json, const char* what) {
-  std::string guarded;
-  json = guard_json_numbers(json, guarded);
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
-  if (doc.HasParseError())
-    bad(std::string(what) + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
-        rapidjson::GetParseError_En(doc.GetParseError()));
-}
+void parse_json(rapidjson::Document& doc, std::string_view json, const char* what) { parse_json_document(doc, json, what); }
 
 std::string to_json(const rapidjson::Value& v) {
   rapidjson::StringBuffer buf;
