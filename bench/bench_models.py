@@ -4,6 +4,7 @@ runs the same graphs). Models are cached in the output folder by name."""
 import pathlib
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.datasets import load_breast_cancer, make_classification, make_regression
 from sklearn.ensemble import (ExtraTreesRegressor, GradientBoostingClassifier, HistGradientBoostingClassifier,
                               RandomForestClassifier, RandomForestRegressor)
@@ -93,7 +94,8 @@ def build(name, out_dir: pathlib.Path):
     if path.exists() and rows_path.exists():
         return path, np.load(rows_path)
     model, x = MODELS[name][1]()
-    onx = to_onnx(model, x[:1], options={id(model): {"zipmap": False}}, target_opset={"": 17, "ai.onnx.ml": 3})
+    options = {id(model): {"zipmap": False}} if is_classifier(model) else None
+    onx = to_onnx(model, x[:1], options=options, target_opset={"": 17, "ai.onnx.ml": 3})
     path.write_bytes(onx.SerializeToString())
     rows = x[:10000]
     np.save(rows_path, rows)
