@@ -1,6 +1,7 @@
-// The batch planner: pads the trees of a compiled ensemble to perfect binary trees (see BatchPlan in
-// tree_ensemble_layout.h) once, when a session first needs them (LazyBatchPlan), so that the
-// evaluator can walk many rows through a tree with a fixed number of branch-free steps.
+// The batch planner: pads the trees of a compiled ensemble to perfect binary trees, or lays deeper
+// ones out breadth first in DeepNodes (see BatchPlan in tree_ensemble_layout.h), once, when a
+// session first needs them (LazyBatchPlan), so that the evaluator can walk many rows through a
+// tree together with branch-free steps.
 #include <algorithm>
 #include <cmath>
 #include <limits>
