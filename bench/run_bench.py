@@ -44,10 +44,20 @@ def write_request(rows, path, input_name):
     path.write_text(json.dumps({"inputs": [{"name": input_name, "datatype": "FP32", "shape": list(rows.shape), "data": data}]}))
 
 
-def time_onnxfn(model, request, rows, threads, repeat, warmup):
+def time_onnxfn(model, request, rows, threads, repeat, warmup, field="median_ms"):
     out = subprocess.run([ONNXFN, "bench", str(model), "--input", str(request), "--rows", str(rows), "--threads", str(threads),
                           "--repeat", str(repeat), "--warmup", str(warmup), "--json"], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)["median_ms"]
+    return json.loads(out.stdout)[field]
+
+
+def time_ort_load(model):
+    """ONNX Runtime's session creation (one thread), the counterpart of onnxfn bench's load_ms."""
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    t = time.perf_counter()
+    ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+    return (time.perf_counter() - t) * 1000
 
 
 _ORT_SESSIONS = {}
@@ -107,12 +117,14 @@ def cold_and_rss(model, request_1, request_10k, rows_json, runs):
     }
     result = {}
     for name, make in commands.items():
-        cold = statistics.median(run_measured(make(request_1), cwd=HERE)[0] for _ in range(runs))
+        measured = [run_measured(make(request_1), cwd=HERE) for _ in range(runs)]
+        cold = statistics.median(m[0] for m in measured)
+        rss_one = statistics.median(m[1] for m in measured)  # load and score one row
         if name == "onnxruntime-node":  # the Node script predicts one row; measure RSS with a 10k-row timing run
             rss = run_measured(["node", str(HERE / "ort_node_bench.js"), str(model), str(rows_json), "10000", "1", "1", "0"], cwd=HERE)[1]
         else:
             rss = run_measured(make(request_10k), cwd=HERE)[1]
-        result[name] = (cold, rss)
+        result[name] = (cold, rss, rss_one)
     return result
 
 
@@ -145,7 +157,7 @@ def main():
     args = ap.parse_args()
     out = pathlib.Path(args.out).resolve()  # the Node scripts run in bench/
     results = {"machine": cpu_model(), "cpus": os.cpu_count(), "onnxruntime": ort.__version__,
-               "onnxruntime_node": ort_node_version(), "date": time.strftime("%Y-%m-%d"), "rows": [], "cold": []}
+               "onnxruntime_node": ort_node_version(), "date": time.strftime("%Y-%m-%d"), "rows": [], "cold": [], "load": []}
     print(f"onnxfn vs onnxruntime {ort.__version__} (Python) and onnxruntime-node {results['onnxruntime_node']}; "
           f"{results['machine']}, {os.cpu_count()} CPUs; {results['date']}\n"
           f"median ms of session.run (median of {args.rounds} rounds); x = ONNX Runtime time / onnxfn time\n")
@@ -178,12 +190,27 @@ def main():
             write_request(rows[:1], request_1, input_name)
             request_10k = tmp / f"{name}.10k.json"
             write_request(np.resize(rows, (10000, rows.shape[1])), request_10k, input_name)
-            for runtime, (cold, rss) in cold_and_rss(model, request_1, request_10k, rows_json, args.cold_runs).items():
-                results["cold"].append({"model": name, "runtime": runtime, "cold_start_ms": cold, "peak_rss_mb": rss})
-    print("\nwhole-process cold start (start to first prediction, 1 row) and peak RSS (10,000-row run)")
-    print(f"{'model':18s} {'runtime':22s} {'cold ms':>8s} {'RSS MB':>8s}")
+            file_mb = model.stat().st_size / 2**20
+            for runtime, (cold, rss, rss_one) in cold_and_rss(model, request_1, request_10k, rows_json, args.cold_runs).items():
+                results["cold"].append({"model": name, "runtime": runtime, "cold_start_ms": cold, "peak_rss_mb": rss,
+                                        "peak_rss_one_row_mb": rss_one, "file_mb": file_mb})
+            # Load: onnxfn's session creation (bench's load_ms) and ONNX Runtime's, taking turns.
+            loads = {"onnxfn": [], "ort": []}
+            for _ in range(args.rounds):
+                loads["onnxfn"].append(time_onnxfn(model, request_1, 1, 1, 1, 0, field="load_ms"))
+                loads["ort"].append(time_ort_load(model))
+            results["load"].append({"model": name, "file_mb": file_mb, "onnxfn_ms": statistics.median(loads["onnxfn"]),
+                                    "ort_python_ms": statistics.median(loads["ort"])})
+    print("\nwhole-process cold start (start to first prediction, 1 row), peak RSS of that process and of a 10,000-row run")
+    print(f"{'model':18s} {'runtime':22s} {'cold ms':>8s} {'RSS 1 MB':>8s} {'RSS MB':>8s}")
     for c in results["cold"]:
-        print(f"{c['model']:18s} {c['runtime']:22s} {c['cold_start_ms']:8.1f} {c['peak_rss_mb']:8.1f}")
+        print(f"{c['model']:18s} {c['runtime']:22s} {c['cold_start_ms']:8.1f} {c['peak_rss_one_row_mb']:8.1f} {c['peak_rss_mb']:8.1f}")
+    print("\nsession creation (load) in ms, median of rounds; x = ONNX Runtime / onnxfn; RSS 1 row / file size")
+    print(f"{'model':18s} {'file MB':>8s} {'onnxfn':>8s} {'ort-py':>8s} {'x':>6s} {'RSS/file':>8s}")
+    for l in results["load"]:
+        rss_one = next(c["peak_rss_one_row_mb"] for c in results["cold"] if c["model"] == l["model"] and c["runtime"] == "onnxfn")
+        print(f"{l['model']:18s} {l['file_mb']:8.1f} {l['onnxfn_ms']:8.1f} {l['ort_python_ms']:8.1f} "
+              f"{l['ort_python_ms'] / l['onnxfn_ms']:6.1f} {rss_one / l['file_mb']:8.2f}")
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(results, indent=2))
 

@@ -51,7 +51,13 @@ void check_node_domains(const Model& m) {
 
 }  // namespace
 
-Model load_model_from_bytes(std::string_view bytes, const std::filesystem::path& base_dir, const LoadOptions& options) {
+namespace {
+
+// load_model_from_bytes; `owned`, when given, holds `bytes` and is freed once they are parsed: a
+// large forest's file is then not held while its graph is decoded (a 162 MB file is 162 MB less
+// at the peak of loading).
+Model decode_bytes(std::string_view bytes, const std::filesystem::path& base_dir, const LoadOptions& options,
+                   std::string* owned) {
   if (bytes.size() > options.max_file_bytes)
     throw_error(ErrorKind::ResourceLimit, "model: " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
                                               std::to_string(options.max_file_bytes));
@@ -66,6 +72,7 @@ Model load_model_from_bytes(std::string_view bytes, const std::filesystem::path&
   onnx::ModelProto& proto = *google::protobuf::Arena::CreateMessage<onnx::ModelProto>(&arena);
   if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     bad("model: not a valid ONNX protobuf (truncated, corrupt or not an ONNX file)");
+  if (owned) std::string().swap(*owned);  // the parsed message keeps copies of everything it needs
 
   Model m;
   check_versions(proto, m);
@@ -84,6 +91,12 @@ Model load_model_from_bytes(std::string_view bytes, const std::filesystem::path&
   return m;
 }
 
+}  // namespace
+
+Model load_model_from_bytes(std::string_view bytes, const std::filesystem::path& base_dir, const LoadOptions& options) {
+  return decode_bytes(bytes, base_dir, options, nullptr);
+}
+
 Model load_model(const std::filesystem::path& path, const LoadOptions& options) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
@@ -97,7 +110,7 @@ Model load_model(const std::filesystem::path& path, const LoadOptions& options) 
   std::string bytes(size, '\0');
   if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) bad(path.string() + ": cannot read the file");
   try {
-    Model m = load_model_from_bytes(bytes, path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path(), options);
+    Model m = decode_bytes(bytes, path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path(), options, &bytes);
     m.path = path;
     return m;
   } catch (const Error& e) {

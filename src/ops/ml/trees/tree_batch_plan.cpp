@@ -1,6 +1,7 @@
-// The batch planner: pads the trees of a compiled ensemble to perfect binary trees (see BatchPlan in
-// tree_ensemble_layout.h) once, when a session first needs them (LazyBatchPlan), so that the
-// evaluator can walk many rows through a tree with a fixed number of branch-free steps.
+// The batch planner: pads the trees of a compiled ensemble to perfect binary trees, or lays deeper
+// ones out breadth first in DeepNodes (see BatchPlan in tree_ensemble_layout.h), once, when a
+// session first needs them (LazyBatchPlan), so that the evaluator can walk many rows through a
+// tree together with branch-free steps.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -26,6 +27,9 @@ class Planner {
     p.usable = e_.aggregate == Aggregate::Sum || e_.aggregate == Aggregate::Average;
     if (!p.usable) return std::move(plan_);
     p.width = static_cast<uint32_t>(e_.max_feature + 1);
+    // DeepNode::word: enough high bits for any column a widened row may have (2 * width), the rest
+    // for offsets.
+    p.offset_bits = 32 - static_cast<uint32_t>(std::bit_width(2 * uint64_t{p.width}));
     for (const uint32_t root : e_.roots) {
       PlannedTree t;
       t.root = root;
@@ -35,7 +39,15 @@ class Planner {
       // breast_cancer forest's two 11-level trees fit, and walking them padded beats walking them
       // row by row (about 3% of that model's time).
       const bool small_enough = depth >= 0 && (size_t{1} << depth) <= std::max<size_t>(2048, 128 * size_t(branches + 1));
-      if (small_enough && leaf_targets(root, t)) {
+      // Deeper or sparser: breadth first in DeepNodes, unless shared subtrees (v3 DAGs) would
+      // make it more than 4 times the compiled nodes.
+      size_t count = 0;
+      if (!small_enough && threshold_tree(root, 4 * e_.nodes.size() + 1, count) && leaf_targets(root, t)) {
+        if (lay_out_deep(t))
+          p.scored_targets.insert(p.scored_targets.end(), p.targets.begin() + t.first_target, p.targets.end());
+        else
+          p.targets.resize(t.first_target);
+      } else if (small_enough && leaf_targets(root, t)) {
         t.perfect = true;
         t.depth = static_cast<uint8_t>(depth);
         t.first_node = static_cast<uint32_t>(p.nodes.size());
@@ -137,7 +149,23 @@ class Planner {
       fill(t, 2 * slot + 2, i, level + 1);
       return;
     }
+    const LeqBranch b = as_leq(i);
+    out.threshold = b.threshold;
+    out.feature = b.feature;
+    fill(t, 2 * slot + 1, b.left, level + 1);
+    fill(t, 2 * slot + 2, b.right, level + 1);
+  }
+
+  // A threshold branch as "x <= threshold goes left" (see BatchPlan): its threshold, the column of
+  // the walked row it reads, and its children in that order.
+  struct LeqBranch {
+    T threshold;
+    uint32_t feature;
+    uint32_t left, right;
+  };
+  LeqBranch as_leq(uint32_t i) {
     constexpr T kInf = std::numeric_limits<T>::infinity();
+    const FlatNode<T>& n = e_.nodes[i];
     const NodeFlags f = e_.flags[i];
     // x <= t, x < t: true child left; x >= t is !(x < t), x > t is !(x <= t): true child right.
     // NaN fails every comparison, so it goes the false way, or the true way on nodes that track
@@ -154,11 +182,67 @@ class Planner {
       threshold = kInf;
     }
     const bool nan_left = true_left == f.missing_tracks_true;
-    out.threshold = threshold;
-    out.feature = n.feature + (nan_left ? plan_.width : 0u);
     plan_.nan_left = plan_.nan_left || nan_left;
-    fill(t, 2 * slot + 1, true_left ? n.on_true : n.on_false, level + 1);
-    fill(t, 2 * slot + 2, true_left ? n.on_false : n.on_true, level + 1);
+    return {threshold, n.feature + (nan_left ? plan_.width : 0u), true_left ? n.on_true : n.on_false,
+            true_left ? n.on_false : n.on_true};
+  }
+
+  // Whether every branch of the tree at `root` compares with a threshold; counts its nodes as
+  // reached from the root (shared subtrees counted each time), giving up beyond `limit`.
+  bool threshold_tree(uint32_t root, size_t limit, size_t& count) const {
+    std::vector<uint32_t> stack{root};
+    count = 0;
+    while (!stack.empty()) {
+      const uint32_t i = stack.back();
+      stack.pop_back();
+      if (++count > limit) return false;
+      const FlatNode<T>& n = e_.nodes[i];
+      if (n.is_leaf()) continue;
+      if (!is_threshold_mode(e_.flags[i].mode)) return false;
+      stack.push_back(n.on_false);
+      stack.push_back(n.on_true);
+    }
+    return true;
+  }
+
+  // Lays out tree t (root t.root) breadth first in deep_nodes (see DeepNode). False, with nothing
+  // added, when an offset or a leaf number does not fit its bits.
+  bool lay_out_deep(PlannedTree& t) {
+    const size_t first = plan_.deep_nodes.size(), first_leaf = plan_.leaves.size();
+    const uint32_t max_offset = plan_.offset_bits >= 32 ? 0xFFFFFFFFu : (1u << plan_.offset_bits) - 1;
+    std::vector<uint32_t> queue{t.root};  // compiled node of each slot, in slot order
+    for (size_t slot = 0; slot < queue.size(); ++slot) {
+      const uint32_t i = queue[slot];
+      DeepNode<T> node;
+      if (e_.nodes[i].is_leaf()) {
+        const size_t leaf = plan_.leaves.size() - first_leaf;
+        if (leaf > kMaxDeepLeaf) return undo_deep(first, first_leaf);
+        node.threshold = leaf_nan<T>(static_cast<uint32_t>(leaf));
+        const uint32_t offset = leaf_weights(i);
+        plan_.leaves.push_back(offset);
+        plan_.leaf_values.push_back(t.values == 1 ? plan_.weights[offset] : T(0));
+      } else {
+        const LeqBranch b = as_leq(i);
+        const size_t offset = queue.size() + 1 - slot;  // the right child's slot, relative
+        if (offset > max_offset) return undo_deep(first, first_leaf);
+        node.threshold = b.threshold;
+        node.word = (plan_.offset_bits >= 32 ? 0u : b.feature << plan_.offset_bits) | static_cast<uint32_t>(offset);
+        queue.push_back(b.left);
+        queue.push_back(b.right);
+      }
+      plan_.deep_nodes.push_back(node);
+    }
+    t.deep = true;
+    t.first_node = static_cast<uint32_t>(first);
+    t.first_leaf = static_cast<uint32_t>(first_leaf);
+    return true;
+  }
+
+  bool undo_deep(size_t first, size_t first_leaf) {
+    plan_.deep_nodes.resize(first);
+    plan_.leaves.resize(first_leaf);
+    plan_.leaf_values.resize(first_leaf);
+    return false;
   }
 
   const CompiledEnsemble<T>& e_;

@@ -218,6 +218,54 @@ void walk_perfect(const BatchPlan<T>& p, const PlannedTree& t, const T* x, int64
   }
 }
 
+// Walks K rows (row k at x + k * stride) through deep tree t together (see DeepNode) and adds each
+// row's leaf to its scores (scores + k * n). A step moves every row that is not on a leaf yet; the
+// walk ends after the first step that found all of them on leaves.
+template <int K, class T>
+inline void walk_deep_rows(const BatchPlan<T>& p, const PlannedTree& t, const T* x, int64_t stride, T* scores,
+                           size_t n) {
+  const DeepNode<T>* nodes = p.deep_nodes.data() + t.first_node;
+  const uint32_t shift = p.offset_bits;
+  const uint32_t mask = shift >= 32 ? 0xFFFFFFFFu : (1u << shift) - 1;
+  uint32_t idx[K] = {};
+  uint32_t live;
+  do {
+    live = 0;
+    for (int k = 0; k < K; ++k) {
+      const DeepNode<T> node = nodes[idx[k]];
+      const uint32_t offset = node.word & mask;
+      live |= offset;
+      const uint32_t feature = shift >= 32 ? 0u : node.word >> shift;
+      idx[k] += offset - static_cast<uint32_t>(x[k * stride + feature] <= node.threshold);
+    }
+  } while (live != 0);
+  if (t.values == 1) {
+    const T* values = p.leaf_values.data() + t.first_leaf;
+    T* s = scores + p.targets[t.first_target];
+    for (int k = 0; k < K; ++k) s[static_cast<size_t>(k) * n] += values[leaf_number(nodes[idx[k]].threshold)];
+  } else {
+    for (int k = 0; k < K; ++k) add_leaf(p, t, leaf_number(nodes[idx[k]].threshold), scores + static_cast<size_t>(k) * n);
+  }
+}
+
+// walk_perfect's counterpart for a deep tree: 16 rows at a time, then the rest in smaller groups.
+template <class T>
+void walk_deep(const BatchPlan<T>& p, const PlannedTree& t, const T* x, int64_t stride, int64_t rows, T* scores,
+               size_t n) {
+  int64_t r = 0;
+  for (; r + kInterleave <= rows; r += kInterleave)
+    walk_deep_rows<kInterleave>(p, t, x + r * stride, stride, scores + static_cast<size_t>(r) * n, n);
+  if (r + 8 <= rows) {
+    walk_deep_rows<8>(p, t, x + r * stride, stride, scores + static_cast<size_t>(r) * n, n);
+    r += 8;
+  }
+  if (r + 4 <= rows) {
+    walk_deep_rows<4>(p, t, x + r * stride, stride, scores + static_cast<size_t>(r) * n, n);
+    r += 4;
+  }
+  for (; r < rows; ++r) walk_deep_rows<1>(p, t, x + r * stride, stride, scores + static_cast<size_t>(r) * n, n);
+}
+
 // score_block for a planned ensemble (SUM or AVERAGE, X compared in the thresholds' type): tree by
 // tree over the block as score_block, perfect trees by walk_perfect and the others row by row, so
 // each row still adds its trees in tree order. Rows are first copied (as T) when X is not T or
@@ -259,6 +307,10 @@ void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, in
       walk_perfect(p, t, walked, walked_stride, rows, scores, n);
       continue;
     }
+    if (t.deep) {
+      walk_deep(p, t, walked, walked_stride, rows, scores, n);
+      continue;
+    }
     const In* row = block;
     for (int64_t r = 0; r < rows; ++r, row += stride) {
       const FlatNode<T>& leaf = nodes[MixedWalk::leaf<In, T>(e, t.root, row)];
@@ -285,7 +337,7 @@ ScoreBlock<In, T> choose_walk(const CompiledEnsemble<T>& e, int64_t rows) {
   if constexpr (std::is_same_v<Calc<In>, T>) {
     if (e.aggregate == Aggregate::Sum || e.aggregate == Aggregate::Average) {
       const BatchPlan<T>* p = e.batch.for_run(e, rows);
-      if (p && p->usable && std::any_of(p->trees.begin(), p->trees.end(), [](const PlannedTree& t) { return t.perfect; }))
+      if (p && p->usable && std::any_of(p->trees.begin(), p->trees.end(), [](const PlannedTree& t) { return t.perfect || t.deep; }))
         return &score_planned<In, T>;
     }
   }

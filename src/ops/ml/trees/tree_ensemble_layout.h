@@ -7,10 +7,12 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "engine/kernel.h"
@@ -73,13 +75,49 @@ struct PerfectNode {
   uint32_t feature = 0;  // column of the walked row (see above)
 };
 
+// ---- the batch plan of deep trees (default scikit-learn forests: 20-40 levels, thousands of nodes) ----
+//
+// Too deep to pad, such a tree is laid out breadth first in 8-byte nodes (float thresholds), both
+// children of a branch side by side, so a step is `i += offset - (x[feature] <= threshold)`: the
+// "x <= threshold goes left" form of the perfect trees (same NaN handling, same widened rows), the
+// left child at i + offset - 1 and the right one at i + offset. A leaf has offset 0 and a NaN
+// threshold (x <= NaN is false for every x), so a row that reached its leaf stays there while the
+// other rows walked beside it go on; the leaf's number within its tree is the NaN's payload. Rows
+// are walked 16 at a time until every one of them stands on a leaf; breadth first keeps the top
+// levels, which every row reads, in a few cache lines. Measured on RandomForestClassifier(100)
+// with default settings (bench/run.sh), against walking the compiled layout row by row: see
+// docs/benchmarks.md.
+template <class T>
+struct DeepNode {
+  T threshold = 0;    // branch: the threshold of x <= threshold; leaf: NaN carrying the leaf number
+  uint32_t word = 0;  // feature << BatchPlan::offset_bits | offset to the right child (0: leaf)
+};
+
+// A DeepNode leaf's threshold: a quiet NaN whose payload is the leaf's number within its tree.
+inline constexpr uint32_t kMaxDeepLeaf = (1u << 22) - 1;
+template <class T>
+T leaf_nan(uint32_t leaf) {
+  if constexpr (std::is_same_v<T, float>)
+    return std::bit_cast<float>(0x7FC00000u | leaf);
+  else
+    return std::bit_cast<double>(uint64_t{0x7FF8000000000000u} | leaf);
+}
+template <class T>
+uint32_t leaf_number(T threshold) {
+  if constexpr (std::is_same_v<T, float>)
+    return std::bit_cast<uint32_t>(threshold) & kMaxDeepLeaf;
+  else
+    return static_cast<uint32_t>(std::bit_cast<uint64_t>(threshold)) & kMaxDeepLeaf;
+}
+
 // How one tree is evaluated by the batch path.
 struct PlannedTree {
   bool perfect = false;
+  bool deep = false;          // laid out in BatchPlan::deep_nodes (neither perfect nor deep: row by row)
   uint8_t depth = 0;          // perfect: levels of branches (0: the tree is one leaf)
   uint32_t root = 0;          // otherwise: the root in CompiledEnsemble::nodes, walked row by row
-  uint32_t first_node = 0;    // perfect: its 2^depth - 1 nodes in BatchPlan::nodes
-  uint32_t first_leaf = 0;    // perfect: its 2^depth leaves in BatchPlan::leaf_values (offsets)
+  uint32_t first_node = 0;    // perfect: its 2^depth - 1 nodes in BatchPlan::nodes; deep: its root in deep_nodes
+  uint32_t first_leaf = 0;    // perfect: its 2^depth leaves in BatchPlan::leaf_values (offsets); deep: leaf 0
   uint32_t first_target = 0;  // perfect: every leaf adds `values` weights to these targets,
   uint32_t values = 0;        //   in order: BatchPlan::targets[first_target, first_target + values)
 };
@@ -89,6 +127,8 @@ struct BatchPlan {
   bool usable = false;  // SUM or AVERAGE; otherwise the evaluator walks row by row
   std::vector<PlannedTree> trees;  // in evaluation order, one per CompiledEnsemble::roots entry
   std::vector<PerfectNode<T>> nodes;
+  std::vector<DeepNode<T>> deep_nodes;
+  uint32_t offset_bits = 32;  // DeepNode::word: low bits the offset, high bits the feature
   std::vector<uint32_t> leaves;  // leaf slot -> offset of its `values` weights in `weights`
   // Leaf slot -> its weight, for trees whose leaves add one value (every tree of a single-target
   // ensemble or of skl2onnx's binary classifiers): one load per row and tree instead of three.
@@ -106,9 +146,10 @@ inline constexpr int kMaxPerfectDepth = 12;
 template <class T>
 struct CompiledEnsemble;
 
-// Plans the batch path of a compiled ensemble (tree_batch_plan.cpp). Trees that compare with
-// BRANCH_EQ, NEQ or MEMBER, are deeper than kMaxPerfectDepth or would grow more than 128-fold
-// when padded, or whose leaves add to different targets, stay row-by-row walks.
+// Plans the batch path of a compiled ensemble (tree_batch_plan.cpp). Trees deeper than
+// kMaxPerfectDepth or that would grow more than 128-fold when padded take the deep layout
+// (DeepNode); trees that compare with BRANCH_EQ, NEQ or MEMBER, or whose leaves add to different
+// targets, stay row-by-row walks.
 template <class T>
 BatchPlan<T> plan_batch(const CompiledEnsemble<T>& e);
 
