@@ -227,3 +227,31 @@ def test_killed_s3_job_resumes_to_the_uninterrupted_output(job, s3):
                              timeout=60)
     assert listing.returncode == 0, listing.stderr
     assert json.loads(listing.stdout.splitlines()[0])["status"] == "complete"
+
+
+def test_a_full_disk_fails_clearly_and_the_next_run_completes(job, tmp_path):
+    """The output and then the checkpoint on a small tmpfs that fills up: a clear error naming the
+    location, the chunks already committed kept, and once there is room the job completes with the
+    uninterrupted output."""
+    folder, reference = job
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    try:
+        output = disk / "matches.csv"
+        args = batch_args(folder, str(output), ["--all", "--checkpoint", str(disk / "ck")])
+        failed = subprocess.run(args, capture_output=True, text=True, timeout=600)
+        assert failed.returncode != 0
+        assert "No space left on device" in failed.stderr and str(disk) in failed.stderr, failed.stderr
+        listing = subprocess.run([BINARY, "batch", "--status", str(disk / "ck")], capture_output=True, text=True, timeout=60)
+        done_before = json.loads(listing.stdout.splitlines()[0])["chunks_done"]
+        assert done_before > 0, "no chunk was committed before the disk filled up"
+        subprocess.run(["mount", "-o", "remount,size=512m", str(disk)], check=True, timeout=60)
+        fixed = subprocess.run(args, capture_output=True, text=True, timeout=600)
+        assert fixed.returncode == 0, fixed.stderr
+        assert status_of(fixed)["chunks_run"] == 100 - done_before, "a committed chunk ran again"
+        assert output.read_bytes() == reference
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
