@@ -215,6 +215,12 @@ HandlerResult FunctionHandler::handle(std::string_view event, const Deadline& de
         if (configured.HasParseError()) bad("ONNXFN_JOB: invalid JSON at byte " + std::to_string(configured.GetErrorOffset()));
         spec = parse_job(configured, "ONNXFN_JOB", options_.task_root);
       }
+      // EventBridge delivers a scheduled event again with the same id and time: the id makes the
+      // retry the same run, the time the same job.
+      if (result.kind == EventKind::ScheduledEvent) {
+        if (const Value* id = member(doc, "id"); id && id->IsString()) spec.run_id = id->GetString();
+        if (const Value* time = member(doc, "time"); time && time->IsString()) spec.scheduled_time = time->GetString();
+      }
       JobResult r = run_job(predictor_, spec, deadline);
       result.body = std::move(r.body);
       result.rows = r.rows;

@@ -1,6 +1,8 @@
 // Batch jobs from events (see job_event.h).
 #include "lambda/job_event.h"
 
+#include "storage/store.h"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -18,7 +20,7 @@ namespace {
 [[noreturn]] void bad(const std::string& message) { throw_error(ErrorKind::BadInput, message); }
 
 std::string resolve(const std::string& path, const std::string& root) {
-  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  if (path.empty() || std::filesystem::path(path).is_absolute() || storage::is_s3_uri(path)) return path;
   return (std::filesystem::path(root) / path).string();
 }
 
@@ -35,7 +37,8 @@ JobSpec parse_job(const rapidjson::Value& job, const std::string& where, const s
     const std::string key(m.name.GetString(), m.name.GetStringLength());
     const std::string what = where + "." + key;
     std::string* text = key == "left" ? &spec.left : key == "right" ? &spec.right : key == "pairs" ? &spec.pairs
-                      : key == "gold" ? &spec.gold : key == "input" ? &spec.input : key == "output" ? &spec.output : nullptr;
+                      : key == "gold" ? &spec.gold : key == "input" ? &spec.input : key == "output" ? &spec.output
+                      : key == "checkpoint" ? &spec.checkpoint : nullptr;
     if (text) {
       if (!m.value.IsString() || m.value.GetStringLength() == 0) bad(what + ": expected a non-empty path");
       *text = resolve(m.value.GetString(), root);
@@ -47,7 +50,7 @@ JobSpec parse_job(const rapidjson::Value& job, const std::string& where, const s
       if (!m.value.IsBool()) bad(what + ": expected true or false");
       spec.all = m.value.GetBool();
     } else {
-      bad(where + ": unknown key '" + key + "' (a job takes left, right, pairs, gold, top_k, all, input, output, chunk_size)");
+      bad(where + ": unknown key '" + key + "' (a job takes left, right, pairs, gold, top_k, all, input, output, chunk_size, checkpoint)");
     }
   }
   const bool pair_job = !spec.left.empty() || !spec.right.empty();
@@ -60,8 +63,41 @@ JobSpec parse_job(const rapidjson::Value& job, const std::string& where, const s
   return spec;
 }
 
+// A pair job checkpointed in the store: the invocation runs the chunks it has time for. A job left
+// partial is reported as a ResourceLimit error (the time ran out), so that Lambda's retries and the
+// schedule's retry policy invoke it again; the retry continues it.
+JobResult run_durable_job(const pipeline::Predictor& predictor, const JobSpec& job, const Deadline& deadline) {
+  batch::PairJob pair_job(predictor, {.left = job.left, .right = job.right, .pairs = job.pairs, .gold = job.gold},
+                          {.chunk_size = job.chunk_size, .top_k = job.top_k});
+  const auto& label = predictor.bundle()->spec.output.label;
+  const bool write_all = job.all || !label;
+  batch::DurableOptions d;
+  d.checkpoint = job.checkpoint.empty() ? job.output + ".onnxfn-job" : job.checkpoint;
+  d.output = job.output;
+  d.format = resolve_record_format(job.output, "auto", "");
+  d.key = "output " + job.output + " all " + (write_all ? "1" : "0") + " scheduled " + job.scheduled_time + "\n";
+  d.run_id = job.run_id.empty() ? "lambda-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) : job.run_id;
+  // The answer and the commit of the last chunk must fit too: a second of margin.
+  if (deadline.set()) d.deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline.epoch_ms() - 1000));
+  batch::ChunkTransform keep_matches;
+  if (!write_all) keep_matches = [&](Frame scored) { return filter(scored, scored.column(label->column)); };
+  storage::Store store;
+  batch::DurableResult r = pair_job.run_durable(store, d, keep_matches);
+  if (r.status == batch::JobStatus::Partial)
+    throw_error(ErrorKind::ResourceLimit, "job partial, run it again to continue: " + r.json());
+  JobResult result;
+  result.rows = r.scoring.trace.rows;
+  result.trace = r.scoring.trace;
+  result.body = r.json();
+  return result;
+}
+
 JobResult run_job(const pipeline::Predictor& predictor, const JobSpec& job, const Deadline& deadline) {
   if (!predictor.is_bundle()) bad("a job needs a bundle (the function runs a bare ONNX model)");
+  if (!job.checkpoint.empty() || storage::is_s3_uri(job.output)) {
+    if (!job.input.empty()) bad("a checkpointed job is a pair job (left and right); records jobs write a file in one invocation");
+    return run_durable_job(predictor, job, deadline);
+  }
   const auto start = std::chrono::steady_clock::now();
   JobResult result;
   rapidjson::StringBuffer buffer;

@@ -19,6 +19,12 @@ struct JobSpec {
   size_t top_k = 0;
   size_t chunk_size = 10000;
   bool all = false;                      // pair jobs: every scored pair, not only the matches
+  // A durable job (batch/durable_job.h) when set, or when the output is an s3:// object
+  // (checkpoint <output>.onnxfn-job): each invocation continues where the last one stopped.
+  std::string checkpoint;
+  // Set by the handler from the event: a retried delivery carries the same id (and takes its
+  // lease back at once); the schedule tick is part of the job's identity.
+  std::string run_id, scheduled_time;
 };
 
 // BadInput naming `where` and the field for an unknown key, a wrong type or a missing path.

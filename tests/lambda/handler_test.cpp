@@ -98,3 +98,44 @@ TEST(LambdaHandler, MalformedEventsAndOversizedAnswersAreRefusedByCategory) {
 
 }  // namespace
 }  // namespace onnxfn
+
+namespace onnxfn {
+namespace {
+
+// A scheduled event whose job is checkpointed: an invocation with too little time left commits the
+// chunks it can and fails as a ResourceLimit (so Lambda and the schedule's retry policy invoke it
+// again); the retry, the same event, continues the job; the output equals a plain run's.
+TEST(LambdaHandler, ScheduledCheckpointedJobContinuesAcrossInvocations) {
+  Handler h;
+  const FunctionHandler handler = h.make();
+  const std::filesystem::path data = lambda_temp_dir("durable_job");
+  write_product_tables(data, 300, 0);
+  auto event_for = [&](const std::string& output, const std::string& extra) {
+    return R"({"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"Scheduled Event","source":"aws.events",)"
+           R"("time":"2026-12-07T03:00:00Z","detail":{"job":{"left":")" +
+           (data / "left.csv").string() + R"(","right":")" + (data / "right.csv").string() + R"(","output":")" + (data / output).string() +
+           R"(","all":true,"chunk_size":500)" + extra + "}}}";
+  };
+  const lambda::HandlerResult plain = handler.handle(event_for("plain.csv", ""), lambda::Deadline());
+  const std::string durable = event_for("durable.csv", R"(,"checkpoint":")" + (data / "ck").string() + "\"");
+  // Already past the deadline's safety margin: no chunk fits, the job is left partial.
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  try {
+    handler.handle(durable, lambda::Deadline(now_ms + 500));
+    FAIL() << "expected a partial job";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::ResourceLimit);
+    EXPECT_NE(std::string(e.what()).find("\"status\": \"partial\""), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(data / "durable.csv"));
+  const lambda::HandlerResult done = handler.handle(durable, lambda::Deadline());
+  EXPECT_NE(done.body.find("\"status\": \"complete\""), std::string::npos) << done.body;
+  EXPECT_EQ(read_file(data / "durable.csv"), read_file(data / "plain.csv"));
+  // The same event delivered once more: a no-op that says so.
+  const lambda::HandlerResult again = handler.handle(durable, lambda::Deadline());
+  EXPECT_NE(again.body.find("\"status\": \"already_complete\""), std::string::npos) << again.body;
+  (void)plain;
+}
+
+}  // namespace
+}  // namespace onnxfn
