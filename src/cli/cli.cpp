@@ -14,6 +14,8 @@ void add_batch_command(CLI::App& app, Action& action);
 void add_evaluate_command(CLI::App& app, Action& action);
 // AWS Lambda (lambda_command.cpp; README, Deploy to AWS Lambda).
 void add_lambda_commands(CLI::App& app, Action& action);
+// The Lambda memory sweep (tune_command.cpp; docs/tune.md).
+void add_tune_command(CLI::App& app, Action& action);
 
 void add_model_or_bundle(CLI::App& cmd, std::string& model, std::string& bundle, const std::string& bundle_help) {
   auto* model_option = cmd.add_option("model", model, "ONNX model file");
@@ -49,6 +51,7 @@ int run(int argc, char** argv) {
   add_batch_command(app, action);
   add_evaluate_command(app, action);
   add_lambda_commands(app, action);
+  add_tune_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
