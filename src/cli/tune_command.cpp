@@ -25,7 +25,7 @@ struct TuneArgs {
   double weight = 0.5;
   int runs = 5, timeout = 900;
   int64_t predictions = 0;
-  std::string method = "auto", emulator, work_dir, json, chart;
+  std::string method = "auto", duration = "measured", emulator, work_dir, json, chart;
   std::string compare, compare_event, compare_name = "compare", compare_task_root, compare_handler;
 };
 
@@ -49,6 +49,7 @@ int run_tune(const TuneArgs& a) {
   o.balanced_weight = a.weight;
   o.runs = a.runs;
   o.method = a.method;
+  o.duration_basis = a.duration;
   o.timeout_seconds = a.timeout;
   o.emulator = tune::find_emulator(a.emulator);
   o.work_dir = a.work_dir.empty() ? (fs::temp_directory_path() / ("onnxfn-tune-" + std::to_string(::getpid()))).string() : a.work_dir;
@@ -120,6 +121,10 @@ void add_tune_command(CLI::App& app, Action& action) {
   cmd->add_option("--json", a.json, "write the JSON report (schema onnxfn.tune/1) here");
   cmd->add_option("--chart", a.chart, "write the SVG chart here");
   cmd->add_option("--method", a.method, "auto (cgroup CPU quotas where writable, else threads), cgroup or threads")->capture_default_str();
+  cmd->add_option("--duration", a.duration,
+                  "what costs are computed from: measured, or cpu (CPU time / min(share, threads): the duration on an idle machine; "
+                  "for a busy shared machine)")
+      ->capture_default_str();
   cmd->add_option("--emulator", a.emulator, "aws-lambda-rie (default: $ONNXFN_RIE, PATH, .tools/bin)");
   cmd->add_option("--work-dir", a.work_dir, "folder for the emulator logs (default: a new one under the temp folder)");
   cmd->add_option("--timeout", a.timeout, "seconds an invocation may take (AWS_LAMBDA_FUNCTION_TIMEOUT)")->capture_default_str();

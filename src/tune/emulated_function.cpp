@@ -103,6 +103,7 @@ EmulatedFunction::EmulatedFunction(FunctionSpec spec) : spec_(std::move(spec)) {
     for (const auto& [k, v] : spec_.env) ::setenv(k.c_str(), v.c_str(), 1);
     const int fd = ::open(spec_.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) ::dup2(fd, 1), ::dup2(fd, 2);
+    if (!spec_.cwd.empty() && ::chdir(spec_.cwd.c_str()) != 0) ::_exit(126);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
@@ -192,7 +193,7 @@ Invocation EmulatedFunction::invoke(const std::string& event, int timeout_second
   Invocation inv;
   inv.client_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   inv.cpu_ms = cpu_ms_now() - cpu_before;
-  inv.body = r.body;
+  inv.body = r.status == 200 ? r.body : "HTTP " + std::to_string(r.status) + " " + r.body;
   // A function error comes back as 200 with {"errorType", "errorMessage"}, as from Lambda's Invoke.
   inv.ok = r.status == 200 && r.body.rfind("{\"errorMessage\"", 0) != 0 && r.body.rfind("{\"errorType\"", 0) != 0;
   const double reported = reported_duration(++invocations_);

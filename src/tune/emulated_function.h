@@ -23,6 +23,7 @@ struct FunctionSpec {
   std::map<std::string, std::string> env;   // added to the emulator's (and so the bootstrap's) environment
   std::string cpu_group_procs;              // cgroup.procs of the quota group to join, or "" for none
   std::string log_path;                     // the emulator's and the function's output
+  std::string cwd;                          // the function's working folder (Lambda: the task root)
 };
 
 struct Invocation {

@@ -45,6 +45,9 @@ void write_sweep(Writer& w, const SweepResult& s) {
     for (double d : z.durations_ms) w.Double(d);
     w.EndArray();
     key_double(w, "cpu_ms", z.cpu_ms);
+    key_double(w, "measured_ms", z.measured_ms);
+    key_double(w, "cpu_bound_ms", z.cpu_bound_ms);
+    w.Key("contended"), w.Bool(z.contended);
     key_double(w, "peak_rss_mb", z.peak_rss_mb);
     w.Key("throttled_periods"), w.Int64(z.throttled_periods);
     w.Key("fits"), w.Bool(z.fits);
@@ -87,6 +90,7 @@ std::string report_json(const TuneReport& r) {
   key_string(w, "strategy", std::string(strategy_name(r.options.strategy)));
   key_double(w, "balanced_weight", r.options.balanced_weight);
   w.Key("runs"), w.Int(r.options.runs);
+  key_string(w, "duration_basis", r.options.duration_basis);
   w.Key("machine");
   w.StartObject();
   w.Key("cpus"), w.Int(r.machine_cpus);

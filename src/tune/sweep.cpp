@@ -44,6 +44,7 @@ Measured measure(const FunctionUnderTest& f, const TuneOptions& o, const std::st
               {"AWS_LAMBDA_FUNCTION_TIMEOUT", std::to_string(o.timeout_seconds)}};
   spec.cpu_group_procs = procs;
   spec.log_path = log;
+  spec.cwd = f.task_root;
   EmulatedFunction fn(spec);
   Measured m;
   for (int i = 0; i <= o.runs; ++i) {
@@ -69,6 +70,18 @@ SizeResult base_size(int mb) {
   s.cpu_share = cpu_share(mb);
   s.vcpus = vcpu_count(mb);
   return s;
+}
+
+// Fills the measured and CPU-bound figures and picks the ones the cost uses.
+void finish_durations(SizeResult& s, const std::vector<double>& measured, const std::vector<double>& cpu, int threads, const TuneOptions& o) {
+  std::vector<double> bound;
+  for (double c : cpu) bound.push_back(c / std::min(s.cpu_share, static_cast<double>(threads)));
+  s.measured_ms = median(measured);
+  s.cpu_bound_ms = median(bound);
+  s.cpu_ms = median(cpu);
+  s.contended = s.measured_ms > 1.5 * s.cpu_bound_ms;
+  s.durations_ms = o.duration_basis == "cpu" ? bound : measured;
+  s.duration_ms = median(s.durations_ms);
 }
 
 std::string slug(const std::string& name) {
@@ -131,6 +144,8 @@ double cheapest_cost_per_million(const SweepResult& sweep) {
 SweepResult run_sweep(const FunctionUnderTest& f, const TuneOptions& o) {
   if (o.runs < 1 || o.runs > 1000) throw_error(ErrorKind::BadInput, "--runs " + std::to_string(o.runs) + ": give 1 to 1000");
   if (o.memory_mb.empty()) throw_error(ErrorKind::BadInput, "--memory: no sizes");
+  if (o.duration_basis != "measured" && o.duration_basis != "cpu")
+    throw_error(ErrorKind::BadInput, "--duration '" + o.duration_basis + "': measured or cpu");
   SweepResult sweep;
   sweep.name = f.name;
   for (const auto& part : f.command) sweep.command += (sweep.command.empty() ? "" : " ") + part;
@@ -158,9 +173,7 @@ SweepResult run_sweep(const FunctionUnderTest& f, const TuneOptions& o) {
       const Measured m = measure(f, o, std::to_string(mb), group->procs_file(), o.work_dir + "/" + slug(f.name) + "-" + std::to_string(mb) + ".log");
       s.throttled_periods = group->throttled_periods();
       s.first_ms = m.first_ms;
-      s.durations_ms = m.wall_ms;
-      s.duration_ms = median(m.wall_ms);
-      s.cpu_ms = median(m.cpu_ms);
+      finish_durations(s, m.wall_ms, m.cpu_ms, std::min(s.vcpus, machine), o);
       s.peak_rss_mb = m.peak_rss_mb;
       if (!m.failure.empty()) s.fits = false, s.failure = m.failure;
       sweep.sizes.push_back(std::move(s));
@@ -184,10 +197,10 @@ SweepResult run_sweep(const FunctionUnderTest& f, const TuneOptions& o) {
       s.capped = s.cpu_share > machine;
       // Lambda gives the size s CPU-seconds per second: the work's CPU time cannot finish faster,
       // and k threads cannot finish faster than they did unlimited.
-      for (size_t i = 0; i < m.wall_ms.size(); ++i) s.durations_ms.push_back(std::max(m.wall_ms[i], m.cpu_ms[i] / s.cpu_share));
+      std::vector<double> predicted;
+      for (size_t i = 0; i < m.wall_ms.size(); ++i) predicted.push_back(std::max(m.wall_ms[i], m.cpu_ms[i] / s.cpu_share));
       s.first_ms = m.first_ms * std::max(1.0, 1.0 / s.cpu_share);
-      s.duration_ms = median(s.durations_ms);
-      s.cpu_ms = median(m.cpu_ms);
+      finish_durations(s, predicted, m.cpu_ms, k, o);
       s.peak_rss_mb = m.peak_rss_mb;
       if (!m.failure.empty()) s.fits = false, s.failure = m.failure;
       sweep.sizes.push_back(std::move(s));

@@ -33,6 +33,11 @@ struct TuneOptions {
   double balanced_weight = 0.5;
   int runs = 5;                       // warm invocations per size (after one cold one)
   std::string method = "auto";        // auto | cgroup | threads
+  // What the cost is computed from: "measured" durations, or "cpu": each invocation's CPU time
+  // over the CPUs the size can keep busy, cpu / min(share, threads) - what an otherwise idle
+  // machine would show under the quota; for a shared, loaded machine where waiting for a CPU
+  // would otherwise be billed as if Lambda made the function wait.
+  std::string duration_basis = "measured";
   std::string emulator;               // aws-lambda-rie
   std::string work_dir;               // emulator logs
   int timeout_seconds = 900;
@@ -45,9 +50,12 @@ struct SizeResult {
   double emulated_cpus = 0;  // quota applied (cgroup) or threads measured at (threads)
   bool capped = false;       // the size asks for more CPUs than this machine has
   double first_ms = 0;       // the first invocation after start (init included)
-  std::vector<double> durations_ms;  // warm invocations (cgroup: measured; threads: predicted)
-  double duration_ms = 0;    // median of durations_ms
+  std::vector<double> durations_ms;  // warm invocations, on the report's duration basis
+  double duration_ms = 0;    // median of durations_ms: what the cost is computed from
   double cpu_ms = 0;         // median CPU time of a warm invocation
+  double measured_ms = 0;    // median measured duration (cgroup) or predicted from wall and CPU (threads)
+  double cpu_bound_ms = 0;   // median cpu / min(share, threads): the duration on an idle machine
+  bool contended = false;    // measured > 1.5 x cpu_bound_ms: the machine, not the quota, set the pace
   double peak_rss_mb = 0;
   int64_t throttled_periods = 0;  // cgroup: CFS periods the quota held the function back
   bool fits = true;
