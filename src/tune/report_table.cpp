@@ -29,7 +29,7 @@ std::string sweep_table(const SweepResult& s, const TuneReport& r) {
     if (!z.fits) note = "FAILS: " + z.failure;
     std::snprintf(line, sizeof line, "  %7d %6.2f %6.2f %9.1f %9.1f %8.1f %9.1f %7.1f %9s %12s %12s  %s\n", z.memory_mb, z.cpu_share, z.emulated_cpus,
                   z.first_ms, z.measured_ms, z.cpu_ms, z.cpu_bound_ms, z.peak_rss_mb, z.fits ? std::to_string(z.billed_ms).c_str() : "-",
-                  z.fits ? fmt("%.3e", z.cost).c_str() : "-", z.fits ? fmt("%.4f", z.cost_per_million_predictions).c_str() : "-", note.c_str());
+                  z.fits ? fmt("%.3e", z.cost).c_str() : "-", z.fits ? fmt("%.3g", z.cost_per_million_predictions).c_str() : "-", note.c_str());
     out += line;
   }
   out += "  costs from " + std::string(r.options.duration_basis == "cpu" ? "cpu-bound" : "measured") + " durations; recommended:";
@@ -51,8 +51,8 @@ std::string report_table(const TuneReport& r) {
     out += sweep_table(*r.compare, r);
     const double a = cheapest_cost_per_million(r.function), b = cheapest_cost_per_million(*r.compare);
     if (a > 0 && b > 0)
-      out += "cost per million predictions at each one's cheapest size: " + r.function.name + " $" + fmt("%.4f", a) + ", " + r.compare->name + " $" +
-             fmt("%.4f", b) + ": " + fmt("%.1f", b / a) + "x\n";
+      out += "cost per million predictions at each one's cheapest size: " + r.function.name + " $" + fmt("%.3g", a) + ", " + r.compare->name + " $" +
+             fmt("%.3g", b) + ": " + fmt("%.1f", b / a) + "x\n";
   }
   return out;
 }

@@ -120,6 +120,24 @@ TEST_F(TuneCli, ComparedCommandThatFailsIsMarkedFailingNotFatal) {
   EXPECT_TRUE(d["cost_ratio"].IsNull());
 }
 
+TEST_F(TuneCli, ThreadsFallbackPredictsEachSizeFromWallAndCpuTime) {
+  const fs::path json = dir_ / "tune.json";
+  ASSERT_EQ(run(tune("--method threads --json " + json.string() + " > /dev/null")), 0);
+  rapidjson::Document d;
+  d.Parse(read(json).c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_STREQ(d["function"]["method"].GetString(), "threads");
+  EXPECT_NE(std::string(d["function"]["method_note"].GetString()).find("max(wall(k), cpu(k) / s)"), std::string::npos);
+  // Both sizes have one vCPU: one unlimited run at 1 thread, scaled by each share; the smaller
+  // share can only be slower, and never faster than its CPU time over its share.
+  const auto& sizes = d["function"]["sizes"];
+  for (const auto& s : sizes.GetArray()) {
+    EXPECT_DOUBLE_EQ(s["emulated_cpus"].GetDouble(), 1.0);
+    EXPECT_GE(s["duration_ms"].GetDouble(), s["cpu_ms"].GetDouble() / s["cpu_share"].GetDouble() * 0.999);
+  }
+  EXPECT_GE(sizes[0]["duration_ms"].GetDouble(), sizes[1]["duration_ms"].GetDouble());
+}
+
 TEST_F(TuneCli, RefusesBadOptionsBeforeRunningAnything) {
   EXPECT_EQ(run(tune("2> /dev/null", "64")), 2);
   EXPECT_EQ(run(tune("--strategy cheapest 2> /dev/null")), 2);
