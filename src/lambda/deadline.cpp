@@ -5,6 +5,15 @@
 
 namespace onnxfn::lambda {
 
+void DeadlineGuard::begin(size_t total) {
+  if (deadline_.set() && total > 0 && deadline_.remaining_ms() < margin_ms_)
+    throw_error(ErrorKind::ResourceLimit, "deadline: stopped before scoring " + std::to_string(total) + " " + unit_ + " with " +
+                                              std::to_string(deadline_.remaining_ms()) +
+                                              " ms left of the function's timeout (reading the inputs took the rest); raise the timeout or split the job");
+  start_ = std::chrono::steady_clock::now();
+  checks_ = 0;
+}
+
 void DeadlineGuard::check(size_t done, size_t total) {
   ++checks_;
   if (done >= total || !deadline_.set()) return;

@@ -34,6 +34,9 @@ class DeadlineGuard {
  public:
   DeadlineGuard(const Deadline& deadline, std::string unit, int64_t margin_ms = 300)
       : deadline_(deadline), unit_(std::move(unit)), margin_ms_(margin_ms), start_(std::chrono::steady_clock::now()) {}
+  // Before the first chunk (after the job read its inputs): stops when not even the margin is
+  // left, and starts the clock that chunk times are averaged over.
+  void begin(size_t total);
   void check(size_t done, size_t total);
 
  private:

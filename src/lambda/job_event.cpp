@@ -80,11 +80,12 @@ JobResult run_job(const pipeline::Predictor& predictor, const JobSpec& job, cons
   } else {
     batch::PairJob pair_job(predictor, {.left = job.left, .right = job.right, .pairs = job.pairs, .gold = job.gold},
                             {.chunk_size = job.chunk_size, .top_k = job.top_k});
+    DeadlineGuard guard(deadline, "pairs");
+    guard.begin(pair_job.pairs().size());
     const auto& label = predictor.bundle()->spec.output.label;
     const bool write_all = job.all || !label;
     RecordFileWriter output(job.output);
     size_t matches = 0;
-    DeadlineGuard guard(deadline, "pairs");
     batch::JobSummary s = pair_job.run(
         [&](size_t, const Frame& scored) {
           if (write_all) {

@@ -143,6 +143,9 @@ TEST(LambdaEvents, DeadlineGuardStopsWhenAnotherChunkWouldNotFit) {
   DeadlineGuard tight(Deadline(now_ms + 100), "pairs");  // under the 300 ms margin
   EXPECT_NE(error_of([&] { tight.check(10, 100); }).find("deadline: stopped after 10 of 100 pairs"), std::string::npos);
   EXPECT_EQ(error_of([&] { tight.check(100, 100); }), "");  // the last chunk is done: nothing to stop
+  DeadlineGuard late(Deadline(now_ms - 5), "pairs");
+  EXPECT_NE(error_of([&] { late.begin(500); }).find("deadline: stopped before scoring 500 pairs"), std::string::npos);
+  EXPECT_EQ(error_of([&] { plenty.begin(500); }), "");
   DeadlineGuard none(Deadline(), "rows");
   EXPECT_EQ(error_of([&] { none.check(1, 2); }), "");
 }
