@@ -34,3 +34,4 @@ run pipeline_spec_fuzzer "$(seed_dir pipeline_spec)" -max_len=8192 -dict="$root/
 run bundle_zip_fuzzer "$(seed_dir bundle_zip)" -max_len=16384
 run s3_xml_fuzzer "$(seed_dir s3_xml)" -max_len=4096
 run lambda_event_fuzzer "$(seed_dir lambda_event)" -max_len=8192
+run tune_input_fuzzer "$(seed_dir tune_input)" -max_len=8192

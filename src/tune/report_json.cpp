@@ -120,7 +120,10 @@ int recommended_memory_from_report(const std::string& json_text, const std::stri
   const auto it = d.FindMember("recommended_memory_mb");
   if (it == d.MemberEnd() || !it->value.IsInt())
     throw_error(ErrorKind::BadInput, where + ": the tune report recommends no memory size (no size fitted the function)");
-  return it->value.GetInt();
+  const int mb = it->value.GetInt();
+  if (mb < kMinMemoryMb || mb > kMaxMemoryMb)
+    throw_error(ErrorKind::BadInput, where + ": recommended_memory_mb " + std::to_string(mb) + " is not a Lambda memory size (128-10240)");
+  return mb;
 }
 
 }  // namespace onnxfn::tune

@@ -99,9 +99,11 @@ int64_t predictions_in_event(const std::string& event) {
   if (auto r = d.FindMember("records"); r != d.MemberEnd() && r->value.IsArray()) return r->value.Size();
   if (auto in = d.FindMember("inputs"); in != d.MemberEnd() && in->value.IsArray() && !in->value.Empty()) {
     const auto& first = in->value[0];
-    if (auto s = first.FindMember("shape"); first.IsObject() && s != first.MemberEnd() && s->value.IsArray() && !s->value.Empty() &&
-                                            s->value[0].IsInt64())
+    if (!first.IsObject()) return 1;
+    if (auto s = first.FindMember("shape"); s != first.MemberEnd() && s->value.IsArray() && !s->value.Empty() && s->value[0].IsInt64()) {
+      if (s->value[0].GetInt64() < 0) throw_error(ErrorKind::BadInput, "tune: the event's first input has a negative row count in its shape");
       return s->value[0].GetInt64();
+    }
   }
   return 1;
 }
