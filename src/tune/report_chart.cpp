@@ -12,7 +12,7 @@
 namespace onnxfn::tune {
 namespace {
 
-constexpr double kLeft = 90, kRight = 720, kTop = 50, kBottom = 360, kWidth = 820, kHeight = 440;
+constexpr double kLeft = 90, kRight = 720, kTop = 50, kBottom = 360, kWidth = 820, kHeight = 470;
 
 std::string num(double v) {
   char buf[32];
@@ -136,11 +136,12 @@ std::string report_svg(const TuneReport& r) {
     const double cheapest = cheapest_cost_per_million(s);
     svg += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + 24) + "\" y1=\"" + num(legend_y - 4) + "\" y2=\"" + num(legend_y - 4) + "\" stroke=\"" + colour +
            "\" stroke-width=\"2\"/>\n";
-    svg += text(kLeft + 30, legend_y, s.name + ": duration (solid), cost per million predictions (dashed)" +
-                                          (cheapest > 0 ? ", cheapest $" + label_number(cheapest) : std::string()) + "; x = size fails",
-                "start");
+    svg += text(kLeft + 30, legend_y,
+                s.name + (cheapest > 0 ? ": cheapest $" + label_number(cheapest) + " per million predictions" : std::string(": no size fits")), "start");
     legend_y += 16;
   }
+  svg += text(kLeft, legend_y + 4, "solid: median duration; dashed: cost per million predictions; x: the size fails (peak RSS or an error)", "start",
+              " fill=\"#555\"");
   return svg + "</svg>\n";
 }
 
