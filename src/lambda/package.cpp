@@ -224,7 +224,7 @@ PackageResult package_function(const PackageOptions& o) {
     binary = fs::read_symlink("/proc/self/exe", ec).string();
     if (ec || elf_architecture(binary) != o.arch)
       bad("--arch " + o.arch + ": this onnxfn is " + (ec ? "unknown" : elf_architecture(binary)) + "; give --binary with an " + o.arch +
-          " build (scripts/build_arm64.sh writes build-arm64/onnxfn)");
+          " static build of onnxfn");
   }
   const std::string binary_arch = elf_architecture(binary);
   if (binary_arch.empty()) bad("--binary '" + binary + "': not a 64-bit ELF executable for x86_64 or arm64");

@@ -18,7 +18,7 @@ struct PackageOptions {
   std::string bundle;             // folder, .zip or .onnx
   std::string out;                // folder for function.zip, template.yaml, serverless.yml
   std::string arch = "x86_64";    // x86_64 | arm64
-  std::string binary;             // the bootstrap; default: this binary (x86_64) or build-arm64/onnxfn
+  std::string binary;             // the bootstrap; default: this binary, when it is built for `arch`
   int memory_mb = 1024;
   int timeout_s = 60;
   std::string schedule;           // EventBridge Scheduler expression (ScheduleV2 event)

@@ -214,6 +214,10 @@ struct LongJob {
 
 TEST(LambdaEmulator, LongBatchStopsBeforeTheDeadlineAndWritesNoPartialOutput) {
   REQUIRE_EMULATOR();
+#ifndef ONNXFN_SHIPPED_BUILD
+  // Reading a million pairs under the sanitizers can take the whole 3 s timeout by itself.
+  GTEST_SKIP() << "timing test: runs on the Release build";
+#endif
   LongJob job;
   Function f("deadline", {{"AWS_LAMBDA_FUNCTION_TIMEOUT", "3"}});
   const auto start = std::chrono::steady_clock::now();
