@@ -35,3 +35,4 @@ run bundle_zip_fuzzer "$(seed_dir bundle_zip)" -max_len=16384
 run s3_xml_fuzzer "$(seed_dir s3_xml)" -max_len=4096
 run schedule_expression_fuzzer "$(seed_dir schedule_expression /usr/share/zoneinfo/America/Sao_Paulo)" -max_len=4096 -dict="$root/fuzz/schedule_expression.dict"
 run lambda_event_fuzzer "$(seed_dir lambda_event)" -max_len=8192
+run tune_input_fuzzer "$(seed_dir tune_input)" -max_len=8192

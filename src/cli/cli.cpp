@@ -18,6 +18,8 @@ void add_schedule_command(CLI::App& app, Action& action);
 void add_lambda_commands(CLI::App& app, Action& action);
 // The HTTP server (serve_command.cpp; serve/).
 void add_serve_command(CLI::App& app, Action& action);
+// The Lambda memory sweep (tune_command.cpp; docs/tune.md).
+void add_tune_command(CLI::App& app, Action& action);
 
 void add_model_or_bundle(CLI::App& cmd, std::string& model, std::string& bundle, const std::string& bundle_help) {
   auto* model_option = cmd.add_option("model", model, "ONNX model file");
@@ -55,6 +57,7 @@ int run(int argc, char** argv) {
   add_schedule_command(app, action);
   add_lambda_commands(app, action);
   add_serve_command(app, action);
+  add_tune_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

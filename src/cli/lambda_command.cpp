@@ -2,6 +2,8 @@
 // (function.zip and deployment templates): argument parsing only, the work is in src/lambda/.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
+#include <stdexcept>
 #include <iostream>
 
 #include "cli/cli.h"
@@ -9,6 +11,7 @@
 #include "lambda/package.h"
 #include "lambda/runtime.h"
 #include "pipeline/reference_set.h"
+#include "tune/report.h"
 
 namespace onnxfn::cli {
 
@@ -39,6 +42,7 @@ void add_lambda_commands(CLI::App& app, Action& action) {
   });
 
   static lambda::PackageOptions o;
+  static std::string memory = "1024", tune_report;
   auto* pkg = app.add_subcommand("package",
                                  "Package a bundle (or model) for AWS Lambda: function.zip (bootstrap + bundle, reproducible bytes), "
                                  "a SAM template.yaml and a Serverless Framework v3 serverless.yml in --out; checks sizes, memory, "
@@ -47,7 +51,9 @@ void add_lambda_commands(CLI::App& app, Action& action) {
   pkg->add_option("-o,--out", o.out, "output folder")->required();
   pkg->add_option("--arch", o.arch, "x86_64 or arm64")->capture_default_str();
   pkg->add_option("--binary", o.binary, "the static onnxfn build to ship as bootstrap (default: this binary, for its own architecture)");
-  pkg->add_option("--memory", o.memory_mb, "memory in MB (128-10240)")->capture_default_str();
+  pkg->add_option("--memory", memory, "memory in MB (128-10240), or auto: the size `onnxfn tune --json` recommended (--tune-report)")
+      ->capture_default_str();
+  pkg->add_option("--tune-report", tune_report, "with --memory auto: the JSON report of `onnxfn tune ... --json FILE`");
   pkg->add_option("--timeout", o.timeout_s, "timeout in seconds (1-900)")->capture_default_str();
   pkg->add_option("--schedule", o.schedule, "EventBridge Scheduler expression: cron(min hour dom month dow year), rate(n unit) or at(...)");
   pkg->add_option("--job", o.job_file, "JSON file: the job each scheduled firing runs ({\"left\", \"right\", \"output\"} or {\"input\", \"output\"})");
@@ -55,6 +61,20 @@ void add_lambda_commands(CLI::App& app, Action& action) {
   pkg->add_option("--name", o.name, "function name (default: the bundle's name)");
   pkg->callback([&action] {
     action = [] {
+      if (memory == "auto") {
+        if (tune_report.empty()) throw_error(ErrorKind::BadInput, "package --memory auto: give --tune-report FILE (written by `onnxfn tune BUNDLE --event E --json FILE`)");
+        std::ifstream in(tune_report, std::ios::binary);
+        if (!in) throw_error(ErrorKind::BadInput, "--tune-report " + tune_report + ": cannot open it");
+        o.memory_mb = tune::recommended_memory_from_report(std::string(std::istreambuf_iterator<char>(in), {}), "--tune-report " + tune_report);
+      } else {
+        try {
+          size_t used = 0;
+          o.memory_mb = std::stoi(memory, &used);
+          if (used != memory.size()) throw std::invalid_argument(memory);
+        } catch (const std::exception&) {
+          throw_error(ErrorKind::BadInput, "--memory " + memory + ": a size in MB (128-10240) or auto");
+        }
+      }
       const lambda::PackageResult r = lambda::package_function(o);
       auto mb = [](uint64_t bytes) {
         char buf[32];
@@ -66,7 +86,7 @@ void add_lambda_commands(CLI::App& app, Action& action) {
         std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
         return std::string(buf);
       };
-      std::cout << "onnxfn package: " << o.bundle << " for " << o.arch << ", " << o.memory_mb << " MB, " << o.timeout_s << " s\n"
+      std::cout << "onnxfn package: " << o.bundle << " for " << o.arch << ", " << o.memory_mb << " MB" << (memory == "auto" ? " (tune's recommendation)" : "") << ", " << o.timeout_s << " s\n"
                 << "  function.zip    " << r.zipped << " bytes zipped (" << mb(r.zipped) << ", " << pct(r.zipped, lambda::kMaxZippedBytes)
                 << " of the 50 MB limit), " << r.unzipped << " unzipped (" << pct(r.unzipped, lambda::kMaxUnzippedBytes)
                 << " of 250 MB) -> " << r.zip_path << "\n"

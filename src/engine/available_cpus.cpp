@@ -35,10 +35,30 @@ double cgroup_v2_quota() {
   }
 }
 
+// cgroup v1: the cpu hierarchy's line of /proc/self/cgroup ("4:cpu,cpuacct:/path"), then
+// cpu.cfs_quota_us / cpu.cfs_period_us in that group or its nearest limited ancestor (a process put
+// in a child group, as `onnxfn tune` does for each memory size, sees that group's quota).
 double cgroup_v1_quota() {
-  std::ifstream q("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), p("/sys/fs/cgroup/cpu/cpu.cfs_period_us");
-  double quota = 0, period = 0;
-  if (q >> quota && p >> period && quota > 0 && period > 0) return quota / period;
+  std::ifstream cg("/proc/self/cgroup");
+  std::string line, path;
+  bool found = false;
+  while (!found && std::getline(cg, line)) {
+    const size_t a = line.find(':'), b = a == std::string::npos ? a : line.find(':', a + 1);
+    if (b == std::string::npos) continue;
+    std::istringstream controllers(line.substr(a + 1, b - a - 1));
+    for (std::string c; std::getline(controllers, c, ',');)
+      if (c == "cpu") found = true, path = line.substr(b + 1);
+  }
+  if (!found) return 0;
+  for (const char* mount : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
+    for (std::string p = path == "/" ? "" : path;;) {
+      std::ifstream q(mount + p + "/cpu.cfs_quota_us"), per(mount + p + "/cpu.cfs_period_us");
+      double quota = 0, period = 0;
+      if (q >> quota && per >> period && quota > 0 && period > 0) return quota / period;
+      if (p.empty()) break;
+      p = p.substr(0, p.find_last_of('/'));
+    }
+  }
   return 0;
 }
 
