@@ -17,7 +17,8 @@ APT_PACKAGES=(
   libboost-dev libmbedtls-dev ca-certificates     # HTTP client, TLS, S3 (net/, storage/)
   openssl                                         # tests: a loopback TLS server (s_server)
   tzdata                                          # IANA zones for schedules (/usr/share/zoneinfo)
-  python3-venv
+  python3-venv python3-dev                        # .venv; the Python package's extension headers
+  openjdk-17-jre-headless                         # PySpark in the Python package's Spark test
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
