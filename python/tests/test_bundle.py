@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 import onnxfn
-from conftest import BUNDLE, cli_predict_bundle, make_pairs, write_csv
+from onnxfn_testkit import BUNDLE, cli_predict_bundle, make_pairs, write_csv
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import onnxfn
-from conftest import ZOO
+from onnxfn_testkit import ZOO
 
 CASES = json.loads((ZOO / "index.json").read_text())["cases"]
 NUMPY = {"FP32": np.float32, "FP64": np.float64, "INT64": np.int64, "INT32": np.int32, "BOOL": np.bool_,

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import BUNDLE, cli_predict_bundle, make_pairs, write_csv
+from onnxfn_testkit import BUNDLE, cli_predict_bundle, make_pairs, write_csv
 
 ROWS = int(os.environ.get("ONNXFN_SPARK_ROWS", "1000000"))
 
@@ -26,6 +26,8 @@ def spark():
                .config("spark.driver.bindAddress", "127.0.0.1")
                .config("spark.sql.shuffle.partitions", "2")
                .config("spark.driver.memory", "2g")
+               # Parquet splits of ~4 MB: the table spreads over both local cores.
+               .config("spark.sql.files.maxPartitionBytes", str(4 << 20))
                .getOrCreate())
     yield session
     session.stop()
