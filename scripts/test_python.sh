@@ -5,12 +5,19 @@
 # build/onnxfn on the zoo and the product-matching bundle, verify against scikit-learn, threads,
 # errors) and the Spark test (python/tests_spark, PySpark local[2]). Prints each stage's time.
 #   ONNXFN_SPARK_ROWS   pairs in the Spark test (default 1000000)
+#   ONNXFN_WHEEL_VENV   where to create the fresh venv (kept afterwards; default a temporary one)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-VENV=${ONNXFN_WHEEL_VENV:-/tmp/onnxfn-wheel-venv-$$}
 DIST=$(mktemp -d)
-trap 'rm -rf "$DIST" "$VENV"' EXIT
+if [ -n "${ONNXFN_WHEEL_VENV:-}" ]; then
+  VENV=$ONNXFN_WHEEL_VENV
+  rm -rf "$VENV"
+  trap 'rm -rf "$DIST"' EXIT
+else
+  VENV=/tmp/onnxfn-wheel-venv-$$
+  trap 'rm -rf "$DIST" "$VENV"' EXIT
+fi
 stage() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 t0=$(date +%s)
 
