@@ -18,6 +18,9 @@ log "unit, parity and CLI tests (Release)"
 log "Python checks against ONNX Runtime"
 ONNXFN_BINARY="$ROOT/build/onnxfn" .venv/bin/python -m pytest -q -p no:cacheprovider tools tests/conformance
 
+log "Python package: wheel, fresh venv, parity with the CLI, Spark local[2] (times printed)"
+bash scripts/test_python.sh
+
 # One clang tree serves both: the tests under ASan + UBSan, and the libFuzzer targets (the
 # libraries carry -fsanitize=fuzzer-no-link, which the test binaries link without harm).
 log "the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
