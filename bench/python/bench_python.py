@@ -22,7 +22,7 @@ import numpy as np
 import onnxruntime as ort
 from skl2onnx import to_onnx
 from sklearn.datasets import make_classification
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 
 import onnxfn
 
@@ -43,7 +43,7 @@ def models(tmp: str):
     X = X.astype(np.float32)
     out = {}
     for name, est in (("random_forest_100x8", RandomForestClassifier(n_estimators=100, max_depth=8, n_jobs=1, random_state=0)),
-                      ("hist_gbm_100", HistGradientBoostingClassifier(max_iter=100, random_state=0))):
+                      ("gradient_boosting_100", GradientBoostingClassifier(n_estimators=100, max_depth=3, random_state=0))):
         est.fit(X, y)
         path = os.path.join(tmp, f"{name}.onnx")
         with open(path, "wb") as f:
