@@ -15,8 +15,15 @@ add_custom_command(
   COMMENT "Generating protobuf-lite code from ${ONNX_PROTO_SOURCE}")
 add_library(onnxfn_onnx_proto STATIC "${ONNX_PROTO_DIR}/onnx/onnx.pb.cc")
 target_include_directories(onnxfn_onnx_proto SYSTEM PUBLIC "${ONNX_PROTO_DIR}")
-find_library(PROTOBUF_LITE_STATIC NAMES libprotobuf-lite.a REQUIRED)
-target_link_libraries(onnxfn_onnx_proto PUBLIC ${PROTOBUF_LITE_STATIC} Threads::Threads)
+if(ONNXFN_PYTHON)
+  # Debian's libprotobuf-lite.a is not position-independent (its thread-local arena cache), so the
+  # Python extension links the shared library (Debian's libprotobuf-lite32).
+  find_library(PROTOBUF_LITE_SHARED NAMES libprotobuf-lite.so REQUIRED)
+  target_link_libraries(onnxfn_onnx_proto PUBLIC ${PROTOBUF_LITE_SHARED} Threads::Threads)
+else()
+  find_library(PROTOBUF_LITE_STATIC NAMES libprotobuf-lite.a REQUIRED)
+  target_link_libraries(onnxfn_onnx_proto PUBLIC ${PROTOBUF_LITE_STATIC} Threads::Threads)
+endif()
 # The generated parser at -O2 rather than the Release -Os: parsing a 1.4 MB forest ~20% faster
 # (cold start) for ~30 KB of binary.
 set_source_files_properties("${ONNX_PROTO_DIR}/onnx/onnx.pb.cc" PROPERTIES COMPILE_OPTIONS "-O2")

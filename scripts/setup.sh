@@ -18,7 +18,9 @@ APT_PACKAGES=(
   openssl                                         # tests: a loopback TLS server (s_server)
   tzdata                                          # IANA zones for schedules (/usr/share/zoneinfo)
   wrk                                             # onnxfn serve's benchmark (bench/serve)
-  python3-venv
+  python3-venv python3-dev                        # .venv; the Python package's extension headers
+  openjdk-17-jre-headless                         # PySpark in the Python package's Spark test
+  ccache                                          # the wheel's compile (scripts/test_python.sh)
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

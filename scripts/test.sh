@@ -38,6 +38,9 @@ stage "unit, parity and CLI tests (Release)"
 stage "Python checks: ONNX Runtime parity, serve clients, durable jobs, Lambda emulator"
 ONNXFN_BINARY="$ROOT/build/onnxfn" .venv/bin/python -m pytest -q -p no:cacheprovider tools tests/conformance
 
+stage "Python package: wheel, fresh venv, parity with the CLI, Spark local[2] (times printed)"
+bash scripts/test_python.sh
+
 # One clang tree serves both: the tests under ASan + UBSan, and the libFuzzer targets (the
 # libraries carry -fsanitize=fuzzer-no-link, which the test binaries link without harm).
 stage "the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
