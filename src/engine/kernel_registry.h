@@ -29,7 +29,7 @@ class KernelRegistry {
   };
   Resolution resolve(std::string_view domain, std::string_view op_type, std::optional<int64_t> opset) const;
 
-  // Every registered (domain, op_type, min, max): what inspect reports as supported, and tests.
+  // Every registered (domain, op_type, min, max), in registration order.
   struct Entry {
     std::string domain, op_type;
     int min_version, max_version;
