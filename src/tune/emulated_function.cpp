@@ -18,36 +18,13 @@
 
 #include "common/error.h"
 #include "net/http_client.h"
+#include "net/loopback.h"
 
 namespace onnxfn::tune {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  if (fd >= 0) ::close(fd);
-  if (!ok) throw_error(ErrorKind::Internal, "tune: no free loopback port for the emulator");
-  return ntohs(addr.sin_port);
-}
-
-bool accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
 
 std::vector<pid_t> children_of(pid_t pid) {
   std::vector<pid_t> out;
@@ -84,8 +61,8 @@ std::string find_emulator(const std::string& given) {
 }
 
 EmulatedFunction::EmulatedFunction(FunctionSpec spec) : spec_(std::move(spec)) {
-  port_ = free_port();
-  const int api_port = free_port();
+  port_ = net::free_loopback_port();
+  const int api_port = net::free_loopback_port();
   const std::string listen = "127.0.0.1:" + std::to_string(port_), api = "127.0.0.1:" + std::to_string(api_port);
   std::vector<std::string> args = {spec_.emulator, "--runtime-interface-emulator-address", listen, "--runtime-api-address", api};
   if (!spec_.cpu_group_procs.empty()) {
@@ -108,7 +85,7 @@ EmulatedFunction::EmulatedFunction(FunctionSpec spec) : spec_(std::move(spec)) {
     ::_exit(127);
   }
   const auto until = Clock::now() + std::chrono::seconds(20);
-  while (!accepts(port_)) {
+  while (!net::loopback_accepts(port_)) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = 0;

@@ -1,6 +1,8 @@
 // The Runtime Interface Emulator fixture (see emulator.h).
 #include "emulator.h"
 
+#include "net/loopback.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -36,32 +38,6 @@ bool emulator_required() {
 
 namespace {
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("no free loopback port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 std::vector<pid_t> children_of(pid_t pid) {
   std::vector<pid_t> out;
   std::error_code ec;
@@ -78,8 +54,8 @@ std::vector<pid_t> children_of(pid_t pid) {
 Emulator::Emulator(const fs::path& bootstrap, const std::map<std::string, std::string>& env, const fs::path& log) : log_(log) {
   const std::string rie = emulator_path();
   if (rie.empty()) throw std::runtime_error("aws-lambda-rie not found (scripts/install_rie.sh)");
-  port_ = free_port();
-  const int api_port = free_port();
+  port_ = net::free_loopback_port();
+  const int api_port = net::free_loopback_port();
   const std::string listen = "127.0.0.1:" + std::to_string(port_);
   const std::string api = "127.0.0.1:" + std::to_string(api_port);
   pid_ = ::fork();
@@ -95,7 +71,7 @@ Emulator::Emulator(const fs::path& bootstrap, const std::map<std::string, std::s
     ::_exit(127);
   }
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!accepts(port_)) {
+  while (!net::loopback_accepts(port_)) {
     if (std::chrono::steady_clock::now() > until) throw std::runtime_error("aws-lambda-rie did not listen on " + listen);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

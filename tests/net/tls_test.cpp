@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "net/http_client.h"
+#include "net/loopback.h"
 #include "net/socket_stream.h"
 
 extern char** environ;
@@ -41,17 +42,6 @@ pid_t spawn(std::vector<std::string> args, const std::string& log) {
   return rc == 0 ? pid : -1;
 }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 int run(std::vector<std::string> args, const std::string& log) {
   const pid_t pid = spawn(std::move(args), log);
@@ -76,7 +66,7 @@ class Tls : public ::testing::Test {
     // s_server cannot report the port it bound, so it gets a port that was free a moment ago,
     // and another if that one was taken in between.
     for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
-      port_ = free_port();
+      port_ = net::free_loopback_port();
       const pid_t pid = spawn({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port_), "-cert",
                                (dir_ / "server.pem").string(), "-key", (dir_ / "server.key").string(), "-www",
                                "-quiet"},

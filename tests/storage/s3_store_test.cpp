@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "storage/store.h"
+#include "net/loopback.h"
 #include "versitygw.h"
 
 namespace onnxfn::storage {
@@ -219,7 +220,7 @@ TEST_F(S3, SmallWriterOutputIsOnePut) {
 
 TEST_F(S3, ClosedPortIsRetriedBoundedlyThenAClearError) {
   S3Config config = server_->config();
-  config.endpoint = "http://127.0.0.1:" + std::to_string(testing::free_loopback_port());
+  config.endpoint = "http://127.0.0.1:" + std::to_string(net::free_loopback_port());
   config.max_attempts = 4;
   S3Client client(config);
   const auto start = std::chrono::steady_clock::now();

@@ -1,6 +1,8 @@
 // The versitygw test fixture (see versitygw.h).
 #include "versitygw.h"
 
+#include "net/loopback.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -31,21 +33,6 @@ bool s3_tests_required() {
   return value && std::string(value) == "1";
 }
 
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t length = sizeof addr;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-    if (fd >= 0) ::close(fd);
-    return 0;
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 namespace {
 
@@ -81,7 +68,7 @@ std::unique_ptr<VersityGw> VersityGw::start(std::string& why_not) {
   fs::create_directories(gw->dir_ + "/data");
   const std::string log = gw->dir_ + "/versitygw.log";
   for (int attempt = 0; attempt < 3 && gw->pid_ < 0; ++attempt) {
-    gw->port_ = free_loopback_port();
+    gw->port_ = net::free_loopback_port();
     const std::string listen = "127.0.0.1:" + std::to_string(gw->port_);
     const std::string data = gw->dir_ + "/data";
     std::vector<std::string> args = {binary, "--access", kAccess, "--secret", kSecret,

@@ -36,7 +36,5 @@ class VersityGw {
 // fails the tests instead of skipping them.
 bool s3_tests_required();
 
-// A free loopback TCP port (bound and released; the race with other processes is accepted).
-int free_loopback_port();
 
 }  // namespace onnxfn::storage::testing
