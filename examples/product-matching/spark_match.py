@@ -57,10 +57,12 @@ def main() -> None:
     ap.add_argument("--top-k", type=int, default=20)
     ap.add_argument("--max-df", type=float, default=0.1)
     ap.add_argument("--master", default="local[2]")
+    ap.add_argument("--shuffle-partitions", type=int, default=8, help="Spark's 200 suit a cluster, not a laptop")
     args = ap.parse_args()
 
     spark = (SparkSession.builder.master(args.master).appName("onnxfn-product-matching")
-             .config("spark.ui.enabled", "false").getOrCreate())
+             .config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", str(args.shuffle_partitions)).getOrCreate())
     start = time.perf_counter()
     left = read_catalog(spark, args.data / "tableA.csv")
     right = read_catalog(spark, args.data / "tableB.csv")

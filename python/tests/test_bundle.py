@@ -140,3 +140,26 @@ def test_missing_path_and_bad_model_raise_their_categories(tmp_path):
     with pytest.raises((onnxfn.BadModel, onnxfn.Unsupported)) as info:
         onnxfn.load(bad)
     assert "bad.onnx" in str(info.value)
+
+
+def test_verify_bundle_against_the_estimator_inside_it(predictor, pairs, tmp_path):
+    """A copy of the bundle whose model.onnx is a freshly trained scikit-learn model: verify()
+    agrees with that estimator, and disagrees with another one."""
+    import shutil
+
+    from skl2onnx import to_onnx
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    _, _, columns = predictor._core.model_input_columns[0]
+    feats = predictor.features(pairs.slice(0, 1500))
+    X = np.column_stack([feats.column(c).to_numpy(zero_copy_only=False).astype(np.float64) for c in columns])
+    X = np.nan_to_num(X).astype(np.float32)
+    y = predictor.predict(pairs.slice(0, 1500)).column("match").to_numpy(zero_copy_only=False).astype(np.int64)
+    ours = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0).fit(X, y)
+    other = GradientBoostingClassifier(n_estimators=5, max_depth=1, random_state=0).fit(X, y)
+    bundle = tmp_path / "bundle"
+    shutil.copytree(BUNDLE, bundle)
+    (bundle / "model.onnx").write_bytes(to_onnx(ours, X[:1]).SerializeToString())
+    records = pairs.slice(1500, 500)
+    assert onnxfn.verify(bundle, ours, records, atol=1e-4)
+    assert not onnxfn.verify(bundle, other, records, atol=1e-4)
