@@ -245,7 +245,10 @@ Invoked signal_mid_invocation(Function& f, const std::string& event, int signal)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     pid = f.rie->bootstrap_pid();
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // init done, job running
+  // Init done (its log line written; a loaded machine can take seconds), then the job running.
+  for (int i = 0; i < 1000 && count(f.rie->log(), "\"message\":\"init\"") == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_GT(pid, 0);
   if (pid > 0) ::kill(pid, signal);
   return pending.get();
