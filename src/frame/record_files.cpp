@@ -140,12 +140,23 @@ RecordFileWriter::RecordFileWriter(std::string path, const std::string& format) 
     file_ = stdout;
     return;
   }
+  // A device or a pipe (/dev/null, a FIFO) is written in place: renaming a file onto it would
+  // replace it, and it has no partial state to hide anyway.
+  std::error_code ec;
+  if (std::filesystem::exists(path_, ec) && !std::filesystem::is_regular_file(path_, ec)) {
+    if (std::filesystem::is_directory(path_, ec)) throw_error(ErrorKind::BadInput, "output '" + path_ + "' is a folder");
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (!file_) throw_error(ErrorKind::BadInput, "output '" + path_ + "': cannot open for writing: " + std::strerror(errno));
+    direct_ = true;
+    return;
+  }
   partial_ = path_ + ".partial-" + std::to_string(::getpid());
   file_ = std::fopen(partial_.c_str(), "wb");
   if (!file_) throw_error(ErrorKind::BadInput, "output '" + path_ + "': cannot create '" + partial_ + "': " + std::strerror(errno));
 }
 
 RecordFileWriter::~RecordFileWriter() {
+  if (direct_ && !committed_ && file_) std::fclose(file_);
   if (committed_ || partial_.empty()) return;
   if (file_) std::fclose(file_);
   std::remove(partial_.c_str());
@@ -163,6 +174,13 @@ void RecordFileWriter::write(const Frame& chunk) {
 
 void RecordFileWriter::commit() {
   put(encoder_.finish());
+  if (direct_) {
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    committed_ = true;
+    if (!closed) throw_error(ErrorKind::BadInput, "output '" + path_ + "': write failed: " + std::strerror(errno));
+    return;
+  }
   if (partial_.empty()) {
     if (std::fflush(file_) != 0) throw_error(ErrorKind::BadInput, "output: write to stdout failed");
     committed_ = true;

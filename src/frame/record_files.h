@@ -48,7 +48,8 @@ class RecordFileWriter {
   // `path` "-" or empty: stdout. Otherwise rows stream into "<path>.partial-<pid>" beside it, renamed
   // onto `path` by commit() after an fsync; a writer destroyed before commit() removes its partial
   // file, so a failed or killed run never leaves a file that looks complete. BadInput naming the
-  // output when its folder does not exist or is not writable.
+  // output when its folder does not exist or is not writable. A device or a pipe that exists
+  // (/dev/null, a FIFO) is written in place.
   RecordFileWriter(std::string path, const std::string& format = "auto");
   ~RecordFileWriter();
   RecordFileWriter(const RecordFileWriter&) = delete;
@@ -71,6 +72,7 @@ class RecordFileWriter {
   std::FILE* file_ = nullptr;
   RecordEncoder encoder_{RecordFormat::Csv};
   bool committed_ = false;
+  bool direct_ = false;  // a device or pipe, written in place
   size_t rows_ = 0;
 };
 

@@ -290,7 +290,16 @@ std::string read_range(const std::string& path, std::uint64_t offset, std::uint6
 
 std::unique_ptr<Reader> open_reader(const std::string& path) { return std::make_unique<LocalReader>(path); }
 
+// Replacing a device or a pipe by renaming a temp file onto it would destroy it (/dev/null, as
+// root): only regular files (or nothing) may stand where a Store writes.
+void require_regular_or_absent(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw_error(ErrorKind::BadInput, path + " is not a regular file: the store writes files by replacing them atomically");
+}
+
 WriteResult write(const std::string& path, std::string_view data, Condition condition, const std::string& etag) {
+  require_regular_or_absent(path);
   Fd fd;
   const std::string temp = make_temp(path, fd);
   try {
@@ -303,7 +312,10 @@ WriteResult write(const std::string& path, std::string_view data, Condition cond
   return publish(temp, path, condition, etag, content_etag(data));
 }
 
-std::unique_ptr<Writer> open_writer(const std::string& path) { return std::make_unique<LocalWriter>(path); }
+std::unique_ptr<Writer> open_writer(const std::string& path) {
+  require_regular_or_absent(path);
+  return std::make_unique<LocalWriter>(path);
+}
 
 std::optional<ObjectStat> stat(const std::string& path) {
   struct stat st {};

@@ -101,3 +101,23 @@ TEST(RecordFileWriter, names_an_output_folder_that_does_not_exist) {
 
 }  // namespace
 }  // namespace onnxfn
+
+namespace onnxfn {
+namespace {
+
+// Renaming a partial file onto /dev/null would replace the device (as root): devices and pipes are
+// written in place.
+TEST(RecordFileWriter, writes_a_device_in_place_and_leaves_it_a_device) {
+  {
+    RecordFileWriter out("/dev/null");
+    Frame f;
+    f.add_column("a", Column::int64({1, 2}));
+    out.write(f);
+    out.commit();
+    EXPECT_EQ(out.rows_written(), 2u);
+  }
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+}
+
+}  // namespace
+}  // namespace onnxfn
