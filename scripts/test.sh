@@ -38,6 +38,16 @@ stage "unit, parity and CLI tests (Release)"
 stage "Python checks: ONNX Runtime parity, serve clients, durable jobs, Lambda emulator"
 ONNXFN_BINARY="$ROOT/build/onnxfn" .venv/bin/python -m pytest -q -p no:cacheprovider tools tests/conformance
 
+# The arm64 (Graviton) binary: cross-built with Debian's g++-aarch64-linux-gnu (preset release-arm64,
+# multiarch :arm64 libraries), then run under qemu-aarch64: --version, inspect, zoo predictions
+# against ONNX Runtime, the product-matching bundle against the x86_64 output, package --arch arm64.
+stage "arm64: cross build (scripts/build_arm64.sh) and its checks under qemu-aarch64"
+bash scripts/build_arm64.sh
+if [ -x build-arm64/onnxfn ]; then
+  ONNXFN_BINARY="$ROOT/build/onnxfn" ONNXFN_ARM64_BINARY="$ROOT/build-arm64/onnxfn" \
+    .venv/bin/python -m pytest -q -p no:cacheprovider tests/arm64
+fi
+
 # One clang tree serves both: the tests under ASan + UBSan, and the libFuzzer targets (the
 # libraries carry -fsanitize=fuzzer-no-link, which the test binaries link without harm).
 stage "the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
