@@ -5,7 +5,8 @@ scripts/build_arm64.sh builds build-arm64/onnxfn; scripts/test.sh runs this file
 binary is a static arm64 ELF (no interpreter, stripped, under 8 MB); under qemu-aarch64 it answers
 --version and inspect like the x86_64 build, predicts a handful of zoo models (one per operator
 family) within the zoo's tolerance of ONNX Runtime, scores the product-matching bundle with the
-x86_64 build's exact output and passes its training-time reference set (verify); `onnxfn package
+x86_64 build's exact output and passes its training-time reference set (verify), errors exit with
+their codes (exceptions unwind); `onnxfn package
 --arch arm64 --binary build-arm64/onnxfn` accepts it and the zip's bootstrap is that binary.
 """
 import json
@@ -123,6 +124,19 @@ def test_predict_matches_onnxruntime_within_the_zoo_tolerance(case):
         bad = [k for k, (x, y) in enumerate(zip(g["data"], e["data"])) if not _same(x, y, tol, floats)]
         assert len(g["data"]) == len(e["data"]) and not bad, \
             f"{e['name']}: {len(bad)} values differ, first at {bad[:1]}: {[g['data'][k] for k in bad[:3]]} vs {[e['data'][k] for k in bad[:3]]}"
+
+
+def test_errors_unwind_to_their_exit_codes(tmp_path):
+    # Errors are C++ exceptions: a gold-linked aarch64 build aborted on the first one (signal 6),
+    # so bad input must exit 2 and a bad model 3 with the message, as on x86_64.
+    bad_request = tmp_path / "bad.json"
+    bad_request.write_text('{"inputs": [{"name": "X", "datatype": "FP32", "shape": [1, 5], "data": [1, 2]}]}')
+    res = run(["predict", ZOO / "lasso" / "model.onnx", "--input", bad_request], check=False)
+    assert res.returncode == 2 and "data has 2 values but shape [1,5] needs 5" in res.stderr, res.stderr
+    bad_model = tmp_path / "bad.onnx"
+    bad_model.write_bytes(b"not an onnx model")
+    res = run(["predict", bad_model, "--input", ZOO / "lasso" / "request.json"], check=False)
+    assert res.returncode == 3 and "not a valid ONNX protobuf" in res.stderr, res.stderr
 
 
 @pytest.fixture(scope="module")
