@@ -43,6 +43,14 @@ stage "Python package: wheel, fresh venv, parity with the CLI, Spark local[2] (t
 # the full table: 173 s for Spark, 103 s for the CLI on the shared development machine).
 ONNXFN_SPARK_ROWS=${ONNXFN_SPARK_ROWS:-250000} bash scripts/test_python.sh
 
+# The arm64 (Graviton) binary: cross-built with Debian's g++-aarch64-linux-gnu (preset release-arm64,
+# multiarch :arm64 libraries), then run under qemu-aarch64: --version, inspect, zoo predictions
+# against ONNX Runtime, the product-matching bundle against the x86_64 output, package --arch arm64.
+stage "arm64: cross build (scripts/build_arm64.sh) and its checks under qemu-aarch64"
+bash scripts/build_arm64.sh
+ONNXFN_BINARY="$ROOT/build/onnxfn" ONNXFN_ARM64_BINARY="$ROOT/build-arm64/onnxfn" \
+  .venv/bin/python -m pytest -q -p no:cacheprovider tests/arm64
+
 # One clang tree serves both: the tests under ASan + UBSan, and the libFuzzer targets (the
 # libraries carry -fsanitize=fuzzer-no-link, which the test binaries link without harm).
 stage "the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
