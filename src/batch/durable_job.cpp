@@ -235,6 +235,7 @@ DurableResult run_durable(storage::Store& store, const pipeline::Predictor& pred
 
   DurableResult result;
   result.job_id = job_id_for(options.key);
+  result.checkpoint = options.checkpoint;
   JobState state(store, options, result.job_id);
   result.chunks_total = total_rows == 0 ? 1 : (total_rows + chunk - 1) / chunk;
 

@@ -51,6 +51,7 @@ std::string_view job_status_name(JobStatus status);  // "complete", "already_com
 struct DurableResult {
   JobStatus status = JobStatus::Partial;
   std::string job_id;
+  std::string checkpoint;      // where the job keeps its state
   size_t chunks_total = 0;
   size_t chunks_done = 0;      // by any run, after this one
   size_t chunks_run = 0;       // by this run

@@ -4,6 +4,8 @@
 #include <chrono>
 
 #include "common/error.h"
+#include "frame/frame_ops.h"
+#include "frame/record_files.h"
 
 namespace onnxfn::batch {
 namespace {
@@ -85,9 +87,14 @@ std::string PairJob::key(storage::Store& store) const {
   return k;
 }
 
-DurableResult PairJob::run_durable(storage::Store& store, DurableOptions options, const ChunkTransform& transform,
-                                   std::function<void(size_t, size_t)> progress) {
-  options.key = key(store) + options.key;
+DurableResult PairJob::run_durable(storage::Store& store, DurableOptions options, bool all, std::function<void(size_t, size_t)> progress) {
+  const auto& label = predictor_.bundle()->spec.output.label;
+  const bool write_all = all || !label;
+  if (options.checkpoint.empty()) options.checkpoint = options.output + ".onnxfn-job";
+  options.format = resolve_record_format(options.output, "auto", "");
+  options.key = key(store) + "output " + options.output + " all " + (write_all ? "1" : "0") + "\n" + options.key;
+  ChunkTransform transform;
+  if (!write_all) transform = [&](Frame scored) { return filter(scored, scored.column(label->column)); };
   return batch::run_durable(
       store, predictor_, pairs_.size(), [&](size_t a, size_t b) { return builder_->build(pairs_, a, b); },
       {.chunk_size = options_.chunk_size, .work = options_.work, .unit = "pairs", .profile = false, .progress = std::move(progress)}, options,

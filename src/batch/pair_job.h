@@ -55,10 +55,12 @@ class PairJob {
   // Scores every pair, chunk by chunk in pair order; `progress` gets pairs done and the total.
   JobSummary run(const ChunkSink& sink, std::function<void(size_t, size_t)> progress = {});
 
-  // The same as a durable job (durable_job.h): checkpointed in `options.checkpoint`, resumable,
-  // exactly once. `options.key` is extended with key(). `progress` gets chunks done and the total.
-  DurableResult run_durable(storage::Store& store, DurableOptions options, const ChunkTransform& transform,
-                            std::function<void(size_t, size_t)> progress = {});
+  // The same as a durable job (durable_job.h): checkpointed in `options.checkpoint` (default
+  // <output>.onnxfn-job), resumable, exactly once. The output format comes from its extension;
+  // `all`: every scored pair, else only the matches (a bundle without output.label writes all).
+  // `options.key` (e.g. the schedule tick) is extended with key(), the output and `all`.
+  // `progress` gets chunks done and the total.
+  DurableResult run_durable(storage::Store& store, DurableOptions options, bool all, std::function<void(size_t, size_t)> progress = {});
 
   // What identifies this job: the bundle (metadata, threshold, contract), each input's location and
   // version (size and etag), and the options that change the output.

@@ -81,26 +81,22 @@ std::string fixed(double v, int digits) {
 // Checkpointed run: chunks are committed to the checkpoint as they finish; the output is assembled
 // once every chunk is done. Exit 0 when the job is complete (now or before), 75 (EX_TEMPFAIL: run
 // again) when chunks remain.
-int run_durable_batch(const BatchOptions& o, const pipeline::Predictor& predictor, batch::PairJob& job, bool write_all) {
+int run_durable_batch(const BatchOptions& o, batch::PairJob& job) {
   if (o.output == "-") throw_error(ErrorKind::BadInput, "a checkpointed batch writes a file or an s3:// object, not stdout");
   storage::Store store;
   batch::DurableOptions d;
-  d.checkpoint = o.checkpoint.empty() ? o.output + ".onnxfn-job" : o.checkpoint;
+  d.checkpoint = o.checkpoint;
   d.output = o.output;
-  d.format = resolve_record_format(o.output, "auto", "");
-  d.key = "output " + o.output + " all " + (write_all ? "1" : "0") + " scheduled " + o.scheduled_time + "\n";
+  d.key = "scheduled " + o.scheduled_time + "\n";
   d.run_id = o.run_id.empty() ? default_run_id() : o.run_id;
   d.lease_seconds = o.lease_seconds;
   if (o.max_seconds > 0)
     d.deadline = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(o.max_seconds));
-  const auto& label = predictor.bundle()->spec.output.label;
-  batch::ChunkTransform keep_matches;
-  if (!write_all) keep_matches = [&](Frame scored) { return filter(scored, scored.column(label->column)); };
   ProgressBar progress(!o.quiet && ::isatty(STDERR_FILENO));
-  batch::DurableResult r = job.run_durable(store, d, keep_matches, [&](size_t done, size_t total) { progress.update(done, total); });
+  batch::DurableResult r = job.run_durable(store, d, o.all, [&](size_t done, size_t total) { progress.update(done, total); });
   progress.finish();
   if (!o.quiet) {
-    std::string s = "onnxfn batch: job " + r.job_id + " (checkpoint " + d.checkpoint + ")\n";
+    std::string s = "onnxfn batch: job " + r.job_id + " (checkpoint " + r.checkpoint + ")\n";
     s += "  chunks           " + std::to_string(r.chunks_done) + " of " + std::to_string(r.chunks_total) + " done, " + std::to_string(r.chunks_run) +
          " by this run" + (r.chunks_held ? ", " + std::to_string(r.chunks_held) + " held by another run" : std::string()) + "\n";
     if (r.status == batch::JobStatus::AlreadyComplete) s += "  already complete: nothing to do (" + o.output + ")\n";
@@ -128,7 +124,7 @@ int run_batch(const BatchOptions& o) {
 
   const auto& label = predictor->bundle()->spec.output.label;
   const bool write_all = o.all || !label;
-  if (!o.checkpoint.empty() || storage::is_s3_uri(o.output)) return run_durable_batch(o, *predictor, job, write_all);
+  if (!o.checkpoint.empty() || storage::is_s3_uri(o.output)) return run_durable_batch(o, job);
   RecordFileWriter output(o.output);
   ProgressBar progress(!o.quiet && ::isatty(STDERR_FILENO));
   size_t matches = 0;

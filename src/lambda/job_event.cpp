@@ -69,20 +69,15 @@ JobSpec parse_job(const rapidjson::Value& job, const std::string& where, const s
 JobResult run_durable_job(const pipeline::Predictor& predictor, const JobSpec& job, const Deadline& deadline) {
   batch::PairJob pair_job(predictor, {.left = job.left, .right = job.right, .pairs = job.pairs, .gold = job.gold},
                           {.chunk_size = job.chunk_size, .top_k = job.top_k});
-  const auto& label = predictor.bundle()->spec.output.label;
-  const bool write_all = job.all || !label;
   batch::DurableOptions d;
-  d.checkpoint = job.checkpoint.empty() ? job.output + ".onnxfn-job" : job.checkpoint;
+  d.checkpoint = job.checkpoint;
   d.output = job.output;
-  d.format = resolve_record_format(job.output, "auto", "");
-  d.key = "output " + job.output + " all " + (write_all ? "1" : "0") + " scheduled " + job.scheduled_time + "\n";
+  d.key = "scheduled " + job.scheduled_time + "\n";
   d.run_id = job.run_id.empty() ? "lambda-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) : job.run_id;
   // The answer and the commit of the last chunk must fit too: a second of margin.
   if (deadline.set()) d.deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline.epoch_ms() - 1000));
-  batch::ChunkTransform keep_matches;
-  if (!write_all) keep_matches = [&](Frame scored) { return filter(scored, scored.column(label->column)); };
   storage::Store store;
-  batch::DurableResult r = pair_job.run_durable(store, d, keep_matches);
+  batch::DurableResult r = pair_job.run_durable(store, d, job.all);
   if (r.status == batch::JobStatus::Partial)
     throw_error(ErrorKind::ResourceLimit, "job partial, run it again to continue: " + r.json());
   JobResult result;
