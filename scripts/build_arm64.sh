@@ -12,7 +12,7 @@ JOBS=${JOBS:-2}
 # src/CMakeLists.txt and cmake/onnx_proto.cmake). Header-only libraries (Boost, RapidJSON, CLI11,
 # Eigen) and protoc stay the host's.
 HOST_PACKAGES=(g++-aarch64-linux-gnu qemu-user)
-ARM64_PACKAGES=(libprotobuf-dev libre2-dev libutf8proc-dev libminizip-dev zlib1g-dev libmbedtls-dev)
+ARM64_PACKAGES=(libprotobuf-dev libre2-dev libutf8proc-dev libminizip-dev zlib1g-dev libmbedtls-dev libdeflate-dev)
 
 missing=()
 for p in "${HOST_PACKAGES[@]}"; do

@@ -14,6 +14,7 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev                        # libFuzzer targets
   libutf8proc-dev libre2-dev                      # text functions: Unicode, linear-time regexes
   libminizip-dev zlib1g-dev                       # zip bundles
+  libdeflate-dev                                  # function.zip at maximum deflate (onnxfn package)
   libboost-dev libmbedtls-dev ca-certificates     # HTTP server and client, TLS, S3 (serve/, net/, storage/)
   openssl                                         # tests: a loopback TLS server (s_server)
   tzdata                                          # IANA zones for schedules (/usr/share/zoneinfo)
