@@ -45,7 +45,8 @@ ONNXFN_SPARK_ROWS=${ONNXFN_SPARK_ROWS:-250000} bash scripts/test_python.sh
 
 # The arm64 (Graviton) binary: cross-built with Debian's g++-aarch64-linux-gnu (preset release-arm64,
 # multiarch :arm64 libraries), then run under qemu-aarch64: --version, inspect, zoo predictions
-# against ONNX Runtime, the product-matching bundle against the x86_64 output, package --arch arm64.
+# against ONNX Runtime, the product-matching bundle against the x86_64 output, package --arch arm64,
+# and that zip's bootstrap as the function under aws-lambda-rie (tests/arm64/test_arm64_lambda.py).
 stage "arm64: cross build (scripts/build_arm64.sh) and its checks under qemu-aarch64"
 bash scripts/build_arm64.sh
 ONNXFN_BINARY="$ROOT/build/onnxfn" ONNXFN_ARM64_BINARY="$ROOT/build-arm64/onnxfn" \
