@@ -46,9 +46,11 @@ std::vector<Stored> read_zip(const fs::path& zip) {
     unz_file_info64 info{};
     char name[256] = {};
     unzGetCurrentFileInfo64(z, &info, name, sizeof name, nullptr, 0, nullptr, 0);
-    Stored e{name, std::string(info.uncompressed_size, '\0'), static_cast<int>(info.compression_method), info.compressed_size};
+    Stored e{name, std::string(info.uncompressed_size, '\0'), static_cast<int>(info.compression_method),
+             info.compressed_size};
     EXPECT_EQ(unzOpenCurrentFile(z), UNZ_OK);
-    EXPECT_EQ(unzReadCurrentFile(z, e.data.data(), static_cast<unsigned>(e.data.size())), static_cast<int>(e.data.size()));
+    EXPECT_EQ(unzReadCurrentFile(z, e.data.data(), static_cast<unsigned>(e.data.size())),
+              static_cast<int>(e.data.size()));
     EXPECT_EQ(unzCloseCurrentFile(z), UNZ_OK) << name << ": CRC mismatch";
     entries.push_back(std::move(e));
   }
@@ -59,8 +61,8 @@ std::vector<Stored> read_zip(const fs::path& zip) {
 TEST(FunctionZip, EntriesAreStandardDeflateSmallerThanZlibsMaximumLevel) {
   const fs::path dir = lambda_temp_dir("function_zip_level");
   const fs::path model = product_bundle() / "model.onnx";
-  const auto sizes = lambda::write_function_zip((dir / "function.zip").string(),
-                                                {{"model.onnx", model.string(), false}, {"bootstrap", ONNXFN_BINARY, true}});
+  const auto sizes = lambda::write_function_zip(
+      (dir / "function.zip").string(), {{"model.onnx", model.string(), false}, {"bootstrap", ONNXFN_BINARY, true}});
   const auto entries = read_zip(dir / "function.zip");
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(sizes.zipped, fs::file_size(dir / "function.zip"));
