@@ -21,9 +21,11 @@ What it does, in order:
      record (pipeline_spec(): the one place features are defined), the model input, the output
      (left_id, right_id, probability of class "1", label "match") and the blocking section;
   2. `onnxfn fit` on tableA + tableB (the IDF tables);
-  3. gets the features of each split from `onnxfn features --left tableA --right tableB --pairs
-     SPLIT` (no feature code here; with an onnxfn that lacks the pair form, it writes the pair
-     records itself by the same contract, columns prefixed left_ / right_, and uses --input);
+  3. gets the features of each split in-process from the onnxfn Python package when it is
+     installed (`onnxfn.load(bundle).features(pair records)`), else from `onnxfn features --left
+     tableA --right tableB --pairs SPLIT` (no feature code here either way; with an onnxfn that
+     lacks the pair form, it writes the pair records itself by the same contract, columns prefixed
+     left_ / right_, and uses --input);
   4. trains HistGradientBoosting, random-forest and extra-trees classifiers on train, each with
      the threshold that maximises validation F1, and keeps the best by validation F1;
   5. exports the winner with skl2onnx (default ZipMap output) and writes model.onnx,
@@ -55,6 +57,11 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+
+try:  # the onnxfn Python package, when installed: the features in-process (no process, no CSV round trip)
+    import onnxfn as onnxfn_package  # noqa: E402
+except ImportError:
+    onnxfn_package = None
 
 ROLES = ("title", "description", "brand", "model", "category", "price")
 ROLE_ALIASES = {"name": "title", "manufacturer": "brand", "desc": "description"}
@@ -288,6 +295,23 @@ def features(onnxfn: str, bundle: pathlib.Path, source: list[str], out: pathlib.
     return ids, np.array([x for _, _, x in rows], dtype=np.float32).reshape(len(rows), len(names))
 
 
+def pair_record_columns(pairs, left, right, columns: list[str]) -> dict[str, list]:
+    """The pair-record contract as columns (write_pair_records' layout); empty fields are nulls, as
+    onnxfn reads them from CSV."""
+    records = {"left_id": [a for a, _, _ in pairs], "right_id": [b for _, b, _ in pairs]}
+    for side, table, at in (("left", left, 0), ("right", right, 1)):
+        for c in columns:
+            records[f"{side}_{c}"] = [table[p[at]][c] or None for p in pairs]
+    return records
+
+
+def features_in_process(bundle: pathlib.Path, pairs, left, right, columns: list[str], names: list[str]):
+    """The feature table through the Python package: what `onnxfn features` gives, without a process."""
+    table = onnxfn_package.load(bundle, require_model=False).features(pair_record_columns(pairs, left, right, columns))
+    ids = list(zip(table["left_id"].tolist(), table["right_id"].tolist()))
+    return ids, np.column_stack([np.asarray(table[n], dtype=np.float32) for n in names]).reshape(len(ids), len(names))
+
+
 # ------------------------------------------------------------------ training
 
 def prf(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
@@ -419,12 +443,17 @@ def main() -> None:
             write_pair_records(records, pairs, left, right, source_columns)
             source = (["--left", str(table_a), "--right", str(table_b), "--pairs", str(args.data / f"{name}.csv")]
                       if pair_form else ["--input", str(records)])
-            ids, X[name] = features(args.onnxfn, bundle, source, tmp / f"{name}_features.csv", feature_names)
+            if onnxfn_package is not None:
+                ids, X[name] = features_in_process(bundle, pairs, left, right, source_columns, feature_names)
+            else:
+                ids, X[name] = features(args.onnxfn, bundle, source, tmp / f"{name}_features.csv", feature_names)
             if ids != [(a, b) for a, b, _ in pairs]:
                 sys.exit(f"onnxfn features returned rows out of step with {name}.csv")
             y[name] = np.array([lab for _, _, lab in pairs], dtype=np.int64)
         timings["features"] = time.time() - t0
-        print(f"features ({'onnxfn features --left/--right/--pairs' if pair_form else 'onnxfn features on pair records'}): "
+        how_features = ("onnxfn.features (the Python package)" if onnxfn_package is not None else
+                        "onnxfn features --left/--right/--pairs" if pair_form else "onnxfn features on pair records")
+        print(f"features ({how_features}): "
               f"{len(feature_names)} per pair; train {len(y['train'])} pairs ({y['train'].sum()} matches), "
               f"valid {len(y['valid'])}, test {len(y['test'])}; {timings['features']:.1f} s")
 

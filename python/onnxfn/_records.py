@@ -1,7 +1,8 @@
 """Record tables <-> the extension's column tuples (name, kind, values, offsets, validity).
 
-Numeric columns go to C++ as NumPy arrays viewed on the caller's buffers (the extension copies each
-once into the core's columns); Arrow string columns go as their UTF-8 byte buffer and offsets.
+Numeric columns go to C++ as NumPy arrays viewed on the caller's buffers (float64 and int64 columns
+without nulls are read in place by the core, no copy); Arrow string columns go as their UTF-8 byte
+buffer and offsets. The extension answers NumPy arrays over the core's own output buffers.
 Outputs come back the same way and are shaped like the input: a pandas DataFrame for a DataFrame,
 a pyarrow Table for a Table, a dict of NumPy arrays for a dict.
 """
@@ -42,12 +43,15 @@ def _arrow_column(name: str, arr: Any) -> tuple:
         offsets = np.frombuffer(buffers[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
         chars = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
         return (name, "string", chars, offsets, validity)
-    if pa.types.is_floating(t):
-        values = arr.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False)
-        return (name, "float64", np.ascontiguousarray(values), None, validity)
-    if pa.types.is_integer(t):
-        values = arr.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
-        return (name, "int64", np.ascontiguousarray(values), None, validity)
+    if pa.types.is_floating(t) or pa.types.is_integer(t):
+        # float64 / int64 without nulls: a NumPy view on Arrow's buffer, which the core reads in place.
+        target = pa.float64() if pa.types.is_floating(t) else pa.int64()
+        if t != target:
+            arr = arr.cast(target)
+        if arr.null_count:
+            arr = arr.fill_null(0.0 if pa.types.is_floating(t) else 0)
+        values = arr.to_numpy(zero_copy_only=False)
+        return (name, "float64" if pa.types.is_floating(t) else "int64", np.ascontiguousarray(values), None, validity)
     if pa.types.is_boolean(t):
         values = arr.fill_null(False).to_numpy(zero_copy_only=False)
         return (name, "bool", np.ascontiguousarray(values, dtype=np.uint8), None, validity)

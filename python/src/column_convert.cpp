@@ -12,6 +12,13 @@ namespace onnxfn::python {
 
 namespace {
 
+// Numeric columns without nulls borrow the caller's buffer (no copy) when it is aligned for T;
+// the Python caller (predict / features) holds the arrays for the whole call.
+template <class T>
+bool aligned_for(std::span<const T> values) {
+  return reinterpret_cast<uintptr_t>(values.data()) % alignof(T) == 0;
+}
+
 template <class T>
 std::vector<T> copy_values(nb::handle values, const std::string& what) {
   std::span<const T> span = array_span<T>(values, what);
@@ -78,13 +85,21 @@ Frame frame_from_columns(const nb::list& columns) {
     const std::string what = "column '" + name + "'";
     Column column;
     if (kind == "float64") {
-      std::vector<double> values = copy_values<double>(t[2], what);
-      std::vector<uint8_t> valid = read_validity(t[4], values.size(), what);
-      column = Column::from_float64(std::move(values), std::move(valid));
+      std::span<const double> span = array_span<double>(t[2], what);
+      if (t[4].is_none() && aligned_for(span)) {
+        column = Column::borrow_float64(span);
+      } else {
+        std::vector<uint8_t> valid = read_validity(t[4], span.size(), what);
+        column = Column::from_float64(std::vector<double>(span.begin(), span.end()), std::move(valid));
+      }
     } else if (kind == "int64") {
-      std::vector<int64_t> values = copy_values<int64_t>(t[2], what);
-      std::vector<uint8_t> valid = read_validity(t[4], values.size(), what);
-      column = Column::from_int64(std::move(values), std::move(valid));
+      std::span<const int64_t> span = array_span<int64_t>(t[2], what);
+      if (t[4].is_none() && aligned_for(span)) {
+        column = Column::borrow_int64(span);
+      } else {
+        std::vector<uint8_t> valid = read_validity(t[4], span.size(), what);
+        column = Column::from_int64(std::vector<int64_t>(span.begin(), span.end()), std::move(valid));
+      }
     } else if (kind == "bool") {
       std::vector<uint8_t> values = copy_values<uint8_t>(t[2], what);
       for (uint8_t& v : values) v = v != 0;
@@ -106,28 +121,52 @@ Frame frame_from_columns(const nb::list& columns) {
   return frame;
 }
 
-nb::list frame_to_columns(const Frame& frame) {
+nb::list frame_to_columns(Frame frame) {
+  // The frame moves to the heap and every array views its column's buffer: one capsule per array,
+  // each holding the shared frame, so nothing is copied and the frame lives while any array does.
+  // A column that borrows the caller's input (an input passed through) is copied: the input's
+  // owner may go away before the output does.
+  auto* shared = new std::shared_ptr<const Frame>(std::make_shared<const Frame>(std::move(frame)));
+  nb::capsule frame_owner(shared, [](void* p) noexcept { delete static_cast<std::shared_ptr<const Frame>*>(p); });
+  auto view = [&](const auto* data, size_t count) -> nb::object {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(data)>>;
+    if (count == 0) return owned_array(data, 0, {0});
+    auto* keep = new std::shared_ptr<const Frame>(*shared);
+    nb::capsule owner(keep, [](void* p) noexcept { delete static_cast<std::shared_ptr<const Frame>*>(p); });
+    const size_t shape[1] = {count};
+    // Writable, as the copies were: nothing else reads the frame once it is answered.
+    nb::ndarray<nb::numpy, T> array(const_cast<T*>(data), 1, shape, owner);
+    return array.cast();
+  };
+  const Frame& f = **shared;
   nb::list out;
-  for (size_t i = 0; i < frame.num_columns(); ++i) {
-    const Column& column = frame.column(i);
-    nb::object validity = column.has_nulls() ? owned_array(column.validity()) : nb::none();
+  for (size_t i = 0; i < f.num_columns(); ++i) {
+    const Column& column = f.column(i);
+    nb::object validity = column.has_nulls() ? view(column.validity().data(), column.validity().size()) : nb::none();
     nb::object values, offsets = nb::none();
     switch (column.type()) {
-      case ColumnType::Float64: values = owned_array(column.float64_values()); break;
-      case ColumnType::Int64: values = owned_array(column.int64_values()); break;
-      case ColumnType::Bool: values = owned_array(column.bool_values()); break;
+      case ColumnType::Float64:
+        values = column.is_borrowed() ? owned_array(column.float64_values()) : view(column.float64_values().data(), column.size());
+        break;
+      case ColumnType::Int64:
+        values = column.is_borrowed() ? owned_array(column.int64_values()) : view(column.int64_values().data(), column.size());
+        break;
+      case ColumnType::Bool: values = view(column.bool_values().data(), column.size()); break;
       case ColumnType::String: {
         std::string_view chars = column.string_chars();
-        values = owned_array(reinterpret_cast<const uint8_t*>(chars.data()), chars.size(), {chars.size()});
+        values = view(reinterpret_cast<const uint8_t*>(chars.data()), chars.size());
         std::span<const uint64_t> raw = column.string_offsets();
-        std::vector<int64_t> signed_offsets(raw.begin(), raw.end());
-        if (signed_offsets.empty()) signed_offsets.push_back(0);
-        offsets = owned_array(std::span<const int64_t>(signed_offsets));
+        if (raw.empty()) {
+          const int64_t zero = 0;
+          offsets = owned_array(&zero, 1, {1});
+        } else {
+          // Offsets never exceed the buffer's size: the same bits read as int64.
+          offsets = view(reinterpret_cast<const int64_t*>(raw.data()), raw.size());
+        }
         break;
       }
     }
-    out.append(nb::make_tuple(frame.name(i), std::string(column_type_name(column.type())), values, offsets,
-                              validity));
+    out.append(nb::make_tuple(f.name(i), std::string(column_type_name(column.type())), values, offsets, validity));
   }
   return out;
 }

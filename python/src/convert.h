@@ -1,6 +1,7 @@
 // Python <-> core conversions for the extension: record columns (Frame) and tensors (NamedValues).
-// Numeric buffers are read with one memcpy into the core's vectors and answered as NumPy arrays
-// that own a buffer filled with one memcpy (no per-value Python objects except for ZipMap outputs).
+// Numeric buffers without nulls are borrowed by the core without a copy (the caller holds them for
+// the call), and outputs are answered as read-only NumPy arrays over the core's own buffers, kept
+// alive by capsules (no per-value Python objects except for ZipMap outputs).
 #pragma once
 
 #include <nanobind/nanobind.h>
@@ -20,8 +21,8 @@ namespace nb = nanobind;
 //   kind "object": values a list of str or None
 //   validity: None or a uint8 array, 1 = value, 0 = null.
 Frame frame_from_columns(const nb::list& columns);
-// The inverse, same tuple layout ("object" is never produced).
-nb::list frame_to_columns(const Frame& frame);
+// The inverse, same tuple layout ("object" is never produced); the arrays view the frame's buffers.
+nb::list frame_to_columns(Frame frame);
 
 // dict name -> NumPy array (numeric, bool, or a list of str for strings).
 NamedValues values_from_dict(const nb::dict& tensors);

@@ -71,7 +71,7 @@ nb::list predict(const Predictor& p, const nb::list& columns) {
     nb::gil_scoped_release release;
     out = p.predict(records);
   }
-  return frame_to_columns(out);
+  return frame_to_columns(std::move(out));
 }
 
 nb::list features(const Predictor& p, const nb::list& columns) {
@@ -81,7 +81,7 @@ nb::list features(const Predictor& p, const nb::list& columns) {
     nb::gil_scoped_release release;
     out = p.features(records);
   }
-  return frame_to_columns(out);
+  return frame_to_columns(std::move(out));
 }
 
 nb::dict infer(const Predictor& p, const nb::dict& tensors) {
@@ -111,6 +111,31 @@ nb::tuple output_columns(const Predictor& p) {
     if (output.label) label = output.label->column;
   }
   return nb::make_tuple(probability, label);
+}
+
+// For the tests: where the core's columns / tensors built from these inputs keep their values
+// (name, address, borrowed), to check that numeric buffers are read in place rather than copied.
+nb::list core_column_buffers(const nb::list& columns) {
+  const Frame frame = frame_from_columns(columns);
+  nb::list out;
+  for (size_t i = 0; i < frame.num_columns(); ++i) {
+    const Column& c = frame.column(i);
+    const void* data = c.type() == ColumnType::Float64 ? static_cast<const void*>(c.float64_values().data())
+                       : c.type() == ColumnType::Int64 ? static_cast<const void*>(c.int64_values().data())
+                                                        : nullptr;
+    out.append(nb::make_tuple(frame.name(i), reinterpret_cast<uintptr_t>(data), c.is_borrowed()));
+  }
+  return out;
+}
+
+nb::list core_tensor_buffers(const nb::dict& tensors) {
+  const NamedValues values = values_from_dict(tensors);
+  nb::list out;
+  for (const auto& [name, value] : values) {
+    const Tensor& t = value.tensor();
+    out.append(nb::make_tuple(name, reinterpret_cast<uintptr_t>(t.raw_data()), t.storage() && t.storage()->capacity() == 0));
+  }
+  return out;
 }
 
 }  // namespace
@@ -146,4 +171,6 @@ NB_MODULE(_onnxfn, m) {
       .def("predict_columns", &predict, nb::arg("columns"))
       .def("features_columns", &features, nb::arg("columns"))
       .def("infer", &infer, nb::arg("tensors"));
+  m.def("_core_column_buffers", &core_column_buffers, nb::arg("columns"));
+  m.def("_core_tensor_buffers", &core_tensor_buffers, nb::arg("tensors"));
 }

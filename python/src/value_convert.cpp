@@ -1,4 +1,5 @@
-// Tensors between Python and the engine: NumPy arrays of any rank in, NumPy arrays out; sequences
+// Tensors between Python and the engine: NumPy arrays of any rank in (borrowed, not copied, when
+// aligned), NumPy arrays out (over the engine's own buffer when nothing else shares it); sequences
 // and maps (ZipMap's output) as lists and dicts. String tensors travel as (list of str, shape) and
 // onnxfn/_tensors.py turns them into object arrays.
 #include <cstdint>
@@ -15,8 +16,12 @@ namespace {
 
 using AnyArray = nb::ndarray<nb::c_contig, nb::device::cpu>;
 
+// Numeric inputs borrow the array's buffer (no copy) when it is aligned for T: the caller's
+// dict holds the arrays for the whole call, and kernels only read their inputs.
 template <class T>
 Tensor tensor_from(const AnyArray& array, Shape shape) {
+  if (reinterpret_cast<uintptr_t>(array.data()) % alignof(T) == 0 && array.size() > 0)
+    return Tensor::borrow(dtype_of<T>(), std::move(shape), array.data());
   Tensor tensor = Tensor::zeros(dtype_of<T>(), std::move(shape));
   if (tensor.numel() > 0) std::memcpy(tensor.mutable_raw_data(), array.data(), tensor.byte_size());
   return tensor;
@@ -55,6 +60,15 @@ template <class T>
 nb::object tensor_array(const Tensor& tensor) {
   std::vector<size_t> shape(tensor.shape().begin(), tensor.shape().end());
   const size_t count = static_cast<size_t>(tensor.numel());
+  // An output that owns its storage alone (not a model initializer, not an input passed through,
+  // not borrowed) is handed over: the array views it, a capsule keeps the storage alive.
+  const std::shared_ptr<Storage>& storage = tensor.storage();
+  if (count > 0 && storage && storage.use_count() == 1 && storage->capacity() >= count * sizeof(T)) {
+    auto* keep = new std::shared_ptr<Storage>(storage);
+    nb::capsule owner(keep, [](void* p) noexcept { delete static_cast<std::shared_ptr<Storage>*>(p); });
+    nb::ndarray<nb::numpy, T> array(reinterpret_cast<T*>(keep->get()->bytes()), shape.size(), shape.data(), owner);
+    return array.cast();
+  }
   T* buffer = new T[count > 0 ? count : 1];
   if (count > 0) std::memcpy(buffer, tensor.raw_data(), count * sizeof(T));
   nb::capsule owner(buffer, [](void* p) noexcept { delete[] static_cast<T*>(p); });

@@ -59,8 +59,14 @@ void add_lambda_commands(CLI::App& app, Action& action) {
   pkg->add_option("--job", o.job_file, "JSON file: the job each scheduled firing runs ({\"left\", \"right\", \"output\"} or {\"input\", \"output\"})");
   pkg->add_flag("--http", o.http, "add an HTTP API (API Gateway v2) event: the routes of `onnxfn serve`");
   pkg->add_option("--name", o.name, "function name (default: the bundle's name)");
+  pkg->add_flag("--fanout", o.fanout,
+                "add a Step Functions Distributed Map to template.yaml: one durable pair job per object under an S3 prefix");
+  static CLI::Option* fanout_concurrency =
+      pkg->add_option("--fanout-concurrency", o.fanout_concurrency, "with --fanout: shards scored at once (1-10000)")->capture_default_str();
   pkg->callback([&action] {
     action = [] {
+      if (fanout_concurrency->count() && !o.fanout)
+        throw_error(ErrorKind::BadInput, "package: --fanout-concurrency sets the fan-out's parallelism: give --fanout too");
       if (memory == "auto") {
         if (tune_report.empty()) throw_error(ErrorKind::BadInput, "package --memory auto: give --tune-report FILE (written by `onnxfn tune BUNDLE --event E --json FILE`)");
         std::ifstream in(tune_report, std::ios::binary);
@@ -93,7 +99,9 @@ void add_lambda_commands(CLI::App& app, Action& action) {
                 << "  handler         " << r.handler << "\n"
                 << "  parity          " << r.parity << "\n"
                 << "  template.yaml   AWS SAM (provided.al2023" << (o.http ? ", HttpApi" : "")
-                << (o.schedule.empty() ? "" : ", ScheduleV2 " + o.schedule) << ") -> " << r.sam_path << "\n"
+                << (o.schedule.empty() ? "" : ", ScheduleV2 " + o.schedule)
+                << (o.fanout ? ", Step Functions fan-out at " + std::to_string(o.fanout_concurrency) + " shards at once" : "") << ") -> "
+                << r.sam_path << "\n"
                 << "  serverless.yml  Serverless Framework v3 -> " << r.serverless_path << "\n";
       return kExitOk;
     };

@@ -34,7 +34,16 @@ Storage::Storage(size_t bytes) : capacity_(bytes) {
 
 Storage::Storage(std::vector<std::string> strings) : strings_(std::move(strings)) {}
 
-Storage::~Storage() { std::free(bytes_); }
+std::shared_ptr<Storage> Storage::borrowed(const void* data) {
+  std::shared_ptr<Storage> s(new Storage());
+  s->bytes_ = static_cast<std::byte*>(const_cast<void*>(data));  // read-only by contract (Tensor::borrow)
+  s->owned_ = false;
+  return s;
+}
+
+Storage::~Storage() {
+  if (owned_) std::free(bytes_);
+}
 
 void set_tensor_byte_limit(uint64_t bytes) { g_tensor_byte_limit = bytes; }
 uint64_t tensor_byte_limit() { return g_tensor_byte_limit; }
@@ -63,6 +72,12 @@ Tensor Tensor::zeros(DType dtype, Shape shape) {
   else
     storage = std::make_shared<Storage>(numel * dtype_size(dtype));
   return Tensor(dtype, std::move(shape), static_cast<int64_t>(numel), std::move(storage));
+}
+
+Tensor Tensor::borrow(DType dtype, Shape shape, const void* data) {
+  ONNXFN_ASSERT(dtype != DType::String && dtype_is_supported(dtype));
+  const uint64_t numel = checked_tensor_numel(dtype, shape, "tensor");
+  return Tensor(dtype, std::move(shape), static_cast<int64_t>(numel), Storage::borrowed(data));
 }
 
 Tensor Tensor::with_storage(DType dtype, Shape shape, std::shared_ptr<Storage> storage) {

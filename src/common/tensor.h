@@ -24,6 +24,9 @@ class Storage {
  public:
   explicit Storage(size_t bytes);  // numeric storage, zero-filled
   explicit Storage(std::vector<std::string> strings);
+  // Numeric storage over the caller's memory (see Tensor::borrow): never freed here, and with
+  // capacity 0 so the engine's buffer pool never takes it for reuse.
+  static std::shared_ptr<Storage> borrowed(const void* data);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -35,8 +38,10 @@ class Storage {
   const std::vector<std::string>& strings() const { return strings_; }
 
  private:
+  Storage() = default;
   std::byte* bytes_ = nullptr;
   size_t capacity_ = 0;
+  bool owned_ = true;
   std::vector<std::string> strings_;
 };
 
@@ -57,6 +62,10 @@ class Tensor {
   static Tensor zeros(DType dtype, Shape shape);
   // A tensor that adopts existing storage with enough capacity (used by the per-call arena).
   static Tensor with_storage(DType dtype, Shape shape, std::shared_ptr<Storage> storage);
+  // A numeric tensor reading the caller's memory without copying it (the Python package's NumPy
+  // inputs). The caller keeps `data` alive and unchanged while this tensor, or any tensor sharing
+  // its storage, lives; `data` is aligned for `dtype`. Kernels only read their inputs.
+  static Tensor borrow(DType dtype, Shape shape, const void* data);
 
   template <class T>
   static Tensor from_vector(Shape shape, const std::vector<T>& values);

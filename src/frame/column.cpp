@@ -128,12 +128,40 @@ Column Column::from_strings(std::string chars, std::vector<uint64_t> offsets, st
   return c;
 }
 
+Column Column::borrow_int64(std::span<const int64_t> values) {
+  Column c(ColumnType::Int64);
+  c.size_ = values.size();
+  c.borrowed_ = values.data();
+  return c;
+}
+
+Column Column::borrow_float64(std::span<const double> values) {
+  Column c(ColumnType::Float64);
+  c.size_ = values.size();
+  c.borrowed_ = values.data();
+  return c;
+}
+
+void Column::own_values() {
+  if (!borrowed_) return;
+  if (type_ == ColumnType::Int64) {
+    const auto* v = static_cast<const int64_t*>(borrowed_);
+    i64_.assign(v, v + size_);
+  } else {
+    const auto* v = static_cast<const double*>(borrowed_);
+    f64_.assign(v, v + size_);
+  }
+  borrowed_ = nullptr;
+}
+
 std::span<const int64_t> Column::int64_values() const {
   check_type(ColumnType::Int64);
+  if (borrowed_) return {static_cast<const int64_t*>(borrowed_), size_};
   return i64_;
 }
 std::span<const double> Column::float64_values() const {
   check_type(ColumnType::Float64);
+  if (borrowed_) return {static_cast<const double*>(borrowed_), size_};
   return f64_;
 }
 std::span<const uint8_t> Column::bool_values() const {
@@ -145,13 +173,13 @@ std::optional<int64_t> Column::int64_at(size_t row) const {
   check_type(ColumnType::Int64);
   ONNXFN_ASSERT(row < size_);
   if (is_null(row)) return std::nullopt;
-  return i64_[row];
+  return int64_values()[row];
 }
 std::optional<double> Column::float64_at(size_t row) const {
   check_type(ColumnType::Float64);
   ONNXFN_ASSERT(row < size_);
   if (is_null(row)) return std::nullopt;
-  return f64_[row];
+  return float64_values()[row];
 }
 std::optional<bool> Column::bool_at(size_t row) const {
   check_type(ColumnType::Bool);
@@ -167,6 +195,7 @@ std::optional<std::string_view> Column::string_at(size_t row) const {
 }
 
 void Column::reserve(size_t rows, size_t string_bytes) {
+  own_values();
   switch (type_) {
     case ColumnType::Int64: i64_.reserve(rows); break;
     case ColumnType::Float64: f64_.reserve(rows); break;
@@ -179,6 +208,7 @@ void Column::reserve(size_t rows, size_t string_bytes) {
 }
 
 void Column::append_null() {
+  own_values();
   switch (type_) {
     case ColumnType::Int64: i64_.push_back(0); break;
     case ColumnType::Float64: f64_.push_back(0.0); break;
@@ -201,8 +231,8 @@ void Column::append_from(const Column& other, size_t row) {
     return;
   }
   switch (type_) {
-    case ColumnType::Int64: append_int64(other.i64_[row]); break;
-    case ColumnType::Float64: append_float64(other.f64_[row]); break;
+    case ColumnType::Int64: append_int64(other.int64_values()[row]); break;
+    case ColumnType::Float64: append_float64(other.float64_values()[row]); break;
     case ColumnType::Bool: append_bool(other.b8_[row] != 0); break;
     case ColumnType::String: append_string(other.string_value(row)); break;
   }
@@ -216,8 +246,18 @@ void Column::append_column(const Column& other) {
     else valid_.insert(valid_.end(), other.valid_.begin(), other.valid_.end());
   }
   switch (type_) {
-    case ColumnType::Int64: i64_.insert(i64_.end(), other.i64_.begin(), other.i64_.end()); break;
-    case ColumnType::Float64: f64_.insert(f64_.end(), other.f64_.begin(), other.f64_.end()); break;
+    case ColumnType::Int64: {
+      own_values();
+      const auto v = other.int64_values();  // read after own_values: `other` may be this column
+      i64_.insert(i64_.end(), v.begin(), v.end());
+      break;
+    }
+    case ColumnType::Float64: {
+      own_values();
+      const auto v = other.float64_values();
+      f64_.insert(f64_.end(), v.begin(), v.end());
+      break;
+    }
     case ColumnType::Bool: b8_.insert(b8_.end(), other.b8_.begin(), other.b8_.end()); break;
     case ColumnType::String: {
       const uint64_t base = chars_.size();
@@ -237,8 +277,8 @@ Column Column::slice(size_t offset, size_t count) const {
   Column c(type_);
   c.size_ = end - begin;
   switch (type_) {
-    case ColumnType::Int64: c.i64_.assign(i64_.begin() + begin, i64_.begin() + end); break;
-    case ColumnType::Float64: c.f64_.assign(f64_.begin() + begin, f64_.begin() + end); break;
+    case ColumnType::Int64: c.i64_.assign(int64_values().begin() + begin, int64_values().begin() + end); break;
+    case ColumnType::Float64: c.f64_.assign(float64_values().begin() + begin, float64_values().begin() + end); break;
     case ColumnType::Bool: c.b8_.assign(b8_.begin() + begin, b8_.begin() + end); break;
     case ColumnType::String: {
       const uint64_t base = offsets_[begin];
@@ -255,7 +295,7 @@ Column Column::slice(size_t offset, size_t count) const {
 namespace {
 
 template <class T>
-std::vector<T> take_values(const std::vector<T>& values, std::span<const size_t> rows) {
+std::vector<T> take_values(std::span<const T> values, std::span<const size_t> rows) {
   std::vector<T> out(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) out[i] = rows[i] == Column::kNullRow ? T{} : values[rows[i]];
   return out;
@@ -278,9 +318,9 @@ Column Column::take(std::span<const size_t> rows) const {
     for (size_t i = 0; i < rows.size(); ++i) validity[i] = rows[i] != kNullRow && !is_null(rows[i]);
   }
   switch (type_) {
-    case ColumnType::Int64: return from_int64(take_values(i64_, rows), std::move(validity));
-    case ColumnType::Float64: return from_float64(take_values(f64_, rows), std::move(validity));
-    case ColumnType::Bool: return from_bool(take_values(b8_, rows), std::move(validity));
+    case ColumnType::Int64: return from_int64(take_values(int64_values(), rows), std::move(validity));
+    case ColumnType::Float64: return from_float64(take_values(float64_values(), rows), std::move(validity));
+    case ColumnType::Bool: return from_bool(take_values(bool_values(), rows), std::move(validity));
     case ColumnType::String: {
       size_t bytes = 0;
       for (size_t r : rows)
@@ -302,15 +342,19 @@ Column Column::take(std::span<const size_t> rows) const {
 
 bool Column::equals(const Column& other) const {
   if (type_ != other.type_ || size_ != other.size_ || null_count_ != other.null_count_) return false;
+  const std::span<const int64_t> i64 = type_ == ColumnType::Int64 ? int64_values() : std::span<const int64_t>();
+  const std::span<const int64_t> other_i64 = type_ == ColumnType::Int64 ? other.int64_values() : std::span<const int64_t>();
+  const std::span<const double> f64 = type_ == ColumnType::Float64 ? float64_values() : std::span<const double>();
+  const std::span<const double> other_f64 = type_ == ColumnType::Float64 ? other.float64_values() : std::span<const double>();
   for (size_t i = 0; i < size_; ++i) {
     if (is_null(i) != other.is_null(i)) return false;
     if (is_null(i)) continue;
     switch (type_) {
       case ColumnType::Int64:
-        if (i64_[i] != other.i64_[i]) return false;
+        if (i64[i] != other_i64[i]) return false;
         break;
       case ColumnType::Float64: {
-        const double a = f64_[i], b = other.f64_[i];
+        const double a = f64[i], b = other_f64[i];
         if (a != a && b != b) break;  // NaN == NaN here: equality of data, not IEEE comparison
         if (std::memcmp(&a, &b, sizeof a) != 0) return false;
         break;

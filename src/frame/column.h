@@ -56,6 +56,13 @@ class Column {
   // offsets.back() == chars.size(). Bools are 0 or 1.
   static Column from_int64(std::vector<int64_t> values, std::vector<uint8_t> validity = {});
   static Column from_float64(std::vector<double> values, std::vector<uint8_t> validity = {});
+  // Columns without nulls that read the caller's memory instead of copying it (the Python
+  // package hands NumPy / Arrow buffers over this way). The caller keeps the memory alive and
+  // unchanged while this column, or any copy of it, lives; appending to such a column first
+  // copies the values into its own storage.
+  static Column borrow_int64(std::span<const int64_t> values);
+  static Column borrow_float64(std::span<const double> values);
+  bool is_borrowed() const { return borrowed_ != nullptr; }
   static Column from_bool(std::vector<uint8_t> values, std::vector<uint8_t> validity = {});
   static Column from_strings(std::string chars, std::vector<uint64_t> offsets, std::vector<uint8_t> validity = {});
 
@@ -91,11 +98,13 @@ class Column {
   void reserve(size_t rows, size_t string_bytes = 0);
   void append_int64(int64_t v) {
     check_type(ColumnType::Int64);
+    if (borrowed_) own_values();
     i64_.push_back(v);
     mark_valid();
   }
   void append_float64(double v) {
     check_type(ColumnType::Float64);
+    if (borrowed_) own_values();
     f64_.push_back(v);
     mark_valid();
   }
@@ -135,6 +144,7 @@ class Column {
     ++size_;
   }
   void adopt_validity(std::vector<uint8_t> validity);
+  void own_values();  // a borrowed column's values copied into i64_ / f64_
 
   ColumnType type_;
   size_t size_ = 0;
@@ -147,6 +157,7 @@ class Column {
   std::string chars_;
   std::vector<uint64_t> offsets_;  // strings: size_ + 1 entries
   std::vector<uint8_t> valid_;     // empty while the column has no nulls
+  const void* borrowed_ = nullptr; // the caller's int64 / float64 values instead of i64_ / f64_
 };
 
 }  // namespace onnxfn

@@ -220,6 +220,12 @@ HandlerResult FunctionHandler::handle(std::string_view event, const Deadline& de
       if (result.kind == EventKind::ScheduledEvent) {
         if (const Value* id = member(doc, "id"); id && id->IsString()) spec.run_id = id->GetString();
         if (const Value* time = member(doc, "time"); time && time->IsString()) spec.scheduled_time = time->GetString();
+      } else if (const Value* run_id = member(doc, "run_id")) {
+        // A caller that retries (the fan-out's state machine) names the run: a retried invocation
+        // of the same shard takes the job's lease back at once instead of waiting for it to expire.
+        if (!run_id->IsString() || run_id->GetStringLength() == 0 || run_id->GetStringLength() > 1024)
+          bad("event \"run_id\": expected a non-empty string of at most 1024 characters");
+        spec.run_id = run_id->GetString();
       }
       JobResult r = run_job(predictor_, spec, deadline);
       result.body = std::move(r.body);

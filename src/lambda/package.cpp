@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "frame/record_files.h"
+#include "lambda/fanout_template.h"
 #include "lambda/function_zip.h"
 #include "lambda/job_event.h"
 #include "schedule/expression.h"
@@ -72,6 +73,8 @@ std::string sam_template(const PackageOptions& o, const std::string& name, const
   t += "AWSTemplateFormatVersion: '2010-09-09'\n";
   t += "Transform: AWS::Serverless-2016-10-31\n";
   t += "Description: " + yaml_quote("onnxfn: " + name + " (one static binary as the bootstrap of a custom runtime)") + "\n";
+  const FanoutTemplate fanout = o.fanout ? fanout_template(name, o.fanout_concurrency) : FanoutTemplate{};
+  t += fanout.parameters;
   t += "Resources:\n";
   t += "  ModelFunction:\n";
   t += "    Type: AWS::Serverless::Function\n";
@@ -102,8 +105,11 @@ std::string sam_template(const PackageOptions& o, const std::string& name, const
       t += "              Type: SQS\n";
     }
   }
+  t += fanout.function_policies;
+  t += fanout.resources;
+  if (o.http || o.fanout) t += "Outputs:\n";
+  t += fanout.outputs;
   if (o.http) {
-    t += "Outputs:\n";
     t += "  ApiUrl:\n";
     t += "    Description: The HTTP API's base URL (POST {ApiUrl}v2/models/{name}/infer)\n";
     t += "    Value: !Sub 'https://${ServerlessHttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/'\n";
@@ -201,6 +207,9 @@ void validate_package_options(const PackageOptions& o) {
   } else if (!o.job_file.empty()) {
     bad("--job is the input of a schedule: give --schedule too");
   }
+  if (o.fanout && (o.fanout_concurrency < 1 || o.fanout_concurrency > kMaxFanoutConcurrency))
+    bad("--fanout-concurrency " + std::to_string(o.fanout_concurrency) + ": a Distributed Map runs 1 to " +
+        std::to_string(kMaxFanoutConcurrency) + " child executions at once");
 }
 
 PackageResult package_function(const PackageOptions& o) {
@@ -208,6 +217,8 @@ PackageResult package_function(const PackageOptions& o) {
   const std::string job = o.job_file.empty() ? "" : compact_job(o.job_file);
   // The bundle must load as the function will load it (BadModel / Unsupported otherwise).
   const auto predictor = pipeline::Predictor::load(o.bundle, {.threads = 1});
+  if (o.fanout && !predictor->is_bundle())
+    bad("--fanout runs product-matching pair jobs (each S3 object a left table): it needs a bundle, not a bare ONNX model");
   const std::string name = function_name(o.name.empty() ? predictor->name() : o.name);
   // Parity before deploy: a bundle must still give its training-time outputs.
   std::string parity = "no reference set (reference.json): parity with scikit-learn not checked";

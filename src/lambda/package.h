@@ -24,6 +24,11 @@ struct PackageOptions {
   std::string schedule;           // EventBridge Scheduler expression (ScheduleV2 event)
   std::string job_file;           // the job each scheduled firing runs (JSON)
   bool http = false;              // an HTTP API (API Gateway v2) event
+  // A Step Functions Distributed Map over an S3 prefix in template.yaml (lambda/fanout_template.h):
+  // one durable pair job per object, at most `fanout_concurrency` at once (the default stays well
+  // under an account's default 1,000 concurrent Lambda invocations).
+  bool fanout = false;
+  int fanout_concurrency = 50;
   std::string name;               // function / service name; default from the bundle's name
 };
 

@@ -23,6 +23,20 @@ class LocalPolicies:
         return {"AWSLambdaBasicExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}
 
 
+def inline_definition(resource):
+    """SAM writes an inline state machine Definition as DefinitionString: Fn::Join of its JSON lines,
+    which cfn-lint cannot look into. The same definition as a Definition object is checked against
+    the Amazon States Language schema."""
+    props = resource.get("Properties", {})
+    joined = props.get("DefinitionString", {})
+    if resource.get("Type") != "AWS::StepFunctions::StateMachine" or not isinstance(joined, dict):
+        return
+    separator, lines = joined.get("Fn::Join", [None, None])
+    if isinstance(lines, list) and all(isinstance(line, str) for line in lines):
+        props["Definition"] = json.loads(separator.join(lines))
+        del props["DefinitionString"]
+
+
 def main(template_path, out_path):
     with open(template_path, encoding="utf-8") as f:
         template, problems = decode_str(f.read())
@@ -36,6 +50,8 @@ def main(template_path, out_path):
                 sys.exit(f"{template_path}: {name} CodeUri '{code}' does not exist beside the template")
             resource["Properties"]["CodeUri"] = f"s3://deployment-bucket/{os.path.basename(code)}"
     translated = transform(template, {}, LocalPolicies())
+    for resource in translated["Resources"].values():
+        inline_definition(resource)
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(translated, f, indent=1)
     print(" ".join(sorted({r["Type"] for r in translated["Resources"].values()})))
