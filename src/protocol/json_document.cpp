@@ -9,6 +9,9 @@
 #include <rapidjson/reader.h>
 
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "common/error.h"
@@ -20,7 +23,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Length of the JSON number (RFC 8259 §6) at the start of [p, end), 0 if none is there; `plain` is
-// set when it has no fraction or exponent.
+// set when it has no fraction or exponent (an integer candidate).
 size_t number_token(const char* p, const char* end, bool& plain) {
   const char* q = p;
   if (q < end && *q == '-') ++q;
@@ -85,15 +88,16 @@ struct NumberConverter {
   }
 
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    return number(s, n, stream.Tell() - n) && after_value();
+    const bool plain = std::string_view(s, n).find_first_of(".eE") == std::string_view::npos;
+    return number(s, n, plain, stream.Tell() - n) && after_value();
   }
 
  private:
   // Integers that fit int64 / uint64 stay integers, as RapidJSON makes them; the rest are doubles
   // rounded correctly by from_chars (what RapidJSON's full-precision mode computes).
-  bool number(const char* s, size_t n, size_t offset) {
+  bool number(const char* s, size_t n, bool plain, size_t offset) {
     const char* end = s + n;
-    if (std::string_view(s, n).find_first_of(".eE") == std::string_view::npos) {
+    if (plain) {
       int64_t i = 0;
       if (auto r = std::from_chars(s, end, i); r.ec == std::errc() && r.ptr == end) return doc.Int64(i);
       uint64_t u = 0;
@@ -101,6 +105,12 @@ struct NumberConverter {
     }
     double d = 0;
     auto r = std::from_chars(s, end, d);
+    if (r.ec == std::errc::result_out_of_range && r.ptr == end) {
+      // Underflow (1e-400) is ±0 or a subnormal, as RapidJSON and strtod read it; only overflow is
+      // an error (RapidJSON's "number too big"). Rare enough for a copy.
+      d = std::strtod(std::string(s, n).c_str(), nullptr);
+      if (!std::isinf(d)) return doc.Double(d);
+    }
     if (r.ec != std::errc() || r.ptr != end) {
       bad_number_at = offset;
       return false;
@@ -127,7 +137,7 @@ struct NumberConverter {
       if (n == 0) break;
       const char* after = q + n;
       if (after < end && !is_space(*after) && *after != ',' && *after != ']' && *after != '}') break;
-      if (!number(q, n, static_cast<size_t>(q - stream.begin_))) return false;
+      if (!number(q, n, plain, static_cast<size_t>(q - stream.begin_))) return false;
       ++open.back().added;
       p = after;
     }
