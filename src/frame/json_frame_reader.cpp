@@ -222,30 +222,11 @@ class RecordHandler {
   }
   bool Double(double d) { return scalar(JsonValue::number(d)); }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    const char* end = s + n;
-    bool integer = true;
-    for (const char* c = s; c < end && integer; ++c) integer = (*c >= '0' && *c <= '9') || *c == '-';
-    if (integer) {
-      int64_t i = 0;
-      if (auto r = std::from_chars(s, end, i); r.ec == std::errc() && r.ptr == end) return scalar(JsonValue::integer(i));
-      // Beyond int64: a float, as RapidJSON's Uint64 and big-number paths made it (rounded below).
-    }
-    double d = 0;
-    auto r = std::from_chars(s, end, d);
-    if (r.ec == std::errc::result_out_of_range && r.ptr == end) {
-      d = std::strtod(std::string(s, n).c_str(), nullptr);  // underflow: 0 or a subnormal, like RapidJSON
-      if (std::isinf(d)) r.ptr = s;                             // overflow: RapidJSON's "number too big"
-      else r.ec = std::errc();
-    }
-    if (r.ec != std::errc() || r.ptr != end) {
-      too_big_at_ = stream_->Tell() - n;
-      return false;
-    }
-    if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();  // "-NaN" too, as RapidJSON reads it
-    return scalar(JsonValue::number(d));
+    JsonValue v;
+    return number(s, n, stream_->Tell() - n, v) && scalar(v);
   }
   // The stream being parsed, for the offsets of numbers.
-  void set_stream(const rapidjson::MemoryStream& stream) { stream_ = &stream; }
+  void set_stream(rapidjson::MemoryStream& stream) { stream_ = &stream; }
   // Where a number that does not fit a double (1e400) starts, npos if none: reported as RapidJSON did.
   size_t too_big_at() const { return too_big_at_; }
   bool String(const char* s, rapidjson::SizeType n, bool) {
@@ -335,7 +316,124 @@ class RecordHandler {
     if (depth_ == 0 && array_) return fail("expected an array of records, found " + describe(v));
     if (depth_ == record_depth_)
       return fail(std::string(array_ ? "record" : "a line") + " must be a JSON object, found " + describe(v));
-    return member_value(v);
+    return member_value(v) && (capturing_ || depth_ != record_depth_ + 1 || simple_members());
+  }
+
+  // A number token's value (RawNumber's text, or one simple_members found): integers that fit int64
+  // stay integers, the rest are doubles rounded correctly by from_chars. `offset`: where it starts;
+  // false (too_big_at_ set) for a number beyond a double's range.
+  bool number(const char* s, size_t n, size_t offset, JsonValue& v) {
+    const char* end = s + n;
+    bool integer = true;
+    for (const char* c = s; c < end && integer; ++c) integer = (*c >= '0' && *c <= '9') || *c == '-';
+    if (integer) {
+      int64_t i = 0;
+      if (auto r = std::from_chars(s, end, i); r.ec == std::errc() && r.ptr == end) {
+        v = JsonValue::integer(i);
+        return true;
+      }
+      // Beyond int64: a float, as RapidJSON's Uint64 and big-number paths made it (rounded below).
+    }
+    double d = 0;
+    auto r = std::from_chars(s, end, d);
+    if (r.ec == std::errc::result_out_of_range && r.ptr == end) {
+      d = std::strtod(std::string(s, n).c_str(), nullptr);  // underflow: 0 or a subnormal, like RapidJSON
+      if (std::isinf(d)) r.ptr = s;                             // overflow: RapidJSON's "number too big"
+      else r.ec = std::errc();
+    }
+    if (r.ec != std::errc() || r.ptr != end) {
+      too_big_at_ = offset;
+      return false;
+    }
+    if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();  // "-NaN" too, as RapidJSON reads it
+    v = JsonValue::number(d);
+    return true;
+  }
+
+  // After a member's value RapidJSON expects ',' or '}'. While the record goes on with members of
+  // the simple kind (`, "key": value` with an unescaped key, and a number, an unescaped string,
+  // null, true or false that ends where a JSON value must), they are read here, straight from the
+  // text; at anything else the stream is put back before the ',' and RapidJSON reads on, so every
+  // error is still found and placed by RapidJSON (or the UTF-8 check, which covers these bytes).
+  bool simple_members() {
+    const char* const end = stream_->end_;
+    auto skip_space = [end](const char* q) {
+      while (q < end && (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r')) ++q;
+      return q;
+    };
+    // The end of an unescaped string's text starting after its opening quote, or nullptr.
+    auto plain_string = [end](const char* q) -> const char* {
+      while (q < end && *q != '"' && *q != '\\' && static_cast<unsigned char>(*q) >= 0x20) ++q;
+      return q < end && *q == '"' ? q : nullptr;
+    };
+    auto ends_value = [end](const char* q) {
+      return q == end || *q == ',' || *q == '}' || *q == ' ' || *q == '\n' || *q == '\t' || *q == '\r';
+    };
+    for (;;) {
+      const char* q = skip_space(stream_->src_);
+      if (q >= end || *q != ',') return true;
+      q = skip_space(q + 1);
+      if (q >= end || *q != '"') return true;
+      const char* key_end = plain_string(q + 1);
+      if (!key_end) return true;
+      const std::string_view key(q + 1, static_cast<size_t>(key_end - q - 1));
+      q = skip_space(key_end + 1);
+      if (q >= end || *q != ':') return true;
+      q = skip_space(q + 1);
+      if (q >= end) return true;
+      const char* const value = q;
+      const char c = *q;
+      JsonValue v;
+      if (c == '"') {
+        const char* text_end = plain_string(q + 1);
+        if (!text_end) return true;
+        v = JsonValue::text(JsonValue::Kind::String, std::string_view(q + 1, static_cast<size_t>(text_end - q - 1)));
+        q = text_end + 1;
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        q = number_end(q, end);
+        if (!q) return true;
+      } else if (end - q >= 4 && std::memcmp(q, "null", 4) == 0) {
+        q += 4;
+      } else if (end - q >= 4 && std::memcmp(q, "true", 4) == 0) {
+        v = JsonValue::boolean(true);
+        q += 4;
+      } else if (end - q >= 5 && std::memcmp(q, "false", 5) == 0) {
+        v = JsonValue::boolean(false);
+        q += 5;
+      } else {
+        return true;
+      }
+      if (!ends_value(q)) return true;
+      // Taken: the stream moves past the member first, so an error below is placed after it.
+      stream_->src_ = q;
+      if (!Key(key.data(), static_cast<rapidjson::SizeType>(key.size()), true)) return false;
+      if ((c == '-' || (c >= '0' && c <= '9')) &&
+          !number(value, static_cast<size_t>(q - value), static_cast<size_t>(value - stream_->begin_), v))
+        return false;
+      if (!member_value(v)) return false;
+    }
+  }
+
+  // The end of the JSON number (RFC 8259 §6) starting at q, or nullptr if none is there.
+  static const char* number_end(const char* q, const char* end) {
+    auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+    if (q < end && *q == '-') ++q;
+    if (q >= end || !digit(*q)) return nullptr;
+    if (*q == '0') ++q;
+    else
+      while (q < end && digit(*q)) ++q;
+    if (q < end && *q == '.') {
+      if (q + 1 >= end || !digit(q[1])) return nullptr;
+      q += 2;
+      while (q < end && digit(*q)) ++q;
+    }
+    if (q < end && (*q == 'e' || *q == 'E')) {
+      ++q;
+      if (q < end && (*q == '+' || *q == '-')) ++q;
+      if (q >= end || !digit(*q)) return nullptr;
+      while (q < end && digit(*q)) ++q;
+    }
+    return q;
   }
 
   bool member_value(const JsonValue& v) {
@@ -389,7 +487,7 @@ class RecordHandler {
   std::vector<JsonColumn> columns_;
   std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
   std::optional<std::string> error_;
-  const rapidjson::MemoryStream* stream_ = nullptr;
+  rapidjson::MemoryStream* stream_ = nullptr;
   size_t too_big_at_ = std::string::npos;
   bool capturing_ = false;  // inside a nested array/object, which is kept as JSON text
   rapidjson::StringBuffer capture_buf_;

@@ -133,6 +133,10 @@ TEST(JsonFrameReaderParity, errors_name_the_same_position_and_reason) {
       {"[{\"a\": 1},\n {\"a\" 2}]", "t: line 2, byte 7: invalid JSON: Missing a colon after a name of object member."},
       {"[{\"a\": 1, \"b\": 01}]", "t: line 1, byte 17: invalid JSON: Missing a comma or '}' after an object member."},
       {"[{\"a\": 1, \"b\": tru}]", "t: line 1, byte 19: invalid JSON: Invalid value."},
+      {"[{\"a\": 1, \"b\": 1e999}]", "t: line 1, byte 16: invalid JSON: Number too big to be stored in double."},
+      {"[{\"a\": 1}, {\"a\": 2, \"a\": 1e999}]", "t: record 1: key 'a' appears twice in the record"},
+      {"[{\"a\": 1, \"b\": \"x\", \"b\": \"\xff\"}]", "t: record 0: key 'b' appears twice in the record"},
+      {"[{\"a\": 1, \"b\": \"x\"}, {\"b\": 2, \"c\": nul}]", "t: line 1, byte 39: invalid JSON: Invalid value."},
   };
   for (const auto& [json, message] : kCases) {
     try {
