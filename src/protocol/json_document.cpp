@@ -1,5 +1,5 @@
 // A SAX handler in front of the Document: every event forwarded, number tokens (delivered as text
-// by kParseNumbersAsStringsFlag) converted here, and runs of plain numbers inside arrays (a
+// by kParseNumbersAsStringsFlag) converted here, and runs of numbers inside arrays (a
 // tensor's "data", KServe v1 "instances") read by a tight loop of our own instead of one trip
 // through RapidJSON's state machine per value: that loop was most of a 100-row request's time.
 #include "protocol/json_document.h"
