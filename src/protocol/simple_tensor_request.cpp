@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/checked_math.h"
+#include "common/error.h"
 
 namespace onnxfn {
 namespace {
@@ -32,10 +33,7 @@ class Cursor {
     }
     return false;
   }
-  bool peek(char c) {
-    space();
-    return p_ < end_ && *p_ == c;
-  }
+  size_t remaining() const { return static_cast<size_t>(end_ - p_); }
   // A string without escapes or control characters (RapidJSON passes other bytes through as-is).
   std::optional<std::string_view> plain_string() {
     if (!take('"')) return std::nullopt;
@@ -164,9 +162,17 @@ std::optional<std::pair<std::string, Tensor>> read_input(Cursor& in) {
       if (shape->size() > 8) return std::nullopt;
     } else if (*key == "data" && datatype && shape && !tensor) {
       // A rank-0 shape takes one value, written bare: the general path's business.
+      // Every value takes at least two bytes of text ("0,"): a shape the text cannot fill is the
+      // general path's to refuse, before anything is allocated for it.
       const auto numel = checked_numel(*shape);
-      if (!numel || shape->empty()) return std::nullopt;
-      Tensor t = Tensor::zeros(*datatype == "FP32" ? DType::Float : DType::Double, *shape);
+      if (!numel || shape->empty() || *numel > in.remaining() / 2 + 1) return std::nullopt;
+      std::optional<Tensor> allocated;
+      try {
+        allocated = Tensor::zeros(*datatype == "FP32" ? DType::Float : DType::Double, *shape);
+      } catch (const Error&) {  // over the tensor size limit: the general path says so, in its order
+        return std::nullopt;
+      }
+      Tensor& t = *allocated;
       const bool ok = *datatype == "FP32" ? read_data(in, t.mutable_data<float>(), *numel)
                                           : read_data(in, t.mutable_data<double>(), *numel);
       if (!ok) return std::nullopt;

@@ -98,6 +98,7 @@ TEST(SimpleTensorRequest, anything_else_is_left_to_the_general_path) {
       R"({"inputs": [{"name": "X", "datatype": "FP32", "shape": [2, 2], "data": [1, 2, 3, 1e400]}]})",   // too big
       R"({"inputs": [{"name": "X", "datatype": "FP32", "shape": [2.0, 2], "data": [1, 2, 3, 4]}]})",     // float dim
       R"({"inputs": [{"name": "X", "datatype": "FP32", "shape": [], "data": [1]}]})",                    // rank 0
+      R"({"inputs": [{"name": "X", "datatype": "FP32", "shape": [100000000, 1000], "data": [1]}]})",     // unfillable
       R"({"inputs": [{"name": "X", "datatype": "FP32", "shape": [2, 2], "data": [1, 2, 3, 4], "parameters": {}}]})",
       R"({"inputs": [{"name": "X", "datatype": "FP32", "shape": [2, 2], "data": [1, 2, 3, 4]}], "outputs": [{"name": "y"}]})",
       R"({"inputs": [{"name": "X", "datatype": "FP32", "shape": [2, 2], "data": [1, 2, 3, 4]}, {"name": "X", "datatype": "FP32", "shape": [1], "data": [1]}]})",
