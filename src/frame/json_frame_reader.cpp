@@ -10,15 +10,12 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
 #include <cstring>
-#include <limits>
 #include <optional>
 #include <unordered_map>
 
 #include "common/error.h"
+#include "common/json_numbers.h"
 #include "frame/column_inference.h"
 #include "frame/text_file.h"
 #include "frame/value_conversion.h"
@@ -323,31 +320,18 @@ class RecordHandler {
   // stay integers, the rest are doubles rounded correctly by from_chars. `offset`: where it starts;
   // false (too_big_at_ set) for a number beyond a double's range.
   bool number(const char* s, size_t n, size_t offset, JsonValue& v) {
-    const char* end = s + n;
     bool integer = true;
-    for (const char* c = s; c < end && integer; ++c) integer = (*c >= '0' && *c <= '9') || *c == '-';
-    if (integer) {
-      int64_t i = 0;
-      if (auto r = std::from_chars(s, end, i); r.ec == std::errc() && r.ptr == end) {
-        v = JsonValue::integer(i);
-        return true;
-      }
-      // Beyond int64: a float, as RapidJSON's Uint64 and big-number paths made it (rounded below).
+    for (const char* c = s; c < s + n && integer; ++c) integer = (*c >= '0' && *c <= '9') || *c == '-';
+    const JsonNumber x = json_number_value(std::string_view(s, n), integer);
+    switch (x.kind) {
+      case JsonNumber::Kind::Int64: v = JsonValue::integer(x.i); return true;
+      // Beyond int64: a float, as RapidJSON's Uint64 callback made it here.
+      case JsonNumber::Kind::Uint64: v = JsonValue::number(static_cast<double>(x.u)); return true;
+      case JsonNumber::Kind::Double: v = JsonValue::number(x.d); return true;
+      case JsonNumber::Kind::TooBig: break;
     }
-    double d = 0;
-    auto r = std::from_chars(s, end, d);
-    if (r.ec == std::errc::result_out_of_range && r.ptr == end) {
-      d = std::strtod(std::string(s, n).c_str(), nullptr);  // underflow: 0 or a subnormal, like RapidJSON
-      if (std::isinf(d)) r.ptr = s;                             // overflow: RapidJSON's "number too big"
-      else r.ec = std::errc();
-    }
-    if (r.ec != std::errc() || r.ptr != end) {
-      too_big_at_ = offset;
-      return false;
-    }
-    if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();  // "-NaN" too, as RapidJSON reads it
-    v = JsonValue::number(d);
-    return true;
+    too_big_at_ = offset;
+    return false;
   }
 
   // After a member's value RapidJSON expects ',' or '}'. While the record goes on with members of
@@ -414,26 +398,11 @@ class RecordHandler {
     }
   }
 
-  // The end of the JSON number (RFC 8259 §6) starting at q, or nullptr if none is there.
+  // The end of the JSON number starting at q, or nullptr if none is there.
   static const char* number_end(const char* q, const char* end) {
-    auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
-    if (q < end && *q == '-') ++q;
-    if (q >= end || !digit(*q)) return nullptr;
-    if (*q == '0') ++q;
-    else
-      while (q < end && digit(*q)) ++q;
-    if (q < end && *q == '.') {
-      if (q + 1 >= end || !digit(q[1])) return nullptr;
-      q += 2;
-      while (q < end && digit(*q)) ++q;
-    }
-    if (q < end && (*q == 'e' || *q == 'E')) {
-      ++q;
-      if (q < end && (*q == '+' || *q == '-')) ++q;
-      if (q >= end || !digit(*q)) return nullptr;
-      while (q < end && digit(*q)) ++q;
-    }
-    return q;
+    bool integer = false;
+    const size_t n = json_number_length(std::string_view(q, static_cast<size_t>(end - q)), integer);
+    return n == 0 ? nullptr : q + n;
   }
 
   bool member_value(const JsonValue& v) {

@@ -8,45 +8,16 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_numbers.h"
 
 namespace onnxfn {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Length of the JSON number (RFC 8259 §6) at the start of [p, end), 0 if none is there; `plain` is
-// set when it has no fraction or exponent (an integer candidate).
-size_t number_token(const char* p, const char* end, bool& plain) {
-  const char* q = p;
-  if (q < end && *q == '-') ++q;
-  if (q >= end || !is_digit(*q)) return 0;
-  if (*q == '0') ++q;
-  else
-    while (q < end && is_digit(*q)) ++q;
-  plain = true;
-  if (q < end && *q == '.') {
-    if (q + 1 >= end || !is_digit(q[1])) return 0;
-    q += 2;
-    while (q < end && is_digit(*q)) ++q;
-    plain = false;
-  }
-  if (q < end && (*q == 'e' || *q == 'E')) {
-    ++q;
-    if (q < end && (*q == '+' || *q == '-')) ++q;
-    if (q >= end || !is_digit(*q)) return 0;
-    while (q < end && is_digit(*q)) ++q;
-    plain = false;
-  }
-  return static_cast<size_t>(q - p);
-}
 
 struct NumberConverter {
   rapidjson::Document& doc;
@@ -88,34 +59,23 @@ struct NumberConverter {
   }
 
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    const bool plain = std::string_view(s, n).find_first_of(".eE") == std::string_view::npos;
-    return number(s, n, plain, stream.Tell() - n) && after_value();
+    const bool integer = std::string_view(s, n).find_first_of(".eE") == std::string_view::npos;
+    return number(s, n, integer, stream.Tell() - n) && after_value();
   }
 
  private:
   // Integers that fit int64 / uint64 stay integers, as RapidJSON makes them; the rest are doubles
-  // rounded correctly by from_chars (what RapidJSON's full-precision mode computes).
-  bool number(const char* s, size_t n, bool plain, size_t offset) {
-    const char* end = s + n;
-    if (plain) {
-      int64_t i = 0;
-      if (auto r = std::from_chars(s, end, i); r.ec == std::errc() && r.ptr == end) return doc.Int64(i);
-      uint64_t u = 0;
-      if (auto r = std::from_chars(s, end, u); r.ec == std::errc() && r.ptr == end) return doc.Uint64(u);
+  // rounded correctly (what RapidJSON's full-precision mode computes).
+  bool number(const char* s, size_t n, bool integer, size_t offset) {
+    const JsonNumber v = json_number_value(std::string_view(s, n), integer);
+    switch (v.kind) {
+      case JsonNumber::Kind::Int64: return doc.Int64(v.i);
+      case JsonNumber::Kind::Uint64: return doc.Uint64(v.u);
+      case JsonNumber::Kind::Double: return doc.Double(v.d);
+      case JsonNumber::Kind::TooBig: break;
     }
-    double d = 0;
-    auto r = std::from_chars(s, end, d);
-    if (r.ec == std::errc::result_out_of_range && r.ptr == end) {
-      // Underflow (1e-400) is ±0 or a subnormal, as RapidJSON and strtod read it; only overflow is
-      // an error (RapidJSON's "number too big"). Rare enough for a copy.
-      d = std::strtod(std::string(s, n).c_str(), nullptr);
-      if (!std::isinf(d)) return doc.Double(d);
-    }
-    if (r.ec != std::errc() || r.ptr != end) {
-      bad_number_at = offset;
-      return false;
-    }
-    return doc.Double(d);
+    bad_number_at = offset;
+    return false;
   }
 
   // After a value inside an array RapidJSON expects ',' or ']'. While the text goes on with
@@ -132,12 +92,12 @@ struct NumberConverter {
       if (q >= end || *q != ',') break;
       ++q;
       while (q < end && is_space(*q)) ++q;
-      bool plain = false;
-      const size_t n = number_token(q, end, plain);
+      bool integer = false;
+      const size_t n = json_number_length(std::string_view(q, static_cast<size_t>(end - q)), integer);
       if (n == 0) break;
       const char* after = q + n;
       if (after < end && !is_space(*after) && *after != ',' && *after != ']' && *after != '}') break;
-      if (!number(q, n, plain, static_cast<size_t>(q - stream.begin_))) return false;
+      if (!number(q, n, integer, static_cast<size_t>(q - stream.begin_))) return false;
       ++open.back().added;
       p = after;
     }

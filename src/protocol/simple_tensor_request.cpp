@@ -5,14 +5,12 @@
 // so the tensors are bit-identical.
 #include "protocol/simple_tensor_request.h"
 
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <string>
 
 #include "common/checked_math.h"
 #include "common/error.h"
+#include "common/json_numbers.h"
 
 namespace onnxfn {
 namespace {
@@ -54,28 +52,9 @@ class Cursor {
   // fraction or exponent.
   std::optional<std::string_view> number(bool& integer) {
     space();
-    const char* q = p_;
-    auto digit = [&](const char* at) { return at < end_ && *at >= '0' && *at <= '9'; };
-    if (q < end_ && *q == '-') ++q;
-    if (!digit(q)) return std::nullopt;
-    if (*q == '0') ++q;
-    else
-      while (digit(q)) ++q;
-    integer = true;
-    if (q < end_ && *q == '.') {
-      integer = false;
-      if (!digit(q + 1)) return std::nullopt;
-      q += 2;
-      while (digit(q)) ++q;
-    }
-    if (q < end_ && (*q == 'e' || *q == 'E')) {
-      integer = false;
-      ++q;
-      if (q < end_ && (*q == '+' || *q == '-')) ++q;
-      if (!digit(q)) return std::nullopt;
-      while (digit(q)) ++q;
-    }
-    if (!ends_value(q)) return std::nullopt;
+    const size_t n = json_number_length(std::string_view(p_, static_cast<size_t>(end_ - p_)), integer);
+    const char* q = p_ + n;
+    if (n == 0 || !ends_value(q)) return std::nullopt;
     const std::string_view text(p_, static_cast<size_t>(q - p_));
     p_ = q;
     return text;
@@ -92,22 +71,14 @@ class Cursor {
 // The number's value as the general path gives it to a floating-point tensor: GetDouble() of the
 // int64, uint64 or double the token became. nullopt beyond a double's range (an error there).
 std::optional<double> number_value(std::string_view text, bool integer) {
-  const char* s = text.data();
-  const char* end = s + text.size();
-  if (integer) {
-    int64_t i = 0;
-    if (auto r = std::from_chars(s, end, i); r.ec == std::errc() && r.ptr == end) return static_cast<double>(i);
-    uint64_t u = 0;
-    if (auto r = std::from_chars(s, end, u); r.ec == std::errc() && r.ptr == end) return static_cast<double>(u);
+  const JsonNumber n = json_number_value(text, integer);
+  switch (n.kind) {
+    case JsonNumber::Kind::Int64: return static_cast<double>(n.i);
+    case JsonNumber::Kind::Uint64: return static_cast<double>(n.u);
+    case JsonNumber::Kind::Double: return n.d;
+    case JsonNumber::Kind::TooBig: break;
   }
-  double d = 0;
-  auto r = std::from_chars(s, end, d);
-  if (r.ec == std::errc::result_out_of_range && r.ptr == end) {
-    d = std::strtod(std::string(text).c_str(), nullptr);
-    return std::isinf(d) ? std::nullopt : std::optional<double>(d);
-  }
-  if (r.ec != std::errc() || r.ptr != end) return std::nullopt;
-  return d;
+  return std::nullopt;
 }
 
 template <class T>
@@ -154,10 +125,10 @@ std::optional<std::pair<std::string, Tensor>> read_input(Cursor& in) {
         if (!shape->empty() && !in.take(',')) return std::nullopt;
         bool integer = false;
         const auto text = in.number(integer);
-        int64_t d = 0;
-        if (!text || std::from_chars(text->data(), text->data() + text->size(), d).ptr != text->data() + text->size() || d < 0)
-          return std::nullopt;
-        shape->push_back(d);
+        if (!text || !integer) return std::nullopt;
+        const JsonNumber d = json_number_value(*text, true);
+        if (d.kind != JsonNumber::Kind::Int64 || d.i < 0) return std::nullopt;
+        shape->push_back(d.i);
       }
       if (shape->size() > 8) return std::nullopt;
     } else if (*key == "data" && datatype && shape && !tensor) {
