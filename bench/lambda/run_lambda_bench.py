@@ -10,6 +10,8 @@ rows (OIP v2 JSON events, decoding included); peak RSS after the 10,000-row even
 deployment zip (onnxfn package with a 100-tree forest; Node: index.js, the model and
 onnxruntime-node trimmed to linux-x64, deflated). Needs scripts/install_rie.sh, build/onnxfn and
 `npm ci --ignore-scripts` in bench/ (onnxruntime-node 1.30.0). Prints a table and one JSON line.
+--baseline BIN also measures another onnxfn binary (e.g. main's build) in the same run, for
+before/after figures of a change, and prints its column and the ratio to it.
 """
 import argparse
 import json
@@ -144,6 +146,7 @@ def measure(name, task, out, ev1, ev10k, starts=5, warm1=50, warm10k=15):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=pathlib.Path, default=pathlib.Path("/tmp/onnxfn-lambda-bench"))
+    ap.add_argument("--baseline", type=pathlib.Path, help="another onnxfn binary to measure in the same run")
     args = ap.parse_args()
     for need in (RIE, ONNXFN, NODE_MODULES / "onnxruntime-node"):
         if not need.exists():
@@ -167,6 +170,12 @@ def main():
     shutil.copy(out / "model60.onnx", node_task / "model.onnx")
 
     results = {}
+    if args.baseline:
+        baseline_task = out / "baseline-task"
+        baseline_task.mkdir()
+        shutil.copy(args.baseline, baseline_task / "bootstrap")
+        shutil.copy(out / "model60.onnx", baseline_task / "model.onnx")
+        results["baseline"], _ = measure("baseline", baseline_task, out, ev1, ev10k)
     results["onnxfn"], onnxfn_labels = measure("onnxfn", onnxfn_task, out, ev1, ev10k)
     results["node"], node_labels = measure("node", node_task, out, ev1, ev10k)
     if onnxfn_labels != node_labels:
@@ -196,11 +205,15 @@ def main():
             ("warm invocation, 10,000 rows (ms, median)", "warm_10000_ms", 1),
             ("peak RSS after 10,000-row events (MB)", "peak_rss_mb", 1),
             ("deployment zip, 100-tree forest (MiB)", "zip_bytes", 2)]
-    print(f"{'':55s} {'onnxfn':>10s} {'Node+ORT':>10s} {'ratio':>7s}")
+    base = results.get("baseline")
+    print(f"{'':55s} {'onnxfn':>10s} {'Node+ORT':>10s} {'ratio':>7s}" + (f" {'baseline':>10s} {'ratio':>7s}" if base else ""))
     for label, key, digits in rows:
         scale = 1 / 2**20 if key == "zip_bytes" else 1
         a, b = o[key] * scale, n[key] * scale
-        print(f"{label:55s} {a:10.{digits}f} {b:10.{digits}f} {b / a:6.1f}x")
+        line = f"{label:55s} {a:10.{digits}f} {b:10.{digits}f} {b / a:6.1f}x"
+        if base and key in base:
+            line += f" {base[key] * scale:10.{digits}f} {base[key] * scale / a:6.2f}x"
+        print(line)
     print(json.dumps(results))
 
 

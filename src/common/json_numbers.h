@@ -10,12 +10,34 @@
 //   std::string storage;
 //   std::string_view safe = guard_json_numbers(json, storage);
 //   doc.Parse<kParseFullPrecisionFlag>(safe.data(), safe.size());
+//
+// Also the one JSON number grammar and conversion the fast decoders share (json_document.cpp,
+// json_frame_reader.cpp, simple_tensor_request.cpp): they read number tokens themselves, and must
+// give exactly the values RapidJSON's full-precision mode gave.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace onnxfn {
+
+// Length of the JSON number (RFC 8259 §6) at the start of `s`, 0 if none is there; `integer` is set
+// when it has no fraction or exponent.
+size_t json_number_length(std::string_view s, bool& integer);
+
+// A number token's value as RapidJSON's full-precision mode made it: an integer that fits int64 or
+// uint64 (when `integer`), else the correctly rounded double (from_chars; an underflow is 0 or a
+// subnormal, as strtod gives it). TooBig: beyond a double's range, RapidJSON's "number too big".
+// Also reads NaN, Inf and Infinity (with a sign), which kParseNanAndInfFlag lets through.
+struct JsonNumber {
+  enum class Kind { Int64, Uint64, Double, TooBig };
+  Kind kind = Kind::TooBig;
+  int64_t i = 0;
+  uint64_t u = 0;
+  double d = 0;
+};
+JsonNumber json_number_value(std::string_view token, bool integer);
 
 // Returns `json` itself when nothing needs rewriting (the common case), else a view of `storage`.
 std::string_view guard_json_numbers(std::string_view json, std::string& storage);

@@ -1,5 +1,7 @@
 // read_json: RapidJSON's SAX reader (iterative, so deep nesting cannot overflow the stack) feeding
-// typed or inferring columns directly, without building a DOM.
+// typed or inferring columns directly, without building a DOM. Numbers arrive as text and are
+// read by from_chars; UTF-8 is checked in one pass over the whole text before parsing: RapidJSON's
+// full-precision strtod and its per-character encoding check were most of the reading time.
 #include "frame/json_frame_reader.h"
 
 #include <rapidjson/error/en.h>
@@ -21,11 +23,55 @@
 namespace onnxfn {
 namespace {
 
-// Full precision: doubles must round correctly to survive a write/read round trip. NaN and
-// Infinity: Python's json module (and our writer) emit them. Encoding is validated so string
-// columns hold UTF-8.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag |
-                                 rapidjson::kParseNanAndInfFlag | rapidjson::kParseValidateEncodingFlag;
+// Numbers as text, converted by from_chars: doubles round correctly (they must survive a write/read
+// round trip), as RapidJSON's full-precision mode made them, at a fraction of its cost and without
+// its strtod overread on very long tokens (common/json_numbers.h). NaN and Infinity: Python's json
+// module (and our writer) emit them. Encoding: first_invalid_utf8 below, so string columns hold UTF-8.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseNanAndInfFlag;
+
+// Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode Table 3-7: no
+// overlongs, surrogates or code points above U+10FFFF; what kParseValidateEncodingFlag accepts),
+// or npos. Eight ASCII bytes at a time.
+size_t first_invalid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k)
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
 
 // One JSON scalar (or the text of a nested array/object) on its way into a column.
 struct JsonValue {
@@ -172,7 +218,14 @@ class RecordHandler {
     return scalar(JsonValue::number(static_cast<double>(u)));  // beyond int64: a float
   }
   bool Double(double d) { return scalar(JsonValue::number(d)); }
-  bool RawNumber(const char*, rapidjson::SizeType, bool) { return fail("unexpected raw number"); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    JsonValue v;
+    return number(s, n, stream_->Tell() - n, v) && scalar(v);
+  }
+  // The stream being parsed, for the offsets of numbers.
+  void set_stream(rapidjson::MemoryStream& stream) { stream_ = &stream; }
+  // Where a number that does not fit a double (1e400) starts, npos if none: reported as RapidJSON did.
+  size_t too_big_at() const { return too_big_at_; }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     return scalar(JsonValue::text(JsonValue::Kind::String, std::string_view(s, n)));
   }
@@ -260,7 +313,96 @@ class RecordHandler {
     if (depth_ == 0 && array_) return fail("expected an array of records, found " + describe(v));
     if (depth_ == record_depth_)
       return fail(std::string(array_ ? "record" : "a line") + " must be a JSON object, found " + describe(v));
-    return member_value(v);
+    return member_value(v) && (capturing_ || depth_ != record_depth_ + 1 || simple_members());
+  }
+
+  // A number token's value (RawNumber's text, or one simple_members found): integers that fit int64
+  // stay integers, the rest are doubles rounded correctly by from_chars. `offset`: where it starts;
+  // false (too_big_at_ set) for a number beyond a double's range.
+  bool number(const char* s, size_t n, size_t offset, JsonValue& v) {
+    bool integer = true;
+    for (const char* c = s; c < s + n && integer; ++c) integer = (*c >= '0' && *c <= '9') || *c == '-';
+    const JsonNumber x = json_number_value(std::string_view(s, n), integer);
+    switch (x.kind) {
+      case JsonNumber::Kind::Int64: v = JsonValue::integer(x.i); return true;
+      // Beyond int64: a float, as RapidJSON's Uint64 callback made it here.
+      case JsonNumber::Kind::Uint64: v = JsonValue::number(static_cast<double>(x.u)); return true;
+      case JsonNumber::Kind::Double: v = JsonValue::number(x.d); return true;
+      case JsonNumber::Kind::TooBig: break;
+    }
+    too_big_at_ = offset;
+    return false;
+  }
+
+  // After a member's value RapidJSON expects ',' or '}'. While the record goes on with members of
+  // the simple kind (`, "key": value` with an unescaped key, and a number, an unescaped string,
+  // null, true or false that ends where a JSON value must), they are read here, straight from the
+  // text; at anything else the stream is put back before the ',' and RapidJSON reads on, so every
+  // error is still found and placed by RapidJSON (or the UTF-8 check, which covers these bytes).
+  bool simple_members() {
+    const char* const end = stream_->end_;
+    auto skip_space = [end](const char* q) {
+      while (q < end && (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r')) ++q;
+      return q;
+    };
+    // The end of an unescaped string's text starting after its opening quote, or nullptr.
+    auto plain_string = [end](const char* q) -> const char* {
+      while (q < end && *q != '"' && *q != '\\' && static_cast<unsigned char>(*q) >= 0x20) ++q;
+      return q < end && *q == '"' ? q : nullptr;
+    };
+    auto ends_value = [end](const char* q) {
+      return q == end || *q == ',' || *q == '}' || *q == ' ' || *q == '\n' || *q == '\t' || *q == '\r';
+    };
+    for (;;) {
+      const char* q = skip_space(stream_->src_);
+      if (q >= end || *q != ',') return true;
+      q = skip_space(q + 1);
+      if (q >= end || *q != '"') return true;
+      const char* key_end = plain_string(q + 1);
+      if (!key_end) return true;
+      const std::string_view key(q + 1, static_cast<size_t>(key_end - q - 1));
+      q = skip_space(key_end + 1);
+      if (q >= end || *q != ':') return true;
+      q = skip_space(q + 1);
+      if (q >= end) return true;
+      const char* const value = q;
+      const char c = *q;
+      JsonValue v;
+      if (c == '"') {
+        const char* text_end = plain_string(q + 1);
+        if (!text_end) return true;
+        v = JsonValue::text(JsonValue::Kind::String, std::string_view(q + 1, static_cast<size_t>(text_end - q - 1)));
+        q = text_end + 1;
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        q = number_end(q, end);
+        if (!q) return true;
+      } else if (end - q >= 4 && std::memcmp(q, "null", 4) == 0) {
+        q += 4;
+      } else if (end - q >= 4 && std::memcmp(q, "true", 4) == 0) {
+        v = JsonValue::boolean(true);
+        q += 4;
+      } else if (end - q >= 5 && std::memcmp(q, "false", 5) == 0) {
+        v = JsonValue::boolean(false);
+        q += 5;
+      } else {
+        return true;
+      }
+      if (!ends_value(q)) return true;
+      // Taken: the stream moves past the member first, so an error below is placed after it.
+      stream_->src_ = q;
+      if (!Key(key.data(), static_cast<rapidjson::SizeType>(key.size()), true)) return false;
+      if ((c == '-' || (c >= '0' && c <= '9')) &&
+          !number(value, static_cast<size_t>(q - value), static_cast<size_t>(value - stream_->begin_), v))
+        return false;
+      if (!member_value(v)) return false;
+    }
+  }
+
+  // The end of the JSON number starting at q, or nullptr if none is there.
+  static const char* number_end(const char* q, const char* end) {
+    bool integer = false;
+    const size_t n = json_number_length(std::string_view(q, static_cast<size_t>(end - q)), integer);
+    return n == 0 ? nullptr : q + n;
   }
 
   bool member_value(const JsonValue& v) {
@@ -314,6 +456,8 @@ class RecordHandler {
   std::vector<JsonColumn> columns_;
   std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
   std::optional<std::string> error_;
+  rapidjson::MemoryStream* stream_ = nullptr;
+  size_t too_big_at_ = std::string::npos;
   bool capturing_ = false;  // inside a nested array/object, which is kept as JSON text
   rapidjson::StringBuffer capture_buf_;
   rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator,
@@ -333,8 +477,29 @@ std::string position(std::string_view text, size_t offset) {
   return "line " + std::to_string(line) + ", byte " + std::to_string(offset - line_start + 1);
 }
 
-[[noreturn]] void parse_error(const std::string& where, const rapidjson::Reader& reader) {
-  throw_error(ErrorKind::BadInput, where + ": invalid JSON: " + rapidjson::GetParseError_En(reader.GetParseErrorCode()));
+[[noreturn]] void parse_error(const std::string& where, rapidjson::ParseErrorCode code) {
+  throw_error(ErrorKind::BadInput, where + ": invalid JSON: " + rapidjson::GetParseError_En(code));
+}
+
+// Parses `text` (the whole array, or one line) into the handler; throws BadInput with `where(offset)`
+// for the first error in text order: RapidJSON's, a number too big, a handler's, or the first
+// invalid UTF-8 byte (checked up front; RapidJSON would have stopped at it).
+template <class Where>
+void parse_into(RecordHandler& handler, std::string_view text, const Where& where) {
+  const size_t bad_utf8 = first_invalid_utf8(text);
+  rapidjson::MemoryStream in(text.data(), text.size());
+  handler.set_stream(in);
+  rapidjson::Reader reader;
+  reader.Parse<kParseFlags>(in, handler);
+  if (bad_utf8 != std::string_view::npos) {
+    const size_t failed_at = !reader.HasParseError()              ? std::string_view::npos
+                             : handler.too_big_at() != std::string::npos ? handler.too_big_at()
+                                                                         : reader.GetErrorOffset();
+    if (failed_at > bad_utf8) parse_error(where(bad_utf8), rapidjson::kParseErrorStringInvalidEncoding);
+  }
+  if (handler.error()) throw_error(ErrorKind::BadInput, *handler.error());
+  if (handler.too_big_at() != std::string::npos) parse_error(where(handler.too_big_at()), rapidjson::kParseErrorNumberTooBig);
+  if (reader.HasParseError()) parse_error(where(reader.GetErrorOffset()), reader.GetParseErrorCode());
 }
 
 bool is_blank(std::string_view s) {
@@ -347,20 +512,14 @@ bool is_blank(std::string_view s) {
 
 Frame read_json(std::string_view text, const std::string& source, const JsonReadOptions& options) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 byte order mark
-  std::string guarded;
-  text = guard_json_numbers(text, guarded);
   JsonFormat format = options.format;
   if (format == JsonFormat::Auto) {
     const size_t first = text.find_first_not_of(" \t\r\n");
     format = first != std::string_view::npos && text[first] == '[' ? JsonFormat::Array : JsonFormat::Lines;
   }
   RecordHandler handler(source, options.schema, format == JsonFormat::Array);
-  rapidjson::Reader reader;
   if (format == JsonFormat::Array) {
-    rapidjson::MemoryStream in(text.data(), text.size());
-    reader.Parse<kParseFlags>(in, handler);
-    if (handler.error()) throw_error(ErrorKind::BadInput, *handler.error());
-    if (reader.HasParseError()) parse_error(source + ": " + position(text, reader.GetErrorOffset()), reader);
+    parse_into(handler, text, [&](size_t offset) { return source + ": " + position(text, offset); });
     return handler.finish();
   }
   size_t line = 0;
@@ -372,11 +531,9 @@ Frame read_json(std::string_view text, const std::string& source, const JsonRead
     ++line;
     if (is_blank(row)) continue;
     handler.set_line(line);
-    rapidjson::MemoryStream in(row.data(), row.size());
-    reader.Parse<kParseFlags>(in, handler);
-    if (handler.error()) throw_error(ErrorKind::BadInput, *handler.error());
-    if (reader.HasParseError())
-      parse_error(source + ": line " + std::to_string(line) + ", byte " + std::to_string(reader.GetErrorOffset() + 1), reader);
+    parse_into(handler, row, [&](size_t offset) {
+      return source + ": line " + std::to_string(line) + ", byte " + std::to_string(offset + 1);
+    });
   }
   return handler.finish();
 }

@@ -57,20 +57,23 @@ std::string to_json(const Value& v) {
 // One quick pass over the top level of an event (SAX, normal-precision numbers, no DOM), so that
 // the large events are decoded once by their own codec: an OIP v2 request goes whole to
 // parse_inference_request (the pass stops at "inputs"), a records array goes to the record reader
-// as the slice of text it occupies. Everything else takes the DOM path.
+// as the slice of text it occupies (the pass jumps over it: the reader checks every byte of it).
+// Everything else takes the DOM path.
 struct EventScan : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EventScan> {
-  const rapidjson::MemoryStream* stream = nullptr;
+  rapidjson::MemoryStream* stream = nullptr;
   int depth = 0;
-  std::string_view key;         // the last key at the top level
+  std::string key;              // the last key at the top level (a copy: RapidJSON reuses its buffer)
   bool inputs = false;          // "inputs" at the top level (the pass stopped there)
   bool http_like = false;       // keys of API Gateway / Function URL events
   size_t records_begin = 0, records_end = 0;  // the "records" array's text
   std::string output;           // "output", when a string
   bool output_other = false;    // "output" that is not a non-empty string
+  bool records_twice = false;   // "records" given twice at the top level
 
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     if (depth != 1) return true;
-    key = std::string_view(s, n);
+    key.assign(s, n);
+    if (key == "records" && records_end > 0) records_twice = true;  // the DOM path decides which
     if (key == "httpMethod" || key == "requestContext" || key == "rawPath") http_like = true;
     if (key == "inputs" && !http_like) {
       inputs = true;
@@ -81,11 +84,14 @@ struct EventScan : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EventScan> {
   bool StartObject() { return open(); }
   bool EndObject(rapidjson::SizeType) { return close(); }
   bool StartArray() {
-    if (depth == 1 && key == "records") records_begin = stream->Tell() - 1;
+    if (depth == 1 && key == "records") {  // called with the stream still at the '['
+      records_begin = stream->Tell();
+      skip_to_closing_bracket();
+    }
     return open();
   }
   bool EndArray(rapidjson::SizeType) {
-    if (depth == 2 && key == "records") records_end = stream->Tell();
+    if (depth == 2 && key == "records") records_end = stream->Tell() + 1;  // called with the stream at the ']'
     return close();
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
@@ -101,6 +107,30 @@ struct EventScan : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EventScan> {
   }
 
  private:
+  // Moves the stream on to the ']' that closes the array being opened (brackets counted outside
+  // strings), where RapidJSON then reads an empty array; if the text ends first, it stays put and
+  // RapidJSON finds the error. RapidJSON takes the '[' after this returns: the stream is left one
+  // character before the ']' for that.
+  void skip_to_closing_bracket() {
+    int nesting = 0;
+    for (const char* p = stream->src_ + 1; p < stream->end_; ++p) {
+      const char c = *p;
+      if (c == '"') {
+        for (++p; p < stream->end_ && *p != '"'; ++p)
+          if (*p == '\\') ++p;
+        if (p >= stream->end_) return;
+      } else if (c == '[' || c == '{') {
+        ++nesting;
+      } else if (c == ']' || c == '}') {
+        if (nesting == 0) {
+          if (c == ']') stream->src_ = p - 1;
+          return;
+        }
+        --nesting;
+      }
+    }
+  }
+
   bool open() {
     ++depth;
     return true;
@@ -149,7 +179,7 @@ HandlerResult FunctionHandler::handle(std::string_view event, const Deadline& de
     infer(event, result, start);
     return checked(std::move(result));
   }
-  if (scanned && !scan.http_like && scan.records_end > scan.records_begin && !scan.output_other) {
+  if (scanned && !scan.http_like && scan.records_end > scan.records_begin && !scan.output_other && !scan.records_twice) {
     HandlerResult result;
     result.kind = EventKind::Records;
     records(event.substr(scan.records_begin, scan.records_end - scan.records_begin), scan.output, result, start);

@@ -12,6 +12,7 @@
 #include "protocol/csv_inputs.h"
 #include "protocol/json_document.h"
 #include "protocol/inference_protocol.h"
+#include "protocol/simple_tensor_request.h"
 
 namespace onnxfn {
 namespace {
@@ -165,6 +166,9 @@ std::optional<DType> dtype_from_v2(std::string_view datatype) {
 }
 
 InferenceRequest parse_inference_request(std::string_view json, std::string_view binary_data) {
+  // Most requests carry float tensors as flat arrays: read straight into the tensors when so.
+  if (binary_data.empty())
+    if (auto simple = parse_simple_tensor_request(json)) return std::move(*simple);
   rapidjson::Document doc;
   parse_json_document(doc, json, "request");  // numbers correctly rounded: one ulp flips tree thresholds
   if (!doc.IsObject()) bad("request: expected a JSON object with \"inputs\"");

@@ -82,6 +82,22 @@ TEST(LambdaHandler, InferenceEventsAndHttpEventsReachTheirCodecs) {
   EXPECT_NE(r.body.find("seen GET /v2"), std::string::npos) << r.body;
 }
 
+TEST(LambdaHandler, RecordsArrayIsFoundAroundBracketsInStringsAndItsErrorsNameTheRecords) {
+  Handler h;
+  const FunctionHandler handler = h.make();
+  const std::string tricky = pair_record("a]1", "b\\\"[1", "Sony } headphones [x]", "Sony \\\"]\\\" headphones");
+  lambda::HandlerResult r = handler.handle("{\"records\": [" + tricky + ", " + kPair + "], \"note\": \"]\"}", lambda::Deadline());
+  EXPECT_EQ(r.kind, EventKind::Records);
+  EXPECT_EQ(r.rows, 2u);
+  EXPECT_NE(r.body.find("a]1"), std::string::npos) << r.body;
+  // Closed but malformed inside: the record reader names it, not a crash or a silent skip.
+  const std::string e = error_of(handler, "{\"records\": [" + kPair + ", {\"left_id\": 1,}]}");
+  EXPECT_NE(e.find("bad input: event \"records\": line 1, byte "), std::string::npos) << e;
+  EXPECT_NE(e.find("Missing a name for object member"), std::string::npos) << e;
+  // Unbalanced: RapidJSON's own scan finds it.
+  EXPECT_NE(error_of(handler, "{\"records\": [" + kPair + "}").find("bad input: event: invalid JSON at byte"), std::string::npos);
+}
+
 TEST(LambdaHandler, MalformedEventsAndOversizedAnswersAreRefusedByCategory) {
   Handler h;
   const FunctionHandler handler = h.make();
