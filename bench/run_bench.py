@@ -205,12 +205,16 @@ def main():
     print(f"{'model':18s} {'runtime':22s} {'cold ms':>8s} {'RSS 1 MB':>8s} {'RSS MB':>8s}")
     for c in results["cold"]:
         print(f"{c['model']:18s} {c['runtime']:22s} {c['cold_start_ms']:8.1f} {c['peak_rss_one_row_mb']:8.1f} {c['peak_rss_mb']:8.1f}")
-    print("\nsession creation (load) in ms, median of rounds; x = ONNX Runtime / onnxfn; RSS 1 row / file size")
-    print(f"{'model':18s} {'file MB':>8s} {'onnxfn':>8s} {'ort-py':>8s} {'x':>6s} {'RSS/file':>8s}")
+    print("\nsession creation (load) in ms, median of rounds; x = ONNX Runtime / onnxfn; peak RSS (MB) of a process that"
+          "\nloads the model and scores one row (median of the cold runs), and that RSS / file size")
+    print(f"{'model':18s} {'file MB':>8s} {'onnxfn':>8s} {'ort-py':>8s} {'x':>6s} {'RSS fn':>8s} {'RSS ort':>8s} "
+          f"{'fn/file':>8s} {'ort/file':>8s}")
     for l in results["load"]:
-        rss_one = next(c["peak_rss_one_row_mb"] for c in results["cold"] if c["model"] == l["model"] and c["runtime"] == "onnxfn")
+        def rss_one(runtime):
+            return next(c["peak_rss_one_row_mb"] for c in results["cold"] if c["model"] == l["model"] and c["runtime"] == runtime)
+        ours, theirs = rss_one("onnxfn"), rss_one("onnxruntime (Python)")
         print(f"{l['model']:18s} {l['file_mb']:8.1f} {l['onnxfn_ms']:8.1f} {l['ort_python_ms']:8.1f} "
-              f"{l['ort_python_ms'] / l['onnxfn_ms']:6.1f} {rss_one / l['file_mb']:8.2f}")
+              f"{l['ort_python_ms'] / l['onnxfn_ms']:6.1f} {ours:8.1f} {theirs:8.1f} {ours / l['file_mb']:8.2f} {theirs / l['file_mb']:8.2f}")
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(results, indent=2))
 

@@ -141,6 +141,10 @@ ModelReport build_report(const Model& model, std::string source) {
   try {
     Session probe(Model(model), ops::all_kernels(), {.threads = 1});
     r.runnable = true;
+    for (const auto& [node, kernel] : probe.compiled_graph().step_kernels()) {
+      const Kernel::Footprint f = kernel->footprint();
+      if (f.tree_nodes > 0) r.tree_ensembles.push_back({node->label(), f.tree_nodes, f.compiled_bytes, f.batch_plan_bytes});
+    }
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::ResourceLimit || e.kind() == ErrorKind::Internal) throw;
     r.reasons = error_reasons(e);
@@ -172,6 +176,9 @@ void write_report_text(const ModelReport& r, std::ostream& out) {
     out << "  x" << u.count << "  " << (u.supported ? "supported" : "NOT SUPPORTED: " + u.problem) << "\n";
   }
   out << "  initializers  " << r.initializer_count << " (" << r.initializer_bytes << " bytes)\n";
+  for (const ModelReport::TreeEnsemble& t : r.tree_ensembles)
+    out << "  trees         " << t.node << ": " << t.tree_nodes << " tree nodes, compiled layout " << t.compiled_bytes
+        << " bytes, batch layout " << t.batch_plan_bytes << " bytes\n";
   if (!m.metadata.empty()) {
     out << "  metadata\n";
     for (const auto& [k, v] : m.metadata) out << "    " << k << " = " << v << "\n";
@@ -222,6 +229,17 @@ void write_report_json(const ModelReport& r, std::ostream& out) {
   w.Key("count"); w.Uint64(r.initializer_count);
   w.Key("bytes"); w.Uint64(r.initializer_bytes);
   w.EndObject();
+  w.Key("tree_ensembles");
+  w.StartArray();
+  for (const ModelReport::TreeEnsemble& t : r.tree_ensembles) {
+    w.StartObject();
+    w.Key("node"); w.String(t.node.c_str());
+    w.Key("tree_nodes"); w.Uint64(t.tree_nodes);
+    w.Key("compiled_bytes"); w.Uint64(t.compiled_bytes);
+    w.Key("batch_plan_bytes"); w.Uint64(t.batch_plan_bytes);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("metadata");
   w.StartObject();
   for (const auto& [k, v] : m.metadata) { w.Key(k.c_str()); w.String(v.c_str()); }

@@ -33,6 +33,12 @@ struct ModelReport {
   bool operators_supported = false;  // every operator and initializer type supported ("supported" in JSON)
   bool runnable = false;             // the Session (kernels, attributes, declared types) builds
   std::vector<std::string> reasons;  // why not, when not runnable: one line per problem
+  // Tree ensembles of the main graph as the Session compiled them (when runnable).
+  struct TreeEnsemble {
+    std::string node;  // Node::label()
+    uint64_t tree_nodes = 0, compiled_bytes = 0, batch_plan_bytes = 0;
+  };
+  std::vector<TreeEnsemble> tree_ensembles;
 };
 
 // Builds a Session over a copy of `model`, as `predict` would, to find the verdict.

@@ -37,6 +37,12 @@ class CompiledGraph {
   const Graph& graph() const { return graph_; }
   const KernelRegistry& kernels() const { return kernels_; }
   size_t step_count() const { return steps_.size(); }
+  // Each step's node and kernel, in run order (nodes folded into constants are not steps).
+  std::vector<std::pair<const Node*, const Kernel*>> step_kernels() const {
+    std::vector<std::pair<const Node*, const Kernel*>> out;
+    for (const Step& s : steps_) out.emplace_back(s.node, s.kernel.get());
+    return out;
+  }
   // True if `name` is defined here or in an enclosing graph.
   bool defines(const std::string& name) const;
 

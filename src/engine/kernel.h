@@ -35,6 +35,14 @@ class Kernel {
   // What output i always is. The engine refuses a graph whose declared output type contradicts
   // it, as ONNX Runtime's type check at load does.
   virtual OutputType output_type(size_t /*i*/) const { return {}; }
+  // What the kernel compiled its attributes into, for `inspect`: tree ensembles report their node
+  // count and the bytes of their layouts. All zero for kernels with nothing to report.
+  struct Footprint {
+    uint64_t tree_nodes = 0;
+    uint64_t compiled_bytes = 0;    // the layout single rows walk, built at session creation
+    uint64_t batch_plan_bytes = 0;  // the batch layout (built on first batch; built here to measure it)
+  };
+  virtual Footprint footprint() const { return {}; }
 };
 
 // What a kernel factory sees of its node at session creation.

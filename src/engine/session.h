@@ -48,6 +48,7 @@ class Session {
   ThreadPool& thread_pool() const { return *pool_; }
   // Nodes left to run after constant folding.
   size_t step_count() const { return graph_->step_count(); }
+  const CompiledGraph& compiled_graph() const { return *graph_; }
 
  private:
   void check_input(const ValueInfo& info, const Value& value) const;

@@ -1,5 +1,6 @@
 // GraphProto / NodeProto / AttributeProto / TypeProto -> model structs.
 #include "model/proto_decoder.h"
+#include "model/wire_lift.h"
 
 namespace onnxfn::detail {
 namespace {
@@ -39,7 +40,8 @@ ValueInfo decode_value_info(const onnx::ValueInfoProto& p, const std::string& ro
 }
 
 // Which value fields an attribute actually holds, to check them against its declared type.
-std::vector<AttrType> populated_fields(const onnx::AttributeProto& p) {
+// `lifted`: the attribute's list fields, when the wire pass took them out of the message.
+std::vector<AttrType> populated_fields(const onnx::AttributeProto& p, const LiftedLists* lifted) {
   std::vector<AttrType> f;
   if (p.has_f()) f.push_back(AttrType::Float);
   if (p.has_i()) f.push_back(AttrType::Int);
@@ -48,9 +50,9 @@ std::vector<AttrType> populated_fields(const onnx::AttributeProto& p) {
   if (p.has_g()) f.push_back(AttrType::Graph);
   if (p.has_sparse_tensor()) f.push_back(AttrType::SparseTensor);
   if (p.has_tp()) f.push_back(AttrType::TypeProto);
-  if (p.floats_size()) f.push_back(AttrType::Floats);
-  if (p.ints_size()) f.push_back(AttrType::Ints);
-  if (p.strings_size()) f.push_back(AttrType::Strings);
+  if (p.floats_size() || (lifted && lifted->has_floats())) f.push_back(AttrType::Floats);
+  if (p.ints_size() || (lifted && lifted->has_ints())) f.push_back(AttrType::Ints);
+  if (p.strings_size() || (lifted && lifted->has_strings())) f.push_back(AttrType::Strings);
   if (p.tensors_size()) f.push_back(AttrType::Tensors);
   if (p.graphs_size()) f.push_back(AttrType::Graphs);
   if (p.sparse_tensors_size()) f.push_back(AttrType::SparseTensors);
@@ -59,7 +61,7 @@ std::vector<AttrType> populated_fields(const onnx::AttributeProto& p) {
 }
 
 Attribute decode_attribute(const onnx::AttributeProto& p, const std::string& node_label, const DecodeContext& ctx,
-                           const NameSet& scope, int depth) {
+                           const NameSet& scope, int depth, LiftedLists* lifted) {
   Attribute a;
   a.name = p.name();
   std::string what = node_label + ": attribute '" + a.name + "'";
@@ -70,7 +72,7 @@ Attribute decode_attribute(const onnx::AttributeProto& p, const std::string& nod
   a.type = static_cast<AttrType>(code);
   if (!p.ref_attr_name().empty())
     throw_error(ErrorKind::Unsupported, what + ": references a function attribute, which is only valid inside functions");
-  for (AttrType held : populated_fields(p))
+  for (AttrType held : populated_fields(p, lifted))
     if (held != a.type)
       bad(what, "declares type " + std::string(attr_type_name(a.type)) + " but holds a " +
                     std::string(attr_type_name(held)) + " value");
@@ -79,9 +81,28 @@ Attribute decode_attribute(const onnx::AttributeProto& p, const std::string& nod
     case AttrType::Int: a.i = p.i(); break;
     case AttrType::String: a.s = p.s(); break;
     // Through data(): a memcpy rather than an element loop (a forest's lists hold megabytes).
-    case AttrType::Floats: a.floats.assign(p.floats().data(), p.floats().data() + p.floats_size()); break;
-    case AttrType::Ints: a.ints.assign(p.ints().data(), p.ints().data() + p.ints_size()); break;
-    case AttrType::Strings: a.strings.assign(p.strings().begin(), p.strings().end()); break;
+    // A lifted attribute holds no list fields in the message any more: its lists are all in `lifted`.
+    case AttrType::Floats:
+      if (lifted) a.floats = std::move(lifted->floats);
+      else a.floats.assign(p.floats().data(), p.floats().data() + p.floats_size());
+      break;
+    case AttrType::Ints:
+      if (lifted) {
+        a.ints = std::move(lifted->ints);
+        a.ints32 = std::move(lifted->ints32);
+      } else {
+        a.ints.assign(p.ints().data(), p.ints().data() + p.ints_size());
+      }
+      break;
+    case AttrType::Strings:
+      if (lifted) {
+        a.strings = std::move(lifted->strings);
+        a.string_dict = std::move(lifted->string_dict);
+        a.string_codes = std::move(lifted->string_codes);
+      } else {
+        a.strings.assign(p.strings().begin(), p.strings().end());
+      }
+      break;
     case AttrType::Tensor: {
       if (!p.has_t()) bad(what, "declares type TENSOR but holds no tensor");
       Initializer init = decode_tensor(p.t(), ctx, what);
@@ -189,6 +210,9 @@ Graph decode_graph(const onnx::GraphProto& p, const DecodeContext& ctx, const Na
   for (const auto& v : p.value_info()) g.value_info.push_back(decode_value_info(v, "value_info"));
 
   g.nodes.reserve(static_cast<size_t>(p.node_size()));
+  // The wire pass lifted lists of the main graph only, in (node, attribute) order.
+  std::vector<LiftedLists>* lifted = depth == 0 ? ctx.lifted : nullptr;
+  size_t next_lifted = 0;
   for (int k = 0; k < p.node_size(); ++k) {
     const onnx::NodeProto& np = p.node(k);
     Node n;
@@ -201,9 +225,15 @@ Graph decode_graph(const onnx::GraphProto& p, const DecodeContext& ctx, const Na
     n.outputs.assign(np.output().begin(), np.output().end());
     std::string label = n.label();
     NameSet attr_names;
-    for (const auto& a : np.attribute()) {
+    for (int j = 0; j < np.attribute_size(); ++j) {
+      const onnx::AttributeProto& a = np.attribute(j);
       if (!attr_names.insert(a.name()).second) bad(label, "attribute '" + a.name() + "' is given twice");
-      n.attributes.push_back(decode_attribute(a, label, ctx, scope, depth));
+      LiftedLists* lists = nullptr;
+      if (lifted && next_lifted < lifted->size() && (*lifted)[next_lifted].node == static_cast<uint32_t>(k) &&
+          (*lifted)[next_lifted].attribute == static_cast<uint32_t>(j))
+        lists = &(*lifted)[next_lifted++];
+      n.attributes.push_back(decode_attribute(a, label, ctx, scope, depth, lists));
+      if (lists) *lists = LiftedLists{};  // what was not moved (lists of another type) is freed now
     }
     g.nodes.push_back(std::move(n));
   }

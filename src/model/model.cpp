@@ -61,6 +61,14 @@ std::string Node::label() const {
   return "node " + n + " (" + op + ")";
 }
 
+uint64_t Attribute::list_bytes() const {
+  uint64_t b = floats.size() * sizeof(float) + ints.size() * sizeof(int64_t) + ints32.size() * sizeof(int32_t) +
+               string_codes.size();
+  for (const std::string& v : strings) b += sizeof(std::string) + (v.size() > 15 ? v.size() : 0);
+  for (const std::string& v : string_dict) b += sizeof(std::string) + v.size();
+  return b;
+}
+
 const Attribute* Node::attribute(std::string_view attr_name) const {
   for (const Attribute& a : attributes)
     if (a.name == attr_name) return &a;
@@ -90,7 +98,10 @@ std::optional<std::string> Node::find_string(std::string_view n) const {
   return std::nullopt;
 }
 std::optional<std::vector<int64_t>> Node::find_ints(std::string_view n) const {
-  if (const Attribute* a = typed(n, AttrType::Ints)) return a->ints;
+  if (const Attribute* a = typed(n, AttrType::Ints)) {
+    if (a->ints32.empty()) return a->ints;
+    return std::vector<int64_t>(a->ints32.begin(), a->ints32.end());
+  }
   return std::nullopt;
 }
 std::optional<std::vector<float>> Node::find_floats(std::string_view n) const {
@@ -98,7 +109,13 @@ std::optional<std::vector<float>> Node::find_floats(std::string_view n) const {
   return std::nullopt;
 }
 std::optional<std::vector<std::string>> Node::find_strings(std::string_view n) const {
-  if (const Attribute* a = typed(n, AttrType::Strings)) return a->strings;
+  if (const Attribute* a = typed(n, AttrType::Strings)) {
+    if (a->string_codes.empty()) return a->strings;
+    std::vector<std::string> out;
+    out.reserve(a->string_codes.size());
+    for (uint8_t c : a->string_codes) out.push_back(a->string_dict[c]);
+    return out;
+  }
   return std::nullopt;
 }
 const Tensor* Node::find_tensor(std::string_view n) const {

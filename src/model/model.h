@@ -57,6 +57,16 @@ enum class AttrType {
 };
 std::string_view attr_type_name(AttrType t);
 
+// An Ints list read in place in either storage of Attribute (int64 or the compact int32).
+struct IntsView {
+  const int64_t* wide = nullptr;
+  const int32_t* narrow = nullptr;
+  size_t count = 0;
+  size_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  int64_t operator[](size_t i) const { return narrow ? int64_t{narrow[i]} : wide[i]; }
+};
+
 struct Attribute {
   std::string name;
   AttrType type = AttrType::Undefined;
@@ -70,6 +80,22 @@ struct Attribute {
   std::vector<std::string> strings;
   std::vector<Tensor> tensors;
   std::vector<std::shared_ptr<const Graph>> graphs;
+  // Compact storage the loader picks for large lists (a forest's node attributes are millions of
+  // entries): Ints whose values all fit in int32 are held in `ints32` (then `ints` is empty), and
+  // Strings with at most 256 distinct values (nodes_modes) as `string_dict` indexed by
+  // `string_codes` (then `strings` is empty). Node::find_ints/find_strings expand them;
+  // ints_view() and string_count()/string_at() read them in place.
+  std::vector<int32_t> ints32;
+  std::vector<std::string> string_dict;
+  std::vector<uint8_t> string_codes;
+
+  IntsView ints_view() const {
+    return ints32.empty() ? IntsView{ints.data(), nullptr, ints.size()} : IntsView{nullptr, ints32.data(), ints32.size()};
+  }
+  size_t string_count() const { return string_codes.empty() ? strings.size() : string_codes.size(); }
+  const std::string& string_at(size_t k) const { return string_codes.empty() ? strings[k] : string_dict[string_codes[k]]; }
+  // Bytes the list values take in memory (what `inspect` reports for a node's attributes).
+  uint64_t list_bytes() const;
 };
 
 struct Node {

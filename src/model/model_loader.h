@@ -13,6 +13,10 @@ namespace onnxfn {
 struct LoadOptions {
   uint64_t max_file_bytes = uint64_t{2} << 30;  // protobuf cannot parse messages of 2 GiB or more
   int max_subgraph_depth = 16;                  // If/Loop nesting; guards recursion on hostile files
+  // Read the file in blocks and decode large attribute lists (a forest's nodes) from the wire into
+  // compact arrays (wire_lift.h). Off: the whole file is parsed by protobuf, the reference the
+  // tests compare the lean path with.
+  bool lift_large_lists = true;
 };
 
 Model load_model(const std::filesystem::path& path, const LoadOptions& options = {});

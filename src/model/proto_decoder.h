@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "model/model.h"
 #include "model/model_loader.h"
@@ -12,9 +13,14 @@
 
 namespace onnxfn::detail {
 
+struct LiftedLists;
+
 struct DecodeContext {
   std::filesystem::path base_dir;  // empty: external data refused
   const LoadOptions& options;
+  // Lists lifted from the main graph's attributes by the wire pass (wire_lift.h), in (node,
+  // attribute) order; null when the message was parsed whole.
+  std::vector<LiftedLists>* lifted = nullptr;
 };
 
 // `what` names the tensor in errors, e.g. "initializer 'W'" or "node 'n' attribute 'value'".

@@ -73,10 +73,10 @@ const V& list_in_place(const Node& node, std::string_view name, AttrType type, V
 // tenth of the load time of a 37,000-node forest). Other numberings use the hash map.
 class NodeIndex {
  public:
-  NodeIndex(const std::vector<int64_t>& tree_ids, const std::vector<int64_t>& node_ids) {
+  NodeIndex(IntsView tree_ids, IntsView node_ids) {
     const size_t n = tree_ids.size();
     int64_t max_tree = -1;
-    for (const int64_t t : tree_ids) max_tree = std::max(max_tree, t);
+    for (size_t i = 0; i < n; ++i) max_tree = std::max(max_tree, tree_ids[i]);
     dense_ = max_tree < static_cast<int64_t>(n) + 16;
     for (size_t i = 0; i < n && dense_; ++i) dense_ = tree_ids[i] >= 0 && node_ids[i] >= 0 && node_ids[i] < int64_t(n);
     if (dense_) {
@@ -123,21 +123,55 @@ class NodeIndex {
   std::unordered_map<NodeKey, uint32_t, NodeKeyHash> map_;
 };
 
+// An Ints attribute read in place, in whichever storage the loader chose: empty when absent,
+// BadModel when it has another type.
+IntsView ints_in_place(const Node& node, std::string_view name) {
+  const Attribute* a = node.attribute(name);
+  if (!a) return {};
+  if (a->type != AttrType::Ints) (void)node.find_ints(name);  // throws, naming both types
+  return a->ints_view();
+}
+
+// Never a v3 mode: marks a nodes_modes string parse_mode refuses, so the error is raised where
+// the node is visited (after the checks that come before it).
+constexpr NodeMode kBadMode = NodeMode::Member;
+
+NodeMode parse_mode_or_bad(const KernelBuildInfo& info, const std::string& s) {
+  try {
+    return parse_mode(info, s);
+  } catch (const Error&) {
+    return kBadMode;
+  }
+}
+
+// nodes_modes parsed per node; a dictionary-coded list (wire_lift.h) parses each distinct string once.
+std::vector<NodeMode> parse_modes(const KernelBuildInfo& info, const Attribute* a) {
+  if (!a) return {};
+  std::vector<NodeMode> modes(a->string_count());
+  if (!a->string_codes.empty()) {
+    std::vector<NodeMode> by_code;
+    for (const std::string& s : a->string_dict) by_code.push_back(parse_mode_or_bad(info, s));
+    for (size_t i = 0; i < modes.size(); ++i) modes[i] = by_code[a->string_codes[i]];
+  } else {
+    for (size_t i = 0; i < modes.size(); ++i) modes[i] = parse_mode_or_bad(info, a->strings[i]);
+  }
+  return modes;
+}
+
 template <class T>
 EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets, bool classifier) {
   const Node& node = info.node();
-  auto ints = [&](std::string_view name) -> const std::vector<int64_t>& {
-    return list_in_place(node, name, AttrType::Ints, &Attribute::ints, [&](std::string_view a) { return node.find_ints(a); });
-  };
+  auto ints = [&](std::string_view name) { return ints_in_place(node, name); };
   auto floats = [&](std::string_view name) -> const std::vector<float>& {
     return list_in_place(node, name, AttrType::Floats, &Attribute::floats,
                          [&](std::string_view a) { return node.find_floats(a); });
   };
-  const std::vector<int64_t>&tree_ids = ints("nodes_treeids"), &node_ids = ints("nodes_nodeids"),
-                             &features = ints("nodes_featureids"), &true_ids = ints("nodes_truenodeids"),
-                             &false_ids = ints("nodes_falsenodeids"), &tracks = ints("nodes_missing_value_tracks_true");
-  const std::vector<std::string>& mode_names = list_in_place(
-      node, "nodes_modes", AttrType::Strings, &Attribute::strings, [&](std::string_view a) { return node.find_strings(a); });
+  const IntsView tree_ids = ints("nodes_treeids"), node_ids = ints("nodes_nodeids"), features = ints("nodes_featureids"),
+                 true_ids = ints("nodes_truenodeids"), false_ids = ints("nodes_falsenodeids"),
+                 tracks = ints("nodes_missing_value_tracks_true");
+  const Attribute* mode_attribute = node.attribute("nodes_modes");
+  if (mode_attribute && mode_attribute->type != AttrType::Strings) (void)node.find_strings("nodes_modes");  // throws
+  const std::vector<NodeMode> modes = parse_modes(info, mode_attribute);
   const std::vector<float>& values = floats("nodes_values");
   const std::vector<T> values_tensor = tensor_values<T>(float_tensor_attribute(info, "nodes_values_as_tensor"));
   if (!floats("nodes_hitrates").empty() &&
@@ -154,14 +188,14 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
   same_length("nodes_nodeids", node_ids.size());
   same_length("nodes_featureids", features.size());
   same_length("nodes_truenodeids", true_ids.size());
-  same_length("nodes_modes", mode_names.size());
+  same_length("nodes_modes", modes.size());
   if (!values.empty() && !values_tensor.empty())
     info.fail("only one of 'nodes_values' and 'nodes_values_as_tensor' may be given");
   same_length(values.empty() ? "nodes_values_as_tensor" : "nodes_values",
               values.empty() ? values_tensor.size() : values.size());
   auto value = [&](size_t i) { return values.empty() ? values_tensor[i] : static_cast<T>(values[i]); };
 
-  const std::vector<int64_t>&w_ids = ints(names.ids), &w_nodes = ints(names.node_ids), &w_trees = ints(names.tree_ids);
+  const IntsView w_ids = ints(names.ids), w_nodes = ints(names.node_ids), w_trees = ints(names.tree_ids);
   const std::vector<float>& w_floats = floats(names.weights);
   const std::vector<T> w_tensor = tensor_values<T>(float_tensor_attribute(info, names.weights_tensor));
   const size_t nw = w_ids.size();
@@ -176,8 +210,8 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
     info.fail("attribute '" + (w_floats.empty() && !w_tensor.empty() ? names.weights_tensor : names.weights) +
               "' has " + std::to_string(given) + " values but '" + names.ids + "' has " + std::to_string(nw));
   auto weight = [&](size_t w) { return w_floats.empty() ? w_tensor[w] : static_cast<T>(w_floats[w]); };
-  for (int64_t id : w_ids)
-    if (id < 0 || id >= n_targets)
+  for (size_t w = 0; w < nw; ++w)
+    if (const int64_t id = w_ids[w]; id < 0 || id >= n_targets)
       info.fail("attribute '" + names.ids + "' holds " + std::to_string(id) + " but there are " +
                 std::to_string(n_targets) + (classifier ? " classes" : " targets"));
 
@@ -192,7 +226,6 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
   // the first one listed as the tree's root (TreeEnsembleCommon::Init).
   NodeIndex position(tree_ids, node_ids);
   std::vector<NodeRef> ref(n);
-  std::vector<NodeMode> modes(n);
   uint32_t branch_count = 0, leaf_count = 0;
   std::unordered_set<int64_t> finished_trees;
   for (size_t i = 0; i < n; ++i) {
@@ -200,7 +233,7 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
     if (!position.add(key, static_cast<uint32_t>(i)))
       info.fail("tree " + std::to_string(key.tree) + " node " + std::to_string(key.node) +
                 " appears twice in nodes_treeids/nodes_nodeids");
-    modes[i] = parse_mode(info, mode_names[i]);
+    if (modes[i] == kBadMode) parse_mode(info, mode_attribute->string_at(i));  // throws, naming the string
     const bool leaf = modes[i] == NodeMode::Leaf;
     ref[i] = {leaf, leaf ? leaf_count++ : branch_count++};
     if (i == 0 || tree_ids[i] != tree_ids[i - 1]) {
@@ -361,9 +394,11 @@ DecodedEnsemble decode_v3_classifier(const KernelBuildInfo& info, ClassifierRule
   const auto n = static_cast<int64_t>(rules.labels.size());
   DecodedEnsemble out = decode_any(info, kClassifierNames, n, true);
   // ORT's binary_case_ and weights_are_all_positive_, over every class weight of the attributes.
-  const std::vector<int64_t> ids = info.node().find_ints("class_ids").value_or(std::vector<int64_t>{});
-  const std::unordered_set<int64_t> classes(ids.begin(), ids.end());
-  rules.binary_case = n == 2 && classes.size() == 1;
+  const IntsView ids = ints_in_place(info.node(), "class_ids");
+  // One distinct class id among the weights (a set of them took a tenth of a forest's load).
+  bool one_class = !ids.empty();
+  for (size_t k = 1; k < ids.size() && one_class; ++k) one_class = ids[k] == ids[0];
+  rules.binary_case = n == 2 && one_class;
   std::vector<double> weights = tensor_values<double>(float_tensor_attribute(info, "class_weights_as_tensor"));
   for (float w : info.node().find_floats("class_weights").value_or(std::vector<float>{})) weights.push_back(w);
   rules.weights_all_positive = std::none_of(weights.begin(), weights.end(), [](double w) { return w < 0; });

@@ -47,6 +47,29 @@ int64_t target_count(const AnyEnsemble& e) {
   return std::visit([](const auto& c) { return c.n_targets; }, e);
 }
 
+template <class V>
+uint64_t vector_bytes(const V& v) {
+  return v.size() * sizeof(typename V::value_type);
+}
+
+Kernel::Footprint footprint_of(const AnyEnsemble& any) {
+  return std::visit(
+      [](const auto& e) {
+        Kernel::Footprint f;
+        f.tree_nodes = e.nodes.size();
+        f.compiled_bytes = vector_bytes(e.nodes) + vector_bytes(e.flags) + vector_bytes(e.roots) +
+                           vector_bytes(e.weight_targets) + vector_bytes(e.weight_values) + vector_bytes(e.node_sets) +
+                           vector_bytes(e.base_values);
+        for (const auto& set : e.sets) f.compiled_bytes += vector_bytes(set.values) + vector_bytes(set.ints);
+        const auto& plan = e.batch.get(e);
+        f.batch_plan_bytes = vector_bytes(plan.trees) + vector_bytes(plan.nodes) + vector_bytes(plan.deep_nodes) +
+                             vector_bytes(plan.leaves) + vector_bytes(plan.leaf_values) + vector_bytes(plan.weights) +
+                             vector_bytes(plan.targets) + vector_bytes(plan.scored_targets);
+        return f;
+      },
+      any);
+}
+
 class TreeRegressorKernel final : public Kernel {
  public:
   // `output_like_input`: TreeEnsemble-5 outputs X's element type; the v1/v3 regressor always float.
@@ -67,6 +90,7 @@ class TreeRegressorKernel final : public Kernel {
     if (i != 0) return {};
     return {TypeInfo::Kind::Tensor, output_like_input_ ? DType::Undefined : DType::Float};
   }
+  Footprint footprint() const override { return footprint_of(ensemble_); }
 
  private:
   const AnyEnsemble ensemble_;
@@ -96,6 +120,7 @@ class TreeClassifierKernel final : public Kernel {
     if (i > 1) return {};
     return {TypeInfo::Kind::Tensor, i == 0 ? rules_.labels.dtype() : DType::Float};
   }
+  Footprint footprint() const override { return footprint_of(ensemble_); }
 
  private:
   const AnyEnsemble ensemble_;
