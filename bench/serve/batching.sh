@@ -4,6 +4,7 @@
 # requests, wrk -t1 -cN -dSECONDS --latency at 16 and 64 connections, one server run per setting
 # on loopback. Prints a Markdown table: requests/s, p50/p99, errors, and the mean rows per session
 # run from /metrics (onnxfn_batch_rows). Not a timed test; wrk stops by itself after SECONDS.
+# MODEL=file.onnx BODY=one_row.json measure another model (the input must be named in BODY).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 secs=${1:-10}
@@ -12,6 +13,8 @@ port=18090
 mkdir -p "$work"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install wrk (scripts/setup.sh does)" >&2; exit 1; }
 [ -f "$work/model.onnx" ] || "$root/.venv/bin/python" "$root/bench/serve/train_model.py" "$work"
+model=${MODEL:-$work/model.onnx}
+body=${BODY:-$work/v2_1.json}
 
 pid=
 stop() { [ -n "$pid" ] && kill -TERM "$pid" 2> /dev/null && wait "$pid" 2> /dev/null || true; pid=; }
@@ -27,10 +30,10 @@ for setting in "off" "--batch-max-rows 16 --batch-delay-us 200" "--batch-max-row
   for conns in 16 64; do
     flags=()
     [ "$setting" != off ] && read -r -a flags <<< "$setting"
-    "$root/build/onnxfn" serve model="$work/model.onnx" --port "$port" --threads 2 "${flags[@]}" 2> /dev/null &
+    "$root/build/onnxfn" serve model="$model" --port "$port" --threads 2 "${flags[@]}" 2> /dev/null &
     pid=$!
     for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/v2/health/ready" && break; sleep 0.1; done
-    out=$(BODY="$work/v2_1.json" wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$root/bench/serve/post.lua" "http://127.0.0.1:$port/v2/models/model/infer")
+    out=$(BODY="$body" wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$root/bench/serve/post.lua" "http://127.0.0.1:$port/v2/models/model/infer")
     rps=$(awk '/Requests\/sec/ {printf "%d", $2}' <<< "$out")
     p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<< "$out")")
     p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<< "$out")")
