@@ -89,6 +89,41 @@ TEST_P(MergedRuns, EqualSoloRunsBitForBit) {
 INSTANTIATE_TEST_SUITE_P(Zoo, MergedRuns,
                          ::testing::Values("random_forest_clf_binary_zipmap", "logreg_multiclass_nozipmap", "mlp_clf_multiclass_nozipmap"));
 
+// A bundle over /infer: one BYTES tensor per record column, the pipeline and model per run.
+TEST(DynamicBatcher, MergesBundleColumnsLikeSoloRuns) {
+  auto bundle = pipeline::Predictor::load(std::filesystem::path(ONNXFN_SOURCE_DIR) / "examples/product-matching/bundle", {.threads = 1});
+  RunLog log;
+  DynamicBatcher batcher({.max_rows = 8, .delay = std::chrono::milliseconds(20)}, log.callback());
+  auto inputs_for = [](size_t i) {
+    const std::string titles[][2] = {{"Sony Bravia KDL-40W600B 40 LED TV", "Sony KDL40W600B Bravia 40-inch"},
+                                     {"Canon EOS 70D body", "LG 42LB5600 42-Inch 1080p LED TV"},
+                                     {"Apple iPad Air 2 64GB", "iPad Air 2 64 GB Wi-Fi silver"},
+                                     {"Logitech MX Master mouse", "Samsung 850 EVO 500GB SSD"}};
+    std::string body = R"({"inputs":[)";
+    const std::string columns[][2] = {{"left_id", "a" + std::to_string(i)}, {"right_id", "b" + std::to_string(i)},
+                                      {"left_title", titles[i % 4][0]},     {"left_description", ""},
+                                      {"left_brand", i % 2 ? "LG" : "Sony"}, {"left_price", std::to_string(100 + 7 * i)},
+                                      {"right_title", titles[i % 4][1]},    {"right_description", "x"},
+                                      {"right_brand", "sony"},              {"right_price", std::to_string(90 + 11 * i)}};
+    for (size_t c = 0; c < std::size(columns); ++c)
+      body += std::string(c ? "," : "") + R"({"name":")" + columns[c][0] + R"(","datatype":"BYTES","shape":[1],"data":[")" + columns[c][1] + "\"]}";
+    return parse_inference_request(body + "]}").inputs;
+  };
+  constexpr size_t kThreads = 8;
+  std::vector<std::string> got(kThreads);
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      const NamedValues inputs = inputs_for(t);
+      start.arrive_and_wait();
+      got[t] = encoded(batcher.infer(*bundle, inputs, nullptr));
+    });
+  for (auto& th : threads) th.join();
+  for (size_t t = 0; t < kThreads; ++t) EXPECT_EQ(got[t], encoded(bundle->infer(inputs_for(t)))) << "request " << t;
+  EXPECT_LT(log.runs().size(), kThreads) << "no request shared a session run";
+}
+
 TEST(DynamicBatcher, RequestsThatCannotMergeRunAloneWithTheirOwnErrors) {
   auto forest = zoo_model("random_forest_clf_binary_zipmap");
   auto logreg = zoo_model("logreg_multiclass_nozipmap");
