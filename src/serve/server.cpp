@@ -143,7 +143,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : req) request->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request->body = std::move(req.body());
     const bool keep_alive = req.keep_alive();
-    if (!server_.workers) return send(answer(*request), keep_alive);
+    if (!server_.workers || !may_batch(*request)) return send(answer(*request), keep_alive);
     // Batching: a worker answers (it may wait for company), then the answer goes back to this
     // connection's strand. The work guard keeps the I/O threads running until it is back.
     auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(server_.ioc.get_executor());
@@ -156,6 +156,12 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       asio::post(self->stream_.get_executor(), [self, response, keep_alive, guard] { self->send(std::move(*response), keep_alive); });
     });
+  }
+
+  // The routes that reach the batcher (OIP v2 infer, KServe v1 predict); the rest stay inline.
+  static bool may_batch(const protocol::HttpRequest& request) {
+    const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+    return request.method == "POST" && (path.ends_with("/infer") || path.ends_with(":predict"));
   }
 
   // Routes one request and accounts for it (metrics, access log). Any thread.
