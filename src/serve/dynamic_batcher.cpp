@@ -95,15 +95,15 @@ NamedValues DynamicBatcher::infer(const pipeline::Predictor& model, const NamedV
 // Runs a closed batch: merged when it has company, then cut back per member. A merged run that
 // throws, or whose outputs cannot be cut by rows, leaves the members' outputs unset: each then
 // runs alone on its own thread and gets its own answer or error.
-void DynamicBatcher::run_batch(Batch& batch) {
+void DynamicBatcher::run_batch(Batch& batch) noexcept {
   if (batch.members.size() == 1) return;  // alone anyway: the member runs itself (same metrics)
-  std::vector<const NamedValues*> parts;
-  std::vector<size_t> rows;
-  for (const Batch::Member* m : batch.members) {
-    parts.push_back(m->inputs);
-    rows.push_back(m->rows);
-  }
   try {
+    std::vector<const NamedValues*> parts;
+    std::vector<size_t> rows;
+    for (const Batch::Member* m : batch.members) {
+      parts.push_back(m->inputs);
+      rows.push_back(m->rows);
+    }
     pipeline::Trace trace;
     NamedValues merged = batch.model->infer(concat_rows(parts), &trace);
     if (on_run_) on_run_(batch.rows, batch.members.size());
@@ -114,7 +114,7 @@ void DynamicBatcher::run_batch(Batch& batch) {
       batch.members[i]->trace.rows = rows[i];
       batch.members[i]->outputs = std::move((*split)[i]);
     }
-  } catch (const std::exception&) {
+  } catch (...) {  // whatever failed, every member still gets an answer: its own run
     for (Batch::Member* m : batch.members) m->outputs.reset();
   }
 }

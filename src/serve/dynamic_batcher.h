@@ -39,7 +39,7 @@ class DynamicBatcher {
  private:
   struct Batch;
   NamedValues run_alone(const pipeline::Predictor& model, const NamedValues& inputs, pipeline::Trace* trace, size_t rows);
-  void run_batch(Batch& batch);
+  void run_batch(Batch& batch) noexcept;
 
   BatchOptions options_;
   std::function<void(size_t, size_t)> on_run_;
