@@ -17,6 +17,7 @@ void add_serve_command(CLI::App& app, Action& action) {
     int model_threads = 1;
     int64_t header_timeout_ms = 10'000, body_timeout_ms = 30'000, drain_timeout_ms = 30'000;
     std::string log_format = "text";
+    int64_t batch_delay_us = 500;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve models and bundles over HTTP: Open Inference Protocol v2, KServe v1, records");
@@ -42,6 +43,13 @@ void add_serve_command(CLI::App& app, Action& action) {
   cmd->add_option("--drain-timeout-ms", opts->drain_timeout_ms, "On SIGTERM, longest wait for requests in flight")
       ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}))
       ->capture_default_str();
+  cmd->add_option("--batch-max-rows", opts->server.batch.max_rows,
+                  "Dynamic batching (off by default): concurrent /infer requests to one model with the same inputs share a "
+                  "session run of at most this many rows; larger requests run alone")
+      ->check(CLI::Range(size_t{0}, size_t{1'000'000}));
+  cmd->add_option("--batch-delay-us", opts->batch_delay_us, "With --batch-max-rows: longest wait of a request for company, microseconds")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}))
+      ->capture_default_str();
   cmd->add_option("--log-format", opts->log_format, "text: a start line only; json: also one JSON access log line per request on stderr")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -49,7 +57,9 @@ void add_serve_command(CLI::App& app, Action& action) {
       "Routes: GET /v2, /v2/health/{live,ready}, /v2/models/NAME[/versions/V][/ready]; POST\n"
       "/v2/models/NAME[/versions/V]/infer (JSON or binary tensors), /v2/models/NAME/records (bundles:\n"
       "JSON, JSON Lines or CSV by Content-Type), /v1/models/NAME:predict; GET /metrics. docs/openapi.yaml\n"
-      "describes them. SIGTERM finishes the requests in flight and exits 0.");
+      "describes them. SIGTERM finishes the requests in flight and exits 0. --batch-max-rows merges\n"
+      "concurrent small infer requests (same input names, types and feature count) into one session run,\n"
+      "like Triton's dynamic batcher; answers are the same as unbatched; /metrics has onnxfn_batch_rows.");
   cmd->callback([opts, &action] {
     action = [opts] {
       serve::Metrics metrics;
@@ -57,6 +67,7 @@ void add_serve_command(CLI::App& app, Action& action) {
       opts->server.body_timeout = std::chrono::milliseconds(opts->body_timeout_ms);
       opts->server.drain_timeout = std::chrono::milliseconds(opts->drain_timeout_ms);
       opts->server.json_access_log = opts->log_format == "json";
+      opts->server.batch.delay = std::chrono::microseconds(opts->batch_delay_us);
       protocol::ModelRepository models = serve::load_models(opts->models, opts->repository, {.threads = opts->model_threads}, metrics);
       serve::Server server(models, opts->server, metrics);
       server.run([&](uint16_t port) {

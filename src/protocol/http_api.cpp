@@ -276,7 +276,7 @@ HttpResponse InferenceApi::infer(const pipeline::Predictor& model, const HttpReq
     check_rows(record.rows);
     record.trace.read_ms += ms_since(t0);
     stage = RequestStage::Processing;
-    NamedValues outputs = select_outputs(model.infer(req.inputs, &record.trace), req.requested_outputs);
+    NamedValues outputs = select_outputs(run_model(model, req.inputs, &record.trace), req.requested_outputs);
     auto t1 = Clock::now();
     // Which outputs go as raw bytes: the per-output flag when the request named outputs, else the
     // request's binary_data_output.
@@ -354,7 +354,7 @@ HttpResponse InferenceApi::v1_predict(const pipeline::Predictor& model, const Ht
     check_rows(record.rows);
     record.trace.read_ms += ms_since(t0);
     stage = RequestStage::Processing;
-    NamedValues outputs = model.infer(inputs, &record.trace);
+    NamedValues outputs = run_model(model, inputs, &record.trace);
     auto t1 = Clock::now();
     HttpResponse response = json_response(200, v1_predictions(outputs));
     record.trace.encode_ms += ms_since(t1);

@@ -78,6 +78,10 @@ class InferenceApi {
   void set_ready(bool ready) { ready_.store(ready); }
   bool ready() const { return ready_.load(); }
   const ApiLimits& limits() const { return limits_; }
+  // How decoded tensors reach a model (/infer, KServe v1 on a bare model): model.infer unless set.
+  // `onnxfn serve` puts its dynamic batcher here (serve/dynamic_batcher.h). Set before serving.
+  using InferFunction = std::function<NamedValues(const pipeline::Predictor&, const NamedValues&, pipeline::Trace*)>;
+  void set_infer(InferFunction infer) { infer_ = std::move(infer); }
 
  private:
   HttpResponse route(const HttpRequest& request, RequestRecord& record) const;
@@ -85,10 +89,14 @@ class InferenceApi {
   HttpResponse records(const pipeline::Predictor& model, const HttpRequest& request, RequestRecord& record) const;
   HttpResponse v1_predict(const pipeline::Predictor& model, const HttpRequest& request, RequestRecord& record) const;
   void check_rows(size_t rows) const;
+  NamedValues run_model(const pipeline::Predictor& model, const NamedValues& inputs, pipeline::Trace* trace) const {
+    return infer_ ? infer_(model, inputs, trace) : model.infer(inputs, trace);
+  }
 
   const ModelRepository& models_;
   ApiLimits limits_;
   std::atomic<bool> ready_{true};
+  InferFunction infer_;
 };
 
 }  // namespace onnxfn::protocol

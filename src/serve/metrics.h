@@ -1,6 +1,7 @@
 // Prometheus metrics of `onnxfn serve` (GET /metrics, text exposition format 0.0.4): requests by
 // model, route and status; latency and rows-per-request histograms; requests in flight; open and
-// refused connections; model load seconds; the process's resident memory.
+// refused connections; model load seconds; rows per session run under dynamic batching; the
+// process's resident memory.
 #pragma once
 
 #include <array>
@@ -19,6 +20,8 @@ class Metrics {
  public:
   void model_loaded(const std::string& model, double seconds);
   void observe(std::string_view model, std::string_view route, int status, double seconds, size_t rows);
+  // Dynamic batching (--batch-max-rows): one session run of `rows` rows answering `requests` requests.
+  void batch_run(size_t rows, size_t requests);
 
   std::atomic<int64_t> in_flight{0};
   std::atomic<int64_t> connections_open{0};
@@ -43,6 +46,9 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // (model, route, status)
   std::map<std::string, Histogram<kSecondsBounds.size()>> latency_;         // by route
   Histogram<kRowsBounds.size()> rows_;
+  static constexpr std::array<double, 11> kBatchBounds = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+  Histogram<kBatchBounds.size()> batch_rows_;
+  uint64_t batched_requests_ = 0;
   std::vector<std::pair<std::string, double>> load_seconds_;
 };
 

@@ -9,9 +9,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <mutex>
 #include <optional>
@@ -35,7 +37,14 @@ class Session;
 class Server::Impl {
  public:
   Impl(const protocol::ModelRepository& models, ServerOptions server_options, Metrics& server_metrics)
-      : api(models, server_options.limits), options(std::move(server_options)), metrics(server_metrics) {}
+      : api(models, server_options.limits), options(std::move(server_options)), metrics(server_metrics) {
+    if (options.batch.enabled()) {
+      batcher = std::make_unique<DynamicBatcher>(options.batch, [this](size_t rows, size_t requests) { metrics.batch_run(rows, requests); });
+      api.set_infer([this](const pipeline::Predictor& model, const NamedValues& inputs, pipeline::Trace* trace) {
+        return batcher->infer(model, inputs, trace);
+      });
+    }
+  }
 
   void run(const std::function<void(uint16_t)>& on_listening);
   void forget(Session* session);
@@ -49,6 +58,8 @@ class Server::Impl {
   ServerOptions options;
   Metrics& metrics;
   std::atomic<bool> draining{false};
+  std::unique_ptr<DynamicBatcher> batcher;        // with --batch-max-rows
+  std::unique_ptr<asio::thread_pool> workers;     // answers requests when batching (set in run())
 
  private:
   void listen();
@@ -126,12 +137,35 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void handle() {
     auto& req = parser_->get();
-    protocol::HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    for (const auto& field : req) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    request.body = std::move(req.body());
+    auto request = std::make_shared<protocol::HttpRequest>();
+    request->method = std::string(req.method_string());
+    request->target = std::string(req.target());
+    for (const auto& field : req) request->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    request->body = std::move(req.body());
     const bool keep_alive = req.keep_alive();
+    if (!server_.workers || !may_batch(*request)) return send(answer(*request), keep_alive);
+    // Batching: a worker answers (it may wait for company), then the answer goes back to this
+    // connection's strand. The work guard keeps the I/O threads running until it is back.
+    auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(server_.ioc.get_executor());
+    asio::post(*server_.workers, [self = shared_from_this(), request, keep_alive, guard] {
+      auto response = std::make_shared<protocol::HttpResponse>();
+      try {
+        *response = self->answer(*request);
+      } catch (const std::exception&) {
+        *response = {500, {{"Content-Type", "application/json"}}, R"({"error":"internal error while answering"})"};
+      }
+      asio::post(self->stream_.get_executor(), [self, response, keep_alive, guard] { self->send(std::move(*response), keep_alive); });
+    });
+  }
+
+  // The routes that reach the batcher (OIP v2 infer, KServe v1 predict); the rest stay inline.
+  static bool may_batch(const protocol::HttpRequest& request) {
+    const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+    return request.method == "POST" && (path.ends_with("/infer") || path.ends_with(":predict"));
+  }
+
+  // Routes one request and accounts for it (metrics, access log). Any thread.
+  protocol::HttpResponse answer(const protocol::HttpRequest& request) {
     const auto t0 = Clock::now();
     server_.metrics.in_flight.fetch_add(1);
     protocol::RequestRecord record;
@@ -152,6 +186,11 @@ class Session : public std::enable_shared_from_this<Session> {
     server_.metrics.observe(record.model, record.route, record.status, seconds, record.rows);
     if (server_.options.json_access_log)
       write_access_log({remote_, request.method, request.target, &record, seconds * 1000, request.body.size(), response.body.size()});
+    return response;
+  }
+
+  // On the connection's strand.
+  void send(protocol::HttpResponse response, bool keep_alive) {
     res_ = http::response<http::string_body>(static_cast<http::status>(response.status), 11);
     for (auto& [name, value] : response.headers) res_.set(name, value);
     res_.set(http::field::server, "onnxfn");
@@ -319,10 +358,18 @@ void Server::Impl::run(const std::function<void(uint16_t)>& on_listening) {
   });
   accept();
   const int threads = options.threads > 0 ? options.threads : available_cpus();
+  if (batcher) {
+    // A worker per request that may wait in a batch: two batches' worth fill one while the other
+    // runs. Bounded by the connections, each of which has one request at a time.
+    const size_t n = std::min(options.max_connections, std::clamp<size_t>(2 * options.batch.max_rows, 4, 256));
+    workers = std::make_unique<asio::thread_pool>(n);
+  }
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([this] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  // Requests still with a worker (a drain that timed out) finish; their answers go nowhere.
+  if (workers) workers->join();
 }
 
 Server::Server(const protocol::ModelRepository& models, ServerOptions options, Metrics& metrics)

@@ -3,7 +3,8 @@
 // (inference is short and CPU-bound: a thread per core is the whole scheduler). Slow or stuck
 // clients are cut off by header and body read timeouts; connections over the limit are closed at
 // once; SIGTERM or SIGINT stops accepting, finishes the requests in flight, closes idle
-// connections and returns.
+// connections and returns. With dynamic batching the requests are answered on worker threads
+// instead, so that requests waiting to share a session run do not hold the I/O threads.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "protocol/http_api.h"
+#include "serve/dynamic_batcher.h"
 #include "serve/metrics.h"
 
 namespace onnxfn::serve {
@@ -27,6 +29,9 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{30'000};   // SIGTERM: longest wait for requests in flight
   bool json_access_log = false;
   protocol::ApiLimits limits;
+  // Dynamic batching of /infer (and KServe v1 on bare models), off by default. When on, requests
+  // are answered on a pool of worker threads (waiting for company must not block the I/O threads).
+  BatchOptions batch;
 };
 
 class Server {
