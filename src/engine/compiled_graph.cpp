@@ -110,7 +110,8 @@ int CompiledGraph::slot(const std::string& name) {
   return it->second;
 }
 
-CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const KernelRegistry& kernels, const CompiledGraph* outer)
+CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const KernelRegistry& kernels, const CompiledGraph* outer,
+                             Graph* owned_graph)
     : graph_(graph), kernels_(kernels), outer_(outer) {
 
   // Every unsupported operator is reported at once, before anything is built.
@@ -180,7 +181,8 @@ CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const Kerne
     for (const std::string& name : captured)
       if (slots_.count(name) || (outer_ && outer_->defines(name))) step.captures.push_back(slot_of_use(name));
 
-    KernelBuildInfo info(n, resolved[k].version, constants, model, this);
+    KernelBuildInfo info(n, resolved[k].version, constants, model, this,
+                         owned_graph == &graph ? &owned_graph->nodes[k] : nullptr);
     step.kernel = resolved[k].factory(info);
     for (size_t i = 0; i < n.outputs.size(); ++i)
       for (const ValueInfo& declared : graph.outputs)

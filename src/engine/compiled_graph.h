@@ -26,8 +26,10 @@ class CompiledGraph {
  public:
   // `outer` resolves names defined by enclosing graphs (null for the main graph); `kernels` picks
   // each node's kernel and must outlive the graph. Throws Unsupported listing every node without
-  // a kernel.
-  CompiledGraph(const Graph& graph, const Model& model, const KernelRegistry& kernels, const CompiledGraph* outer);
+  // a kernel. `owned_graph` is `graph` itself when the caller owns it mutably and lets kernels free
+  // attribute lists they have compiled (KernelBuildInfo::release_lists); null otherwise.
+  CompiledGraph(const Graph& graph, const Model& model, const KernelRegistry& kernels, const CompiledGraph* outer,
+                Graph* owned_graph = nullptr);
   ~CompiledGraph();
 
   // Runs with one value per graph input (in graph order); returns one value per graph output.

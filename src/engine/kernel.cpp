@@ -9,6 +9,23 @@ void KernelBuildInfo::fail(const std::string& problem) const {
   throw_error(ErrorKind::BadModel, node_.label() + ": " + problem);
 }
 
+bool KernelBuildInfo::release_lists(std::string_view name) const {
+  if (!owned_node_) return false;
+  for (Attribute& a : owned_node_->attributes) {
+    if (a.name != name) continue;
+    // Swapping with empty vectors returns the memory (clear() keeps the capacity).
+    std::vector<float>().swap(a.floats);
+    std::vector<int64_t>().swap(a.ints);
+    std::vector<int32_t>().swap(a.ints32);
+    std::vector<std::string>().swap(a.strings);
+    std::vector<std::string>().swap(a.string_dict);
+    std::vector<uint8_t>().swap(a.string_codes);
+    a.t = Tensor();
+    return true;
+  }
+  return false;
+}
+
 void KernelBuildInfo::unsupported(const std::string& problem) const {
   throw_error(ErrorKind::Unsupported, node_.label() + ": " + problem);
 }

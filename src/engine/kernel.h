@@ -49,8 +49,13 @@ class Kernel {
 class KernelBuildInfo {
  public:
   KernelBuildInfo(const Node& node, int64_t version, std::vector<const Tensor*> constants, const Model& model,
-                  const CompiledGraph* owner)
-      : node_(node), version_(version), constants_(std::move(constants)), model_(model), owner_(owner) {}
+                  const CompiledGraph* owner, Node* owned_node = nullptr)
+      : node_(node),
+        version_(version),
+        constants_(std::move(constants)),
+        model_(model),
+        owner_(owner),
+        owned_node_(owned_node) {}
 
   const Node& node() const { return node_; }
   // The operator version whose semantics apply (resolved from the model's opset import).
@@ -64,6 +69,12 @@ class KernelBuildInfo {
   // Compiles a graph attribute (control-flow body) whose outer scope is this node's graph.
   std::unique_ptr<CompiledGraph> compile_subgraph(const Graph& body) const;
 
+  // Frees the list values (and tensor) of attribute `name` once the kernel has compiled them, when
+  // the session owns the node (the main graph of a Session; subgraphs and other callers keep
+  // theirs). Afterwards the attribute reads as an empty list of its type: only for attributes the
+  // kernel alone reads, at build time. Returns whether anything was freed.
+  bool release_lists(std::string_view name) const;
+
   // Throws BadModel naming the node.
   [[noreturn]] void fail(const std::string& problem) const;
   // Throws Unsupported naming the node.
@@ -75,6 +86,7 @@ class KernelBuildInfo {
   std::vector<const Tensor*> constants_;
   const Model& model_;
   const CompiledGraph* owner_;
+  Node* owned_node_;  // the same node as node_ when its lists may be released; null otherwise
 };
 
 // Per-call buffers: storage released by dead values is handed to later allocations of one run.

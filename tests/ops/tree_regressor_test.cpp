@@ -346,5 +346,27 @@ TEST(TreeRegressor, results_do_not_depend_on_the_thread_count) {
   }
 }
 
+TEST(TreeRegressor, session_frees_the_node_lists_it_compiled_and_still_predicts) {
+  const Model m = random_forest(3);
+  const Tensor x = matrix<float>(2, 8, {0.1f, -0.4f, 0.9f, 0.2f, -0.7f, 0.3f, 0.5f, -0.1f,  //
+                                        -0.9f, 0.8f, -0.2f, 0.6f, 0.4f, -0.3f, -0.6f, 0.7f});
+  const Tensor expected = run_model(m, x)[0].second.tensor();
+  Session s(m, ops::all_kernels());
+  const Node& held = s.model().graph.nodes[0];
+  for (const char* name : {"nodes_treeids", "nodes_nodeids", "nodes_featureids", "nodes_truenodeids",
+                           "nodes_falsenodeids", "nodes_missing_value_tracks_true", "target_treeids",
+                           "target_nodeids", "target_ids"})
+    EXPECT_EQ(held.attribute(name)->ints_view().size(), 0u) << name;
+  EXPECT_EQ(held.attribute("nodes_modes")->string_count(), 0u);
+  EXPECT_TRUE(held.attribute("nodes_values")->floats.empty());
+  EXPECT_TRUE(held.attribute("target_weights")->floats.empty());
+  EXPECT_EQ(held.get_int("n_targets", 0), 3);  // scalars stay
+  // The caller's Model is a separate copy and keeps every list.
+  EXPECT_EQ(m.graph.nodes[0].attribute("nodes_featureids")->ints_view().size(), 40u * 127u);
+  const Tensor got = s.run({{"X", x}})[0].second.tensor();
+  ASSERT_EQ(got.numel(), expected.numel());
+  for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], expected.data<float>()[i]) << i;
+}
+
 }  // namespace
 }  // namespace onnxfn::tree_tests

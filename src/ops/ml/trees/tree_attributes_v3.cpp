@@ -246,12 +246,18 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
       src.roots.push_back(ref[i]);
     }
   }
+  // Each list is freed once read for the last time (when the session owns the node), so the
+  // lists and the EnsembleSource built from them are not all alive at once.
+  info.release_lists("nodes_modes");
 
   src.branches.resize(branch_count);
   src.branch_tree_ids.resize(branch_count);
   src.branch_node_ids.resize(branch_count);
   src.leaves.resize(leaf_count);
+  // A leaf without weights adds its nodes_values entry; kept here so nodes_values can go now.
+  std::vector<T> leaf_values(leaf_count);
   for (size_t i = 0; i < n; ++i) {
+    if (ref[i].leaf) leaf_values[ref[i].index] = value(i);
     if (ref[i].leaf) continue;  // ORT ignores the feature, value and children of leaves
     SourceBranch<T>& b = src.branches[ref[i].index];
     src.branch_tree_ids[ref[i].index] = tree_ids[i];
@@ -278,6 +284,9 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
     b.on_true = child(true_ids[i], "nodes_truenodeids");
     b.on_false = child(false_ids[i], "nodes_falsenodeids");
   }
+  for (const char* name : {"nodes_featureids", "nodes_values", "nodes_hitrates", "nodes_missing_value_tracks_true",
+                           "nodes_truenodeids", "nodes_falsenodeids", "nodes_treeids", "nodes_nodeids"})
+    info.release_lists(name);
 
   // Leaf weights, grouped by leaf in attribute order (ORT sorts them by (tree, node, position)).
   std::vector<int64_t> weight_leaf(nw, -1);
@@ -292,6 +301,8 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
     weight_leaf[w] = ref[*at].index;
     ++per_leaf[ref[*at].index];
   }
+  info.release_lists(names.node_ids);
+  info.release_lists(names.tree_ids);
   uint32_t offset = 0;
   for (uint32_t l = 0; l < leaf_count; ++l) {
     src.leaves[l].first_weight = offset;
@@ -305,11 +316,14 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
     src.weights[per_leaf[l]++] = {static_cast<uint32_t>(w_ids[w]), weight(w)};
     ++src.leaves[l].weight_count;
   }
-  for (size_t i = 0; i < n; ++i) {
-    if (!ref[i].leaf) continue;
-    SourceLeaf<T>& leaf = src.leaves[ref[i].index];
-    leaf.single_value = leaf.weight_count > 0 ? src.weights[leaf.first_weight].value : value(i);
+  // The classifier still reads class_ids and class_weights (decode_v3_classifier).
+  if (!classifier)
+    for (const std::string& name : {names.ids, names.weights}) info.release_lists(name);
+  for (uint32_t l = 0; l < leaf_count; ++l) {
+    SourceLeaf<T>& leaf = src.leaves[l];
+    leaf.single_value = leaf.weight_count > 0 ? src.weights[leaf.first_weight].value : leaf_values[l];
   }
+  std::vector<T>().swap(leaf_values);
 
   const std::vector<float> base = node.find_floats("base_values").value_or(std::vector<float>{});
   const std::vector<T> base_tensor = tensor_values<T>(float_tensor_attribute(info, "base_values_as_tensor"));
@@ -402,6 +416,8 @@ DecodedEnsemble decode_v3_classifier(const KernelBuildInfo& info, ClassifierRule
   std::vector<double> weights = tensor_values<double>(float_tensor_attribute(info, "class_weights_as_tensor"));
   for (float w : info.node().find_floats("class_weights").value_or(std::vector<float>{})) weights.push_back(w);
   rules.weights_all_positive = std::none_of(weights.begin(), weights.end(), [](double w) { return w < 0; });
+  info.release_lists("class_ids");
+  info.release_lists("class_weights");
   return out;
 }
 
