@@ -177,6 +177,7 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
   if (!floats("nodes_hitrates").empty() &&
       float_tensor_attribute(info, "nodes_hitrates_as_tensor"))
     info.fail("only one of 'nodes_hitrates' and 'nodes_hitrates_as_tensor' may be given");
+  info.release_lists("nodes_hitrates");  // never read beyond that check (ORT ignores hit rates)
 
   const size_t n = false_ids.size();
   auto same_length = [&](std::string_view name, size_t size) {
@@ -253,7 +254,6 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
   src.branches.resize(branch_count);
   src.branch_tree_ids.resize(branch_count);
   src.branch_node_ids.resize(branch_count);
-  src.leaves.resize(leaf_count);
   // A leaf without weights adds its nodes_values entry; kept here so nodes_values can go now.
   std::vector<T> leaf_values(leaf_count);
   for (size_t i = 0; i < n; ++i) {
@@ -284,9 +284,10 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
     b.on_true = child(true_ids[i], "nodes_truenodeids");
     b.on_false = child(false_ids[i], "nodes_falsenodeids");
   }
-  for (const char* name : {"nodes_featureids", "nodes_values", "nodes_hitrates", "nodes_missing_value_tracks_true",
+  for (const char* name : {"nodes_featureids", "nodes_values", "nodes_missing_value_tracks_true",
                            "nodes_truenodeids", "nodes_falsenodeids", "nodes_treeids", "nodes_nodeids"})
     info.release_lists(name);
+  src.leaves.resize(leaf_count);  // after the lists went: the decoder's peak is the branch loop
 
   // Leaf weights, grouped by leaf in attribute order (ORT sorts them by (tree, node, position)).
   std::vector<int64_t> weight_leaf(nw, -1);

@@ -26,12 +26,13 @@ struct NodeRef {
 
 template <class T>
 struct SourceBranch {
-  NodeMode mode = NodeMode::Leq;
+  // Widest members first: 40 bytes instead of 48 (a default forest has a million branches).
   int64_t feature = 0;
   T threshold = 0;
   uint32_t set = 0;  // Member: index into EnsembleSource::sets
-  bool missing_tracks_true = false;
   NodeRef on_true, on_false;
+  NodeMode mode = NodeMode::Leq;
+  bool missing_tracks_true = false;
 };
 
 template <class T>
