@@ -123,6 +123,19 @@ class NodeIndex {
   std::unordered_map<NodeKey, uint32_t, NodeKeyHash> map_;
 };
 
+// Node position -> NodeRef in 4 bytes (the top bit marks a leaf) instead of 8: one per node of a
+// forest, alive through the whole decode.
+class PackedRefs {
+ public:
+  explicit PackedRefs(size_t n) : refs_(n) {}
+  NodeRef operator[](size_t i) const { return {(refs_[i] & kLeaf) != 0, refs_[i] & ~kLeaf}; }
+  void set(size_t i, NodeRef r) { refs_[i] = r.index | (r.leaf ? kLeaf : 0); }
+
+ private:
+  static constexpr uint32_t kLeaf = 0x80000000u;
+  std::vector<uint32_t> refs_;
+};
+
 // An Ints attribute read in place, in whichever storage the loader chose: empty when absent,
 // BadModel when it has another type.
 IntsView ints_in_place(const Node& node, std::string_view name) {
@@ -226,7 +239,9 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
   // Node positions by (tree id, node id); each tree's nodes must be listed together, and ORT takes
   // the first one listed as the tree's root (TreeEnsembleCommon::Init).
   NodeIndex position(tree_ids, node_ids);
-  std::vector<NodeRef> ref(n);
+  if (n >= (size_t{1} << 31))
+    throw_error(ErrorKind::ResourceLimit, node.label() + ": tree ensemble has too many nodes");
+  PackedRefs ref(n);
   uint32_t branch_count = 0, leaf_count = 0;
   std::unordered_set<int64_t> finished_trees;
   for (size_t i = 0; i < n; ++i) {
@@ -236,7 +251,7 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
                 " appears twice in nodes_treeids/nodes_nodeids");
     if (modes[i] == kBadMode) parse_mode(info, mode_attribute->string_at(i));  // throws, naming the string
     const bool leaf = modes[i] == NodeMode::Leaf;
-    ref[i] = {leaf, leaf ? leaf_count++ : branch_count++};
+    ref.set(i, {leaf, leaf ? leaf_count++ : branch_count++});
     if (i == 0 || tree_ids[i] != tree_ids[i - 1]) {
       if (i > 0) finished_trees.insert(tree_ids[i - 1]);
       // ORT would start a second tree with the same id here; no converter lists a tree's nodes in
