@@ -267,16 +267,17 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
   info.release_lists("nodes_modes");
 
   src.branches.resize(branch_count);
-  src.branch_tree_ids.resize(branch_count);
-  src.branch_node_ids.resize(branch_count);
+  // IntsView::narrow: the loader found every value within int32.
+  src.branch_tree_ids.resize(branch_count, tree_ids.narrow == nullptr);
+  src.branch_node_ids.resize(branch_count, node_ids.narrow == nullptr);
   // A leaf without weights adds its nodes_values entry; kept here so nodes_values can go now.
   std::vector<T> leaf_values(leaf_count);
   for (size_t i = 0; i < n; ++i) {
     if (ref[i].leaf) leaf_values[ref[i].index] = value(i);
     if (ref[i].leaf) continue;  // ORT ignores the feature, value and children of leaves
     SourceBranch<T>& b = src.branches[ref[i].index];
-    src.branch_tree_ids[ref[i].index] = tree_ids[i];
-    src.branch_node_ids[ref[i].index] = node_ids[i];
+    src.branch_tree_ids.set(ref[i].index, tree_ids[i]);
+    src.branch_node_ids.set(ref[i].index, node_ids[i]);
     b.mode = modes[i];
     b.feature = features[i];
     b.threshold = value(i);

@@ -57,6 +57,33 @@ struct SourceSet {
   std::vector<T> values;
 };
 
+// Ids kept for error messages only, one per branch: 4 bytes each when every id fits int32 (the
+// loader's compact lists say so), 8 otherwise.
+class IdList {
+ public:
+  void resize(size_t n, bool wide) {
+    wide_ = wide;
+    if (wide)
+      wide_ids_.resize(n);
+    else
+      narrow_ids_.resize(n);
+  }
+  // `v` must fit int32 unless resized wide.
+  void set(size_t i, int64_t v) {
+    if (wide_)
+      wide_ids_[i] = v;
+    else
+      narrow_ids_[i] = static_cast<int32_t>(v);
+  }
+  int64_t operator[](size_t i) const { return wide_ ? wide_ids_[i] : int64_t{narrow_ids_[i]}; }
+  bool empty() const { return wide_ids_.empty() && narrow_ids_.empty(); }
+
+ private:
+  bool wide_ = false;
+  std::vector<int32_t> narrow_ids_;
+  std::vector<int64_t> wide_ids_;
+};
+
 template <class T>
 struct EnsembleSource {
   std::vector<SourceBranch<T>> branches;
@@ -75,8 +102,8 @@ struct EnsembleSource {
 
   // How errors name a branch: by the ids the attributes give it. v3 nodes carry (tree id, node id);
   // v5 nodes are positions in nodes_*, and their tree is the tree_roots entry being compiled.
-  std::vector<int64_t> branch_tree_ids;  // v3 only
-  std::vector<int64_t> branch_node_ids;  // v3 node ids; empty for v5
+  IdList branch_tree_ids;  // v3 only
+  IdList branch_node_ids;  // v3 node ids; empty for v5
   std::string branch_name(uint32_t branch, size_t tree) const {
     if (branch_node_ids.empty())
       return "tree " + std::to_string(tree) + " (tree_roots[" + std::to_string(tree) + "]) node nodes_*[" +
