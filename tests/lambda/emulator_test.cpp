@@ -241,7 +241,8 @@ TEST(LambdaEmulator, LongBatchStopsBeforeTheDeadlineAndWritesNoPartialOutput) {
 Invoked signal_mid_invocation(Function& f, const std::string& event, int signal) {
   auto pending = std::async(std::launch::async, [&] { return f.invoke(event); });
   pid_t pid = 0;
-  for (int i = 0; i < 200 && !pid; ++i) {
+  // The emulator starts the bootstrap on the first call; a loaded machine can take seconds.
+  for (int i = 0; i < 1000 && !pid; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     pid = f.rie->bootstrap_pid();
   }
