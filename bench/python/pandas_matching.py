@@ -5,8 +5,8 @@ scikit-learn for TF-IDF and the model. It is the peer of issue 19's benchmark ("
 features + model, >= 10x a pandas + rapidfuzz + scikit-learn implementation") and, with --check,
 a test that this port still computes what examples/product-matching/bundle/pipeline.json does.
 
-    pandas_matching.py --check [--rows 300] [--onnxfn build/onnxfn]
-        generates pairs, compares every feature with `onnxfn features --bundle`; exits 1 when one
+    pandas_matching.py --check [--rows 300 | --pairs PAIRS.csv] [--onnxfn build/onnxfn]
+        generates pairs (or reads them), compares every feature with `onnxfn features --bundle`; exits 1 when one
         differs by more than its tolerance (TOLERANCE below), 0 otherwise
     pandas_matching.py --bench [--rows 10000 100000] [--onnxfn build/onnxfn]
         times this implementation (features + predict_proba) against `onnxfn predict --bundle
@@ -20,6 +20,7 @@ says so beside the code.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -53,23 +54,19 @@ TOLERANCE = 1e-9
 
 # ---- Unicode character classes (built once from Python's tables) ----
 
-def _class_of(pred) -> str:
-    """A regex character class of the code points satisfying pred, as ranges."""
-    ranges, start, prev = [], None, None
-    for cp in range(0x110000):
-        if 0xD800 <= cp <= 0xDFFF:
+def _ranges(flags: list[bool]) -> str:
+    """A regex character class body of the code points whose flag is set, as ranges."""
+    out, cp, n = [], 0, len(flags)
+    while cp < n:
+        if not flags[cp]:
+            cp += 1
             continue
-        if pred(cp):
-            if start is None:
-                start = cp
-            prev = cp
-        elif start is not None:
-            ranges.append((start, prev))
-            start = None
-    if start is not None:
-        ranges.append((start, prev))
-    esc = lambda c: "\\U%08x" % c  # noqa: E731
-    return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in ranges)
+        start = cp
+        while cp + 1 < n and flags[cp + 1]:
+            cp += 1
+        out.append("\\U%08x" % start if start == cp else "\\U%08x-\\U%08x" % (start, cp))
+        cp += 1
+    return "".join(out)
 
 
 def _ideographic(cp: int) -> bool:  # Hiragana and Han: each one a token of its own
@@ -77,16 +74,17 @@ def _ideographic(cp: int) -> bool:  # Hiragana and Han: each one a token of its 
             or 0x20000 <= cp <= 0x323AF)
 
 
-def _build_patterns():
-    cat = unicodedata.category
-    word = _class_of(lambda cp: cat(chr(cp))[0] in "LNM" and not _ideographic(cp))
-    ideo = _class_of(_ideographic)
-    punct = _class_of(lambda cp: cat(chr(cp))[0] == "P")
-    nonspacing = _class_of(lambda cp: cat(chr(cp)) == "Mn")
-    return (re.compile(f"[{ideo}]|[{word}]+"), re.compile(f"[{punct}]"), re.compile(f"[{nonspacing}]+"))
+@functools.cache
+def unicode_patterns():
+    """Word tokens, punctuation (P*) and nonspacing marks (Mn) from Python's Unicode tables; built
+    on the first non-ASCII value (a few seconds), ASCII text never needs them."""
+    cats = [unicodedata.category(chr(cp)) if not 0xD800 <= cp <= 0xDFFF else "Cs" for cp in range(0x110000)]
+    ideo = [_ideographic(cp) for cp in range(0x110000)]
+    word = [c[0] in "LNM" and not i for c, i in zip(cats, ideo)]
+    return (re.compile(f"[{_ranges(ideo)}]|[{_ranges(word)}]+"), re.compile(f"[{_ranges([c[0] == 'P' for c in cats])}]"),
+            re.compile(f"[{_ranges([c == 'Mn' for c in cats])}]+"))
 
 
-TOKEN_RE, PUNCT_RE, NONSPACING_RE = _build_patterns()
 ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+", re.I)
 ASCII_PUNCT_RE = re.compile(r"""[!"#%&'()*,\-./:;?@\[\\\]_{}]""")
 CODE_RE = re.compile(r"[a-z0-9]+(?:[-/.\u2010][a-z0-9]+)*")
@@ -100,7 +98,7 @@ def fold(s: str) -> str:
     if s.isascii():
         return s.lower()
     s = unicodedata.normalize("NFKD", s.casefold())
-    return unicodedata.normalize("NFC", NONSPACING_RE.sub("", s))
+    return unicodedata.normalize("NFC", unicode_patterns()[2].sub("", s))
 
 
 def prepare(s: str) -> str:
@@ -111,12 +109,12 @@ def prepare(s: str) -> str:
 def clean(s: str) -> str:
     """clean(): folded, punctuation (P*) to spaces, white space collapsed."""
     f = fold(s)
-    f = ASCII_PUNCT_RE.sub(" ", f) if f.isascii() else PUNCT_RE.sub(" ", f)
+    f = ASCII_PUNCT_RE.sub(" ", f) if f.isascii() else unicode_patterns()[1].sub(" ", f)
     return WS_RE.sub(" ", f).strip(" ")
 
 
 def tokens(s: str) -> list[str]:
-    return ASCII_TOKEN_RE.findall(s) if s.isascii() else TOKEN_RE.findall(s)
+    return ASCII_TOKEN_RE.findall(s) if s.isascii() else unicode_patterns()[0].findall(s)
 
 
 def model_numbers(folded: str) -> frozenset:
@@ -206,30 +204,13 @@ def code_conflict(x, y) -> float:
     return 1.0 if x and y and not (x & y) else 0.0
 
 
-_jw_memo: dict = {}
-
-
 def monge_elkan(x: list[str], y: list[str]) -> float:
-    """Mean over x's tokens of the best Jaro-Winkler against y's (rapidfuzz), memoised per token pair."""
+    """Mean over x's tokens of the best Jaro-Winkler against y's: rapidfuzz's cdist of the two lists."""
     if not x and not y:
         return 1.0
     if not x or not y:
         return 0.0
-    total = 0.0
-    memo = _jw_memo
-    for a in x:
-        best = 0.0
-        for b in y:
-            key = (a, b)
-            s = memo.get(key)
-            if s is None:
-                s = memo[key] = 1.0 if a == b else JaroWinkler.similarity(a, b)
-            if s > best:
-                best = s
-                if best >= 1.0:
-                    break
-        total += best
-    return total / len(x)
+    return float(process.cdist(x, y, scorer=JaroWinkler.similarity, dtype=np.float64).max(axis=1).mean())
 
 
 def string_similarity(scorer, a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -504,13 +485,16 @@ def check(args) -> int:
     binary = onnxfn_binary(args.onnxfn)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
-        catalogs = make_catalogs(pathlib.Path(args.catalogs) if args.catalogs else tmp / "catalogs")
-        pairs = make_pairs(catalogs, args.rows[0], seed=args.seed)
-        pairs.to_csv(tmp / "pairs.csv", index=False)
-        subprocess.run([str(binary), "features", "--bundle", str(args.bundle), "--input", str(tmp / "pairs.csv"),
+        if args.pairs:
+            pairs_csv = pathlib.Path(args.pairs)
+        else:
+            catalogs = make_catalogs(pathlib.Path(args.catalogs) if args.catalogs else tmp / "catalogs")
+            pairs_csv = tmp / "pairs.csv"
+            make_pairs(catalogs, args.rows[0], seed=args.seed).to_csv(pairs_csv, index=False)
+        subprocess.run([str(binary), "features", "--bundle", str(args.bundle), "--input", str(pairs_csv),
                         "--output", str(tmp / "features.csv")], check=True)
         theirs = pd.read_csv(tmp / "features.csv", dtype={"left_id": str, "right_id": str})
-        records = read_records(tmp / "pairs.csv")
+        records = read_records(pairs_csv)
     if len(theirs) != len(records):
         print(f"onnxfn wrote {len(theirs)} feature rows for {len(records)} pairs")
         return 1
@@ -557,19 +541,22 @@ def bench(args) -> int:
             # with read_csv, as the command does.
             best_py = best_py_csv = math.inf
             for _ in range(args.repeat):
-                _jw_memo.clear()  # a fresh process would start with none
                 t = time.perf_counter()
                 frame = read_records(csv)
                 t1 = time.perf_counter()
                 prob = predict(frame, idf, model)
                 t2 = time.perf_counter()
                 best_py, best_py_csv = min(best_py, t2 - t1), min(best_py_csv, t2 - t)
+            m = re.search(r"pipeline ([0-9.]+) ms, model ([0-9.]+) ms", timing)
+            inner = (float(m.group(1)) + float(m.group(2))) / 1000 if m else best_cli
             r = {"rows": rows, "onnxfn_predict_s": best_cli, "onnxfn_rows_s": rows / best_cli,
+                 "onnxfn_pipeline_model_s": inner, "ratio_pipeline_model": best_py / inner,
                  "pandas_s": best_py, "pandas_rows_s": rows / best_py, "pandas_with_csv_rows_s": rows / best_py_csv,
                  "ratio": best_py / best_cli, "onnxfn_time": timing, "mean_probability": float(prob.mean())}
             print(f"{rows:>8,} pairs  onnxfn predict --threads 1: {r['onnxfn_rows_s']:>9,.0f} pairs/s ({best_cli:.3f} s, "
                   f"{timing.replace(chr(10), '; ')})  pandas+rapidfuzz+sklearn: {r['pandas_rows_s']:>7,.0f} pairs/s "
-                  f"({best_py:.3f} s; {r['pandas_with_csv_rows_s']:,.0f}/s with read_csv)  onnxfn x{r['ratio']:.1f}",
+                  f"({best_py:.3f} s; {r['pandas_with_csv_rows_s']:,.0f}/s with read_csv)  onnxfn x{r['ratio']:.1f} "
+                  f"(pipeline + model only: x{r['ratio_pipeline_model']:.1f})",
                   flush=True)
             results.append(r)
     print(json.dumps({"load_average": os.getloadavg(), "results": results}))
@@ -586,6 +573,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="--bench: timed runs, best kept")
     ap.add_argument("--onnxfn", help="the onnxfn binary (default: $ONNXFN_BINARY, else build/onnxfn)")
     ap.add_argument("--bundle", type=pathlib.Path, default=BUNDLE)
+    ap.add_argument("--pairs", help="--check: these pair records (CSV) instead of generated ones")
     ap.add_argument("--catalogs", help="a folder for generate_catalogs.py's output (reused when present)")
     args = ap.parse_args()
     if args.rows is None:
