@@ -149,11 +149,24 @@ def variants(cleaned: str) -> str:
 
 # ---- Per distinct value: text prepared once, as onnxfn does ----
 
+# Whether text is prepared once per distinct value (pd.factorize), as onnxfn does and as one would
+# on candidate pairs, where each listing meets ~20 candidates; --per-row turns it off for contrast.
+DISTINCT = True
+
+
+def distinct(column: pd.Series):
+    """(codes, values): row i holds values[codes[i]], -1 for null."""
+    if DISTINCT:
+        return pd.factorize(column, use_na_sentinel=True)
+    null = column.isna().to_numpy()
+    return np.where(null, -1, np.cumsum(~null) - 1), column[~null].to_numpy(object)
+
+
 class Prepared:
     """A string column's distinct values, prepared once: codes[i] is row i's value (-1: null)."""
 
     def __init__(self, column: pd.Series, qgrams: bool = False):
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        codes, uniques = distinct(column)
         self.codes = codes
         self.text = [prepare(u) for u in uniques]
         self.tokens = [tokens(t) for t in self.text]
@@ -210,7 +223,8 @@ def monge_elkan(x: list[str], y: list[str]) -> float:
         return 1.0
     if not x or not y:
         return 0.0
-    return float(process.cdist(x, y, scorer=JaroWinkler.similarity, dtype=np.float64).max(axis=1).mean())
+    # (A Python sum of the row maxima: numpy's mean costs more than cdist on a few tokens.)
+    return sum(process.cdist(x, y, scorer=JaroWinkler.similarity, dtype=np.float64).max(axis=1).tolist()) / len(x)
 
 
 def string_similarity(scorer, a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -223,7 +237,7 @@ def string_similarity(scorer, a: pd.Series, b: pd.Series) -> np.ndarray:
 
 def prepared_series(column: pd.Series, fn=prepare) -> pd.Series:
     """fn over the distinct values of a column, nulls kept."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, uniques = distinct(column)
     mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=column.index)
 
@@ -526,9 +540,12 @@ def bench(args) -> int:
             pairs = make_pairs(catalogs, rows, seed=args.seed)
             csv = tmp / f"pairs_{rows}.csv"
             pairs.to_csv(csv, index=False)
-            # onnxfn: the whole command (read CSV, features, model, write CSV), one thread; the
-            # command's --time splits off the pipeline and the model.
+            # Interleaved, best of --repeat each: onnxfn, the whole command (read CSV, features,
+            # model, write CSV; its --time splits off the pipeline and the model), one thread; and
+            # pandas from the string DataFrame to probabilities (also timed with read_csv).
+            global DISTINCT
             best_cli, timing = math.inf, ""
+            best_py = best_py_csv = math.inf
             for _ in range(args.repeat):
                 t = time.perf_counter()
                 run = subprocess.run([str(binary), "predict", "--bundle", str(args.bundle), "--input", str(csv),
@@ -537,26 +554,35 @@ def bench(args) -> int:
                 secs = time.perf_counter() - t
                 if secs < best_cli:
                     best_cli, timing = secs, run.stderr.strip()
-            # pandas: from the string DataFrame to probabilities (CSV reading not counted), and
-            # with read_csv, as the command does.
-            best_py = best_py_csv = math.inf
-            for _ in range(args.repeat):
                 t = time.perf_counter()
                 frame = read_records(csv)
                 t1 = time.perf_counter()
                 prob = predict(frame, idf, model)
                 t2 = time.perf_counter()
                 best_py, best_py_csv = min(best_py, t2 - t1), min(best_py_csv, t2 - t)
+            per_row = math.nan
+            if args.per_row:
+                DISTINCT = False
+                t = time.perf_counter()
+                predict(frame, idf, model)
+                per_row = time.perf_counter() - t
+                DISTINCT = True
+            # Same features, same kind of model fitted on the same training pairs: the answers too.
+            theirs = pd.read_csv(tmp / "out.csv")["probability"].to_numpy(np.float64)
+            prob_diff = float(np.abs(theirs - prob).max())
             m = re.search(r"pipeline ([0-9.]+) ms, model ([0-9.]+) ms", timing)
             inner = (float(m.group(1)) + float(m.group(2))) / 1000 if m else best_cli
             r = {"rows": rows, "onnxfn_predict_s": best_cli, "onnxfn_rows_s": rows / best_cli,
                  "onnxfn_pipeline_model_s": inner, "ratio_pipeline_model": best_py / inner,
                  "pandas_s": best_py, "pandas_rows_s": rows / best_py, "pandas_with_csv_rows_s": rows / best_py_csv,
-                 "ratio": best_py / best_cli, "onnxfn_time": timing, "mean_probability": float(prob.mean())}
+                 "ratio": best_py / best_cli, "onnxfn_time": timing, "max_probability_diff": prob_diff,
+                 "pandas_per_row_s": per_row, "ratio_per_row": per_row / best_cli}
             print(f"{rows:>8,} pairs  onnxfn predict --threads 1: {r['onnxfn_rows_s']:>9,.0f} pairs/s ({best_cli:.3f} s, "
                   f"{timing.replace(chr(10), '; ')})  pandas+rapidfuzz+sklearn: {r['pandas_rows_s']:>7,.0f} pairs/s "
                   f"({best_py:.3f} s; {r['pandas_with_csv_rows_s']:,.0f}/s with read_csv)  onnxfn x{r['ratio']:.1f} "
-                  f"(pipeline + model only: x{r['ratio_pipeline_model']:.1f})",
+                  f"(pipeline + model only: x{r['ratio_pipeline_model']:.1f}); probabilities differ by at most "
+                  f"{prob_diff:.2g}" + (f"; per-row pandas {rows / per_row:,.0f} pairs/s (x{r['ratio_per_row']:.1f})"
+                                        if args.per_row else ""),
                   flush=True)
             results.append(r)
     print(json.dumps({"load_average": os.getloadavg(), "results": results}))
@@ -573,6 +599,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="--bench: timed runs, best kept")
     ap.add_argument("--onnxfn", help="the onnxfn binary (default: $ONNXFN_BINARY, else build/onnxfn)")
     ap.add_argument("--bundle", type=pathlib.Path, default=BUNDLE)
+    ap.add_argument("--per-row", action="store_true",
+                    help="--bench: also time pandas preparing every row's text (no pd.factorize), once")
     ap.add_argument("--pairs", help="--check: these pair records (CSV) instead of generated ones")
     ap.add_argument("--catalogs", help="a folder for generate_catalogs.py's output (reused when present)")
     args = ap.parse_args()
