@@ -30,7 +30,8 @@ void check_keys(const rapidjson::Value& object, const std::filesystem::path& fil
   }
 }
 
-int64_t integer_at(const rapidjson::Value& v, const std::filesystem::path& file, const std::string& key, int64_t lo, int64_t hi) {
+int64_t integer_at(const rapidjson::Value& v, const std::filesystem::path& file, const std::string& key, int64_t lo,
+                   int64_t hi) {
   if (!v.IsInt64() || v.GetInt64() < lo || v.GetInt64() > hi)
     fail_at(file, key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
   return v.GetInt64();
@@ -55,7 +56,8 @@ BatchOptions read_model_serve_file(const std::filesystem::path& file, const Batc
   if (text.size() > kMaxServeFileBytes) fail_at(file, "top level", "larger than 64 KiB");
   rapidjson::Document doc;
   parse_json_document(doc, text, "serve: " + file.string());
-  if (!doc.IsObject()) fail_at(file, "top level", "must be a JSON object such as {\"dynamic_batching\": {\"max_rows\": 16}}");
+  if (!doc.IsObject())
+    fail_at(file, "top level", "must be a JSON object such as {\"dynamic_batching\": {\"max_rows\": 16}}");
   check_keys(doc, file, "top level", {"dynamic_batching"});
   BatchOptions options = defaults;
   const auto batching = doc.FindMember("dynamic_batching");
@@ -65,11 +67,13 @@ BatchOptions read_model_serve_file(const std::filesystem::path& file, const Batc
   if (!b.IsObject()) fail_at(file, "dynamic_batching", "must be false or an object with max_rows and delay_us");
   check_keys(b, file, "dynamic_batching", {"max_rows", "delay_us"});
   if (const auto rows = b.FindMember("max_rows"); rows != b.MemberEnd())
-    options.max_rows = static_cast<size_t>(integer_at(rows->value, file, "dynamic_batching.max_rows", 2, kMaxBatchRows));
+    options.max_rows =
+        static_cast<size_t>(integer_at(rows->value, file, "dynamic_batching.max_rows", 2, kMaxBatchRows));
   else if (!defaults.enabled())
     fail_at(file, "dynamic_batching.max_rows", "missing, and --batch-max-rows does not give one");
   if (const auto delay = b.FindMember("delay_us"); delay != b.MemberEnd())
-    options.delay = std::chrono::microseconds(integer_at(delay->value, file, "dynamic_batching.delay_us", 0, kMaxBatchDelayUs));
+    options.delay =
+        std::chrono::microseconds(integer_at(delay->value, file, "dynamic_batching.delay_us", 0, kMaxBatchDelayUs));
   return options;
 }
 
@@ -84,7 +88,8 @@ std::pair<std::string, BatchOptions> parse_batch_flag(const std::string& text, c
   if (setting == "off") return {std::move(name), {.max_rows = 0, .delay = defaults.delay}};
   const size_t colon = setting.find(':');
   const auto rows = whole_number(setting.substr(0, colon), 2, static_cast<int64_t>(kMaxBatchRows));
-  if (!rows) return fail("ROWS must be a whole number from 2 to " + std::to_string(kMaxBatchRows) + " (or use NAME=off)");
+  if (!rows)
+    return fail("ROWS must be a whole number from 2 to " + std::to_string(kMaxBatchRows) + " (or use NAME=off)");
   BatchOptions options{.max_rows = static_cast<size_t>(*rows), .delay = defaults.delay};
   if (colon != std::string_view::npos) {
     const auto us = whole_number(setting.substr(colon + 1), 0, kMaxBatchDelayUs);

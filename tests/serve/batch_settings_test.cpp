@@ -3,9 +3,9 @@
 // load_models handing a folder's settings over under the folder's name.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "common/error.h"
 #include "serve/batch_settings.h"
@@ -50,7 +50,8 @@ class ServeFile : public ::testing::Test {
 };
 
 TEST_F(ServeFile, ReadsRowsAndDelay) {
-  const BatchOptions b = read_model_serve_file(write(R"({"dynamic_batching": {"max_rows": 16, "delay_us": 200}})"), kOff);
+  const BatchOptions b =
+      read_model_serve_file(write(R"({"dynamic_batching": {"max_rows": 16, "delay_us": 200}})"), kOff);
   EXPECT_EQ(b.max_rows, 16u);
   EXPECT_EQ(b.delay, microseconds(200));
 }
@@ -73,7 +74,8 @@ TEST_F(ServeFile, RejectsWhatItDoesNotKnowNamingFileAndKey) {
   const std::string file = (dir / "m" / kModelServeFile).string();
   EXPECT_EQ(error_of(R"({"dynamic_batching": {"max_row": 8}})"),
             "serve: " + file + ": dynamic_batching: unknown key 'max_row' (known: max_rows, delay_us)");
-  EXPECT_EQ(error_of(R"({"batching": false})"), "serve: " + file + ": top level: unknown key 'batching' (known: dynamic_batching)");
+  EXPECT_EQ(error_of(R"({"batching": false})"),
+            "serve: " + file + ": top level: unknown key 'batching' (known: dynamic_batching)");
   EXPECT_EQ(error_of(R"({"dynamic_batching": {"max_rows": 1}})"),
             "serve: " + file + ": dynamic_batching.max_rows: must be a whole number from 2 to 1000000");
   EXPECT_EQ(error_of(R"({"dynamic_batching": {"max_rows": "16"}})"),
@@ -102,7 +104,8 @@ TEST(BatchFlag, ReadsRowsDelayAndOff) {
 }
 
 TEST(BatchFlag, RejectsMalformedFlagsNamingThem) {
-  for (const std::string bad : {"forest", "=16", "forest=", "forest=1", "forest=16x", "forest=-4", "forest=16:", "forest=16:2000000", "forest=on"}) {
+  for (const std::string bad : {"forest", "=16", "forest=", "forest=1", "forest=16x", "forest=-4",
+                                "forest=16:", "forest=16:2000000", "forest=on"}) {
     try {
       (void)parse_batch_flag(bad, kOff);
       ADD_FAILURE() << bad << " was taken";
