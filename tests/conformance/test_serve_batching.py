@@ -95,9 +95,9 @@ def test_only_the_models_given_settings_batch(tmp_path):
 
 def test_the_command_line_default_applies_where_no_setting_overrides(tmp_path):
     make_repository(tmp_path, {"default": None, "off": '{"dynamic_batching": false}',
-                               "flagged_off": None})
+                               "flagged_off": '{"dynamic_batching": {"max_rows": 8}}'})
     server = Server(["--repository", str(tmp_path), "--batch-max-rows", "16", "--batch-delay-us", "3000",
-                     "--batch", "flagged_off=off", "--threads", "2"])
+                     "--batch", "flagged_off=off", "--threads", "2"])  # --batch wins over serve.json
     try:
         bodies = one_row_bodies()
         hammer(server, ["default", "off", "flagged_off"], bodies)
