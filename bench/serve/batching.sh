@@ -40,7 +40,7 @@ for setting in "off" "--batch-max-rows 16 --batch-delay-us 200" "--batch-max-row
     errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<< "$out")
     per_run="-"
     if [ "$setting" != off ]; then
-      per_run=$(awk -v s="$(metric onnxfn_batch_rows_sum)" -v c="$(metric onnxfn_batch_rows_count)" 'BEGIN { if (c > 0) printf "%.1f", s / c; else print "-" }')
+      per_run=$(awk -v s="$(metric 'onnxfn_batch_rows_sum{model="model"}')" -v c="$(metric 'onnxfn_batch_rows_count{model="model"}')" 'BEGIN { if (c > 0) printf "%.1f", s / c; else print "-" }')
     fi
     echo "| $setting | $conns | $rps | $p50 | $p99 | $errors | $per_run |"
     stop

@@ -4,6 +4,8 @@
 
 #include "cli/cli.h"
 #include "common/error_table.h"
+#include "common/error.h"
+#include "serve/batch_settings.h"
 #include "serve/model_loading.h"
 #include "serve/server.h"
 
@@ -18,6 +20,7 @@ void add_serve_command(CLI::App& app, Action& action) {
     int64_t header_timeout_ms = 10'000, body_timeout_ms = 30'000, drain_timeout_ms = 30'000;
     std::string log_format = "text";
     int64_t batch_delay_us = 500;
+    std::vector<std::string> model_batch;  // --batch NAME=ROWS[:US] | NAME=off
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve models and bundles over HTTP: Open Inference Protocol v2, KServe v1, records");
@@ -50,6 +53,10 @@ void add_serve_command(CLI::App& app, Action& action) {
   cmd->add_option("--batch-delay-us", opts->batch_delay_us, "With --batch-max-rows: longest wait of a request for company, microseconds")
       ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}))
       ->capture_default_str();
+  cmd->add_option("--batch", opts->model_batch,
+                  "Dynamic batching for one model, over --batch-max-rows/--batch-delay-us and its serve.json: "
+                  "NAME=ROWS[:US] (ROWS 2..1000000, US 0..1000000) or NAME=off; repeat for more models")
+      ->allow_extra_args(false);  // one NAME=... per --batch: the models after it stay models
   cmd->add_option("--log-format", opts->log_format, "text: a start line only; json: also one JSON access log line per request on stderr")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -59,7 +66,10 @@ void add_serve_command(CLI::App& app, Action& action) {
       "JSON, JSON Lines or CSV by Content-Type), /v1/models/NAME:predict; GET /metrics. docs/openapi.yaml\n"
       "describes them. SIGTERM finishes the requests in flight and exits 0. --batch-max-rows merges\n"
       "concurrent small infer requests (same input names, types and feature count) into one session run,\n"
-      "like Triton's dynamic batcher; answers are the same as unbatched; /metrics has onnxfn_batch_rows.");
+      "like Triton's dynamic batcher; answers are the same as unbatched; /metrics has onnxfn_batch_rows by\n"
+      "model. Per model: --batch NAME=16:200 or NAME=off, or in a --repository model folder a serve.json\n"
+      "such as {\"dynamic_batching\": {\"max_rows\": 16, \"delay_us\": 200}} ({} for the command-line\n"
+      "settings, false for off); --batch wins over serve.json, which wins over --batch-max-rows.");
   cmd->callback([opts, &action] {
     action = [opts] {
       serve::Metrics metrics;
@@ -68,7 +78,22 @@ void add_serve_command(CLI::App& app, Action& action) {
       opts->server.drain_timeout = std::chrono::milliseconds(opts->drain_timeout_ms);
       opts->server.json_access_log = opts->log_format == "json";
       opts->server.batch.delay = std::chrono::microseconds(opts->batch_delay_us);
-      protocol::ModelRepository models = serve::load_models(opts->models, opts->repository, {.threads = opts->model_threads}, metrics);
+      // --batch: its syntax before any model loads, its names once they have.
+      std::map<std::string, serve::BatchOptions, std::less<>> flagged;
+      for (const std::string& flag : opts->model_batch) {
+        auto [name, batch] = serve::parse_batch_flag(flag, opts->server.batch);
+        if (!flagged.emplace(name, batch).second) throw_error(ErrorKind::BadInput, "serve: --batch names model '" + name + "' twice");
+      }
+      protocol::ModelRepository models = serve::load_models(opts->models, opts->repository, {.threads = opts->model_threads}, metrics,
+                                                            opts->server.batch, &opts->server.model_batch);
+      for (auto& [name, batch] : flagged) {
+        if (!models.find(name)) {
+          std::string names;
+          for (const std::string& n : models.names()) names += (names.empty() ? "" : ", ") + n;
+          throw_error(ErrorKind::BadInput, "serve: --batch '" + name + "=...': no model named '" + name + "' is served (models: " + names + ")");
+        }
+        opts->server.model_batch[name] = batch;
+      }
       serve::Server server(models, opts->server, metrics);
       server.run([&](uint16_t port) {
         std::string names;

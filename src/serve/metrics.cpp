@@ -69,10 +69,13 @@ void Metrics::observe(std::string_view model, std::string_view route, int status
   if (rows > 0) rows_.add(static_cast<double>(rows), kRowsBounds);
 }
 
-void Metrics::batch_run(size_t rows, size_t requests) {
+void Metrics::batch_run(std::string_view model, size_t rows, size_t requests) {
   std::lock_guard lock(mutex_);
-  batch_rows_.add(static_cast<double>(rows), kBatchBounds);
-  batched_requests_ += requests;
+  auto it = batches_.find(model);
+  if (it == batches_.end()) it = batches_.emplace(std::string(model), BatchCounts{}).first;
+  if (requests == 0) return;
+  it->second.rows.add(static_cast<double>(rows), kBatchBounds);
+  it->second.requests += requests;
 }
 
 std::string Metrics::exposition() const {
@@ -88,12 +91,13 @@ std::string Metrics::exposition() const {
     write_histogram(out, "onnxfn_request_duration_seconds", "route=\"" + label(route) + "\"", h, kSecondsBounds);
   out += "# HELP onnxfn_request_rows Rows per inference request.\n# TYPE onnxfn_request_rows histogram\n";
   write_histogram(out, "onnxfn_request_rows", "", rows_, kRowsBounds);
-  out += "# HELP onnxfn_batch_rows Rows per session run under dynamic batching (--batch-max-rows; empty when off).\n"
+  out += "# HELP onnxfn_batch_rows Rows per session run of the models that batch, by model (none when no model batches).\n"
          "# TYPE onnxfn_batch_rows histogram\n";
-  write_histogram(out, "onnxfn_batch_rows", "", batch_rows_, kBatchBounds);
-  out += "# HELP onnxfn_batch_requests_total Inference requests answered by those session runs.\n"
+  for (const auto& [model, b] : batches_) write_histogram(out, "onnxfn_batch_rows", "model=\"" + label(model) + "\"", b.rows, kBatchBounds);
+  out += "# HELP onnxfn_batch_requests_total Inference requests answered by those session runs, by model.\n"
          "# TYPE onnxfn_batch_requests_total counter\n";
-  out += "onnxfn_batch_requests_total " + std::to_string(batched_requests_) + "\n";
+  for (const auto& [model, b] : batches_)
+    out += "onnxfn_batch_requests_total{model=\"" + label(model) + "\"} " + std::to_string(b.requests) + "\n";
   out += "# HELP onnxfn_requests_in_flight Requests being handled now.\n# TYPE onnxfn_requests_in_flight gauge\n";
   out += "onnxfn_requests_in_flight " + std::to_string(in_flight.load()) + "\n";
   out += "# HELP onnxfn_connections_open Open client connections.\n# TYPE onnxfn_connections_open gauge\n";

@@ -20,8 +20,10 @@ class Metrics {
  public:
   void model_loaded(const std::string& model, double seconds);
   void observe(std::string_view model, std::string_view route, int status, double seconds, size_t rows);
-  // Dynamic batching (--batch-max-rows): one session run of `rows` rows answering `requests` requests.
-  void batch_run(size_t rows, size_t requests);
+  // Dynamic batching: one session run of `model` of `rows` rows answering `requests` requests.
+  void batch_run(std::string_view model, size_t rows, size_t requests);
+  // A model that batches: its batch series are shown (at zero) before its first run.
+  void model_batches(std::string_view model) { batch_run(model, 0, 0); }
 
   std::atomic<int64_t> in_flight{0};
   std::atomic<int64_t> connections_open{0};
@@ -47,8 +49,11 @@ class Metrics {
   std::map<std::string, Histogram<kSecondsBounds.size()>> latency_;         // by route
   Histogram<kRowsBounds.size()> rows_;
   static constexpr std::array<double, 11> kBatchBounds = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
-  Histogram<kBatchBounds.size()> batch_rows_;
-  uint64_t batched_requests_ = 0;
+  struct BatchCounts {
+    Histogram<kBatchBounds.size()> rows;
+    uint64_t requests = 0;
+  };
+  std::map<std::string, BatchCounts, std::less<>> batches_;  // by model
   std::vector<std::pair<std::string, double>> load_seconds_;
 };
 

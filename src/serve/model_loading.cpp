@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
+
+#include "serve/batch_settings.h"
 
 namespace onnxfn::serve {
 namespace {
@@ -24,7 +27,8 @@ void load_one(protocol::ModelRepository& repo, const std::string& name, const fs
 }  // namespace
 
 protocol::ModelRepository load_models(const std::vector<std::string>& paths, const std::string& repository,
-                                      const pipeline::PredictorOptions& options, Metrics& metrics) {
+                                      const pipeline::PredictorOptions& options, Metrics& metrics, const BatchOptions& batch_defaults,
+                                      std::map<std::string, BatchOptions, std::less<>>* model_batch) {
   protocol::ModelRepository repo;
   for (const std::string& arg : paths) {
     // NAME=PATH names a model; a path that exists as given is never split.
@@ -46,7 +50,12 @@ protocol::ModelRepository load_models(const std::vector<std::string>& paths, con
       if (fs::is_directory(entry)) {
         // A bundle folder, or a folder that holds a bare model.
         const fs::path target = fs::exists(entry / "pipeline.json") || !fs::exists(entry / "model.onnx") ? entry : entry / "model.onnx";
+        // Its settings first: a typo there costs no model load.
+        const fs::path settings = entry / kModelServeFile;
+        std::optional<BatchOptions> batch;
+        if (fs::exists(settings)) batch = read_model_serve_file(settings, batch_defaults);
         load_one(repo, file, target, options, metrics);
+        if (batch && model_batch) (*model_batch)[file] = *batch;
       } else if (entry.extension() == ".onnx" || entry.extension() == ".zip") {
         load_one(repo, entry.stem().string(), entry, options, metrics);
       }

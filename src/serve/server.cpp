@@ -16,7 +16,9 @@
 #include <algorithm>
 #include <csignal>
 #include <mutex>
+#include <map>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -38,12 +40,23 @@ class Server::Impl {
  public:
   Impl(const protocol::ModelRepository& models, ServerOptions server_options, Metrics& server_metrics)
       : api(models, server_options.limits), options(std::move(server_options)), metrics(server_metrics) {
-    if (options.batch.enabled()) {
-      batcher = std::make_unique<DynamicBatcher>(options.batch, [this](size_t rows, size_t requests) { metrics.batch_run(rows, requests); });
-      api.set_infer([this](const pipeline::Predictor& model, const NamedValues& inputs, pipeline::Trace* trace) {
-        return batcher->infer(model, inputs, trace);
-      });
+    for (const std::string& name : models.names()) {
+      const BatchOptions& batch = options.batch_for(name);
+      if (!batch.enabled()) {
+        unbatched_models.insert(name);
+        continue;
+      }
+      max_batch_rows = std::max(max_batch_rows, batch.max_rows);
+      metrics.model_batches(name);
+      batchers.emplace(models.find(name), std::make_unique<DynamicBatcher>(batch, [this, name](size_t rows, size_t requests) {
+                         metrics.batch_run(name, rows, requests);
+                       }));
     }
+    if (!batchers.empty())
+      api.set_infer([this](const pipeline::Predictor& model, const NamedValues& inputs, pipeline::Trace* trace) {
+        const auto it = batchers.find(&model);
+        return it == batchers.end() ? model.infer(inputs, trace) : it->second->infer(model, inputs, trace);
+      });
   }
 
   void run(const std::function<void(uint16_t)>& on_listening);
@@ -58,8 +71,10 @@ class Server::Impl {
   ServerOptions options;
   Metrics& metrics;
   std::atomic<bool> draining{false};
-  std::unique_ptr<DynamicBatcher> batcher;        // with --batch-max-rows
-  std::unique_ptr<asio::thread_pool> workers;     // answers requests when batching (set in run())
+  std::map<const pipeline::Predictor*, std::unique_ptr<DynamicBatcher>> batchers;  // the batching models'
+  std::set<std::string, std::less<>> unbatched_models;  // their requests stay on the I/O threads
+  size_t max_batch_rows = 0;
+  std::unique_ptr<asio::thread_pool> workers;  // answers requests to batching models (set in run())
 
  private:
   void listen();
@@ -75,6 +90,9 @@ class Server::Impl {
 };
 
 class Session : public std::enable_shared_from_this<Session> {
+  static constexpr size_t kReadChunkBytes = 64 * 1024;  // Beast's largest read_some
+  static constexpr size_t kIdleBufferBytes = 4 * 1024;
+
  public:
   Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
     beast::error_code ec;
@@ -99,6 +117,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header() {
     if (server_.draining.load()) return close();
     busy_ = false;
+    // The read buffer grew for the last body; an idle connection keeps only a header's worth.
+    if (buffer_.capacity() > kIdleBufferBytes) buffer_.shrink_to_fit();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
     parser_->body_limit(server_.options.limits.max_body_bytes);
@@ -122,6 +142,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
+    // Beast reads as much as the buffer has room for (at least 512 bytes, at most 64 KiB), and its
+    // parser empties the buffer into the body as it goes, so a buffer left at its first size reads
+    // a 60 KB body in 512-byte recvmsg calls: over a hundred per 100-row request, most of the
+    // server's time. Room for the declared body (up to Beast's 64 KiB read) takes one or two.
+    if (const auto length = parser_->content_length(); length && *length > buffer_.capacity() - buffer_.size())
+      buffer_.reserve(buffer_.size() + static_cast<size_t>(std::min<uint64_t>(*length, kReadChunkBytes)));
     stream_.expires_after(server_.options.body_timeout);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
   }
@@ -143,7 +169,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : req) request->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request->body = std::move(req.body());
     const bool keep_alive = req.keep_alive();
-    if (!server_.workers || !may_batch(*request)) return send(answer(*request), keep_alive);
+    if (!server_.workers || !may_batch(*request, server_.unbatched_models)) return send(answer(*request), keep_alive);
     // Batching: a worker answers (it may wait for company), then the answer goes back to this
     // connection's strand. The work guard keeps the I/O threads running until it is back.
     auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(server_.ioc.get_executor());
@@ -158,10 +184,22 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // The routes that reach the batcher (OIP v2 infer, KServe v1 predict); the rest stay inline.
-  static bool may_batch(const protocol::HttpRequest& request) {
-    const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
-    return request.method == "POST" && (path.ends_with("/infer") || path.ends_with(":predict"));
+  // The routes that reach a batcher (OIP v2 infer, KServe v1 predict) unless they name a model
+  // known not to batch; the rest stay inline. A target this cannot read goes to the workers,
+  // which answer anything correctly.
+  static bool may_batch(const protocol::HttpRequest& request, const std::set<std::string, std::less<>>& unbatched) {
+    std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+    if (request.method != "POST" || !(path.ends_with("/infer") || path.ends_with(":predict"))) return false;
+    if (path.starts_with("/v2/models/")) {
+      path.remove_prefix(std::string_view("/v2/models/").size());
+      return !unbatched.contains(path.substr(0, path.find('/')));
+    }
+    if (path.starts_with("/v1/models/")) {
+      path.remove_prefix(std::string_view("/v1/models/").size());
+      path.remove_suffix(std::string_view(":predict").size());
+      return !unbatched.contains(path);
+    }
+    return true;
   }
 
   // Routes one request and accounts for it (metrics, access log). Any thread.
@@ -358,10 +396,10 @@ void Server::Impl::run(const std::function<void(uint16_t)>& on_listening) {
   });
   accept();
   const int threads = options.threads > 0 ? options.threads : available_cpus();
-  if (batcher) {
-    // A worker per request that may wait in a batch: two batches' worth fill one while the other
-    // runs. Bounded by the connections, each of which has one request at a time.
-    const size_t n = std::min(options.max_connections, std::clamp<size_t>(2 * options.batch.max_rows, 4, 256));
+  if (!batchers.empty()) {
+    // A worker per request that may wait in a batch: two of the largest batches' worth fill one
+    // while the other runs. Bounded by the connections, each of which has one request at a time.
+    const size_t n = std::min(options.max_connections, std::clamp<size_t>(2 * max_batch_rows, 4, 256));
     workers = std::make_unique<asio::thread_pool>(n);
   }
   std::vector<std::thread> pool;

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 
 #include "protocol/http_api.h"
 #include "serve/dynamic_batcher.h"
@@ -29,9 +31,16 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{30'000};   // SIGTERM: longest wait for requests in flight
   bool json_access_log = false;
   protocol::ApiLimits limits;
-  // Dynamic batching of /infer (and KServe v1 on bare models), off by default. When on, requests
-  // are answered on a pool of worker threads (waiting for company must not block the I/O threads).
+  // Dynamic batching of /infer (and KServe v1 on bare models), off by default: `batch` for every
+  // model, `model_batch` for the models named there (serve/batch_settings.h). Requests to a
+  // batching model are answered on a pool of worker threads (waiting for company must not block
+  // the I/O threads); the others stay on the I/O threads.
   BatchOptions batch;
+  std::map<std::string, BatchOptions, std::less<>> model_batch;
+  const BatchOptions& batch_for(std::string_view model) const {
+    const auto it = model_batch.find(model);
+    return it == model_batch.end() ? batch : it->second;
+  }
 };
 
 class Server {

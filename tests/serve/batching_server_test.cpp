@@ -3,6 +3,8 @@
 // SIGTERM still answers the requests waiting in a batch before run() returns.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <functional>
 #include <latch>
 #include <thread>
 
@@ -72,10 +74,63 @@ TEST_F(BatchingServer, ConcurrentClientsGetTheUnbatchedAnswers) {
     EXPECT_EQ(got[i], want[i]) << "request " << i;
   }
   const std::string metrics = Client(server.port()).request(boost::beast::http::verb::get, "/metrics").second;
-  EXPECT_EQ(metric_value(metrics, "onnxfn_batch_requests_total"), static_cast<double>(bodies.size()));
-  EXPECT_EQ(metric_value(metrics, "onnxfn_batch_rows_sum"), static_cast<double>(bodies.size() / 2 * 3));
-  EXPECT_LT(metric_value(metrics, "onnxfn_batch_rows_count"), static_cast<double>(bodies.size())) << "no request shared a run";
+  const auto both = [&](const std::string& name) {
+    return metric_value(metrics, name + "{model=\"" + kForest + "\"}") + metric_value(metrics, name + "{model=\"" + kLogreg + "\"}");
+  };
+  EXPECT_EQ(both("onnxfn_batch_requests_total"), static_cast<double>(bodies.size()));
+  EXPECT_EQ(both("onnxfn_batch_rows_sum"), static_cast<double>(bodies.size() / 2 * 3));
+  EXPECT_LT(both("onnxfn_batch_rows_count"), static_cast<double>(bodies.size())) << "no request shared a run";
   server.stop();
+}
+
+// 8 clients x 10 one-row requests to each of the two models at once; the batch series per model.
+struct PerModelRuns {
+  double forest_runs, forest_requests, logreg_runs, logreg_requests;
+  bool all_answered;
+};
+PerModelRuns run_both_models(const RunningServer& server, const std::function<std::string(const std::string&, const std::string&)>& unbatched) {
+  constexpr size_t kClients = 8, kRequests = 10;
+  std::latch start(2 * kClients);
+  std::atomic<bool> all_answered{true};
+  std::vector<std::thread> clients;
+  for (size_t c = 0; c < 2 * kClients; ++c)
+    clients.emplace_back([&, c] {
+      const std::string& model = c % 2 ? kLogreg : kForest;
+      Client client(server.port());
+      start.arrive_and_wait();
+      for (size_t k = 0; k < kRequests; ++k) {
+        const std::string body = zoo_rows_body(model, c * kRequests + k, 1);
+        if (client.post("/v2/models/" + model + "/infer", body) != std::pair{200, unbatched(model, body)}) all_answered = false;
+      }
+    });
+  for (auto& t : clients) t.join();
+  const std::string metrics = Client(server.port()).request(boost::beast::http::verb::get, "/metrics").second;
+  const auto value = [&](const std::string& name, const std::string& model) { return metric_value(metrics, name + "{model=\"" + model + "\"}"); };
+  return {value("onnxfn_batch_rows_count", kForest), value("onnxfn_batch_requests_total", kForest),
+          value("onnxfn_batch_rows_count", kLogreg), value("onnxfn_batch_requests_total", kLogreg), all_answered.load()};
+}
+
+TEST_F(BatchingServer, OnlyTheModelGivenSettingsBatches) {
+  ServerOptions options = batching(0, std::chrono::microseconds(500));  // off by default
+  options.model_batch[kForest] = {.max_rows = 16, .delay = std::chrono::milliseconds(2)};
+  RunningServer server(*repo, options);
+  const PerModelRuns runs = run_both_models(server, unbatched);
+  EXPECT_TRUE(runs.all_answered);
+  EXPECT_EQ(runs.forest_requests, 80);
+  EXPECT_LT(runs.forest_runs, 80) << "no forest request shared a run";
+  EXPECT_EQ(runs.logreg_runs, -1) << "the logistic regression has no batch series: it does not batch";
+  EXPECT_EQ(runs.logreg_requests, -1);
+}
+
+TEST_F(BatchingServer, AModelSetOffDoesNotBatchWhileTheOthersDo) {
+  ServerOptions options = batching(16, std::chrono::milliseconds(2));
+  options.model_batch[kLogreg] = {.max_rows = 0};
+  RunningServer server(*repo, options);
+  const PerModelRuns runs = run_both_models(server, unbatched);
+  EXPECT_TRUE(runs.all_answered);
+  EXPECT_EQ(runs.forest_requests, 80);
+  EXPECT_LT(runs.forest_runs, 80) << "no forest request shared a run";
+  EXPECT_EQ(runs.logreg_runs, -1);
 }
 
 TEST_F(BatchingServer, ABadRequestAmongConcurrentOnesGetsItsOwnError) {

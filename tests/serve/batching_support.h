@@ -117,7 +117,8 @@ class Client {
   boost::beast::flat_buffer buffer_;
 };
 
-// The value of an unlabelled sample (e.g. "onnxfn_batch_rows_count") in a /metrics text; -1 if absent.
+// The value of a sample named with its labels (e.g. "onnxfn_batch_rows_count{model=\"m\"}") in a
+// /metrics text; -1 if absent.
 inline double metric_value(const std::string& exposition, const std::string& name) {
   const std::string key = "\n" + name + " ";
   const size_t at = exposition.find(key);

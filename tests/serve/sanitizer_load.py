@@ -187,8 +187,8 @@ metrics = probe.getresponse().read().decode()
 probe.close()
 for s in stalled:
     s.close()
-batch_runs = re.search(r"^onnxfn_batch_rows_count (\d+)", metrics, re.M)
-batched = re.search(r"^onnxfn_batch_requests_total (\d+)", metrics, re.M)
+batch_runs = re.search(r'^onnxfn_batch_rows_count\{model="' + re.escape(MODEL) + r'"\} (\d+)', metrics, re.M)
+batched = re.search(r'^onnxfn_batch_requests_total\{model="' + re.escape(MODEL) + r'"\} (\d+)', metrics, re.M)
 if not batch_runs or not batched or int(batched.group(1)) == 0:
     fail("no batched requests in /metrics")
 server.send_signal(signal.SIGTERM)
