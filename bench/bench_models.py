@@ -3,6 +3,7 @@ skl2onnx (zipmap=False, so that onnxruntime-node, which cannot return ZipMap's s
 runs the same graphs). Models are cached in the output folder by name."""
 import pathlib
 
+import joblib
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.datasets import load_breast_cancer, make_classification, make_regression
@@ -94,9 +95,23 @@ def build(name, out_dir: pathlib.Path):
     if path.exists() and rows_path.exists():
         return path, np.load(rows_path)
     model, x = MODELS[name][1]()
+    # The fitted estimator too: treelite imports scikit-learn objects, not ONNX.
+    joblib.dump(model, out_dir / f"{name}.joblib")
     options = {id(model): {"zipmap": False}} if is_classifier(model) else None
     onx = to_onnx(model, x[:1], options=options, target_opset={"": 17, "ai.onnx.ml": 3})
     path.write_bytes(onx.SerializeToString())
     rows = x[:10000]
     np.save(rows_path, rows)
     return path, rows
+
+
+def sklearn_model(name, out_dir: pathlib.Path):
+    """The fitted scikit-learn estimator behind build(name): from the cache, else trained again
+    (training is deterministic, so it is the model the ONNX file was converted from)."""
+    path = out_dir / f"{name}.joblib"
+    if path.exists():
+        return joblib.load(path)
+    model, _ = MODELS[name][1]()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, path)
+    return model

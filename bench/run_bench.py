@@ -1,6 +1,8 @@
 """onnxfn vs ONNX Runtime (Python onnxruntime and Node.js onnxruntime-node), in one run on one
 machine: tree models at batch sizes 1, 100 and 10,000 with 1 and 2 threads, plus whole-process
-cold start (process start to first prediction) and peak RSS of a 10,000-row run.
+cold start (process start to first prediction) and peak RSS of a 10,000-row run. treelite/tl2cgen
+(the scikit-learn model compiled to C, bench/tl2cgen_peer.py) is a third peer on one thread, for
+the models it compiles within --tl2cgen-budget seconds.
 
 Each runtime times session.run alone (inputs prepared beforehand, warm-up runs first). On a shared,
 noisy machine one long series favours whichever runtime ran in a quiet moment, so every
@@ -30,6 +32,7 @@ import zoo_compat  # noqa: E402  (lets skl2onnx 1.20 convert HistGradientBoostin
 
 zoo_compat.install()
 import bench_models  # noqa: E402
+import tl2cgen_peer  # noqa: E402
 
 ONNXFN = os.environ.get("ONNXFN_BINARY", str(ROOT / "build" / "onnxfn"))
 
@@ -154,14 +157,18 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="rounds per configuration, runtimes taking turns")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for models and results")
     ap.add_argument("--json", help="also write the results as JSON here")
+    ap.add_argument("--tl2cgen-budget", type=float, default=120,
+                    help="seconds a tl2cgen compile may take before the model is skipped (0: no tl2cgen)")
     args = ap.parse_args()
     out = pathlib.Path(args.out).resolve()  # the Node scripts run in bench/
     results = {"machine": cpu_model(), "cpus": os.cpu_count(), "onnxruntime": ort.__version__,
-               "onnxruntime_node": ort_node_version(), "date": time.strftime("%Y-%m-%d"), "rows": [], "cold": [], "load": []}
+               "onnxruntime_node": ort_node_version(), "tl2cgen": tl2cgen_peer.versions(), "date": time.strftime("%Y-%m-%d"),
+               "rows": [], "cold": [], "load": []}
     print(f"onnxfn vs onnxruntime {ort.__version__} (Python) and onnxruntime-node {results['onnxruntime_node']}; "
-          f"{results['machine']}, {os.cpu_count()} CPUs; {results['date']}\n"
-          f"median ms of session.run (median of {args.rounds} rounds); x = ONNX Runtime time / onnxfn time\n")
-    header = f"{'model':18s} {'batch':>6s} {'thr':>3s} {'onnxfn':>9s} {'ort-py':>9s} {'ort-node':>9s} {'x py':>6s} {'x node':>6s}"
+          f"{results['machine']}, {os.cpu_count()} CPUs; {results['date']}; {results['tl2cgen']}\n"
+          f"median ms of session.run (median of {args.rounds} rounds); x = peer time / onnxfn time; tl2cgen on 1 thread\n")
+    header = (f"{'model':18s} {'batch':>6s} {'thr':>3s} {'onnxfn':>9s} {'ort-py':>9s} {'ort-node':>9s} {'tl2cgen':>9s} "
+              f"{'x py':>6s} {'x node':>6s} {'x tl2c':>6s}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,19 +180,35 @@ def main():
             write_request(rows[:1000], request, input_name)
             rows_json = tmp / f"{name}.rows.json"
             write_rows_json(rows[:1000], rows_json, input_name)
+            tl2c = None
+            if args.tl2cgen_budget > 0 and tl2cgen_peer.available():
+                lib, why = tl2cgen_peer.compile_model(name, model, out, args.tl2cgen_budget)
+                try:
+                    tl2c = tl2cgen_peer.Peer(name, lib, rows, out) if lib else None
+                except ValueError as e:
+                    why = str(e)
+                if why:
+                    print(f"{name:18s} tl2cgen: {why}", flush=True)
+                    results.setdefault("tl2cgen_skipped", {})[name] = why
             for batch in args.batches:
                 repeat = max(5, (300 if batch <= 100 else 21) // args.rounds)
                 warmup = 20 if batch <= 100 else 2
                 for threads in args.threads:
-                    times = {"onnxfn": [], "py": [], "node": []}
+                    times = {"onnxfn": [], "py": [], "node": [], "tl2c": []}
                     for _ in range(args.rounds):
                         times["onnxfn"].append(time_onnxfn(model, request, batch, threads, repeat, warmup))
                         times["py"].append(time_ort_python(model, rows, batch, threads, repeat, warmup))
                         times["node"].append(time_ort_node(model, rows_json, batch, threads, repeat, warmup))
+                        if tl2c and threads == 1:
+                            times["tl2c"].append(tl2c.time(batch, repeat, warmup))
                     ours, py, node = (statistics.median(times[k]) for k in ("onnxfn", "py", "node"))
+                    tl = statistics.median(times["tl2c"]) if times["tl2c"] else None
                     results["rows"].append({"model": name, "batch": batch, "threads": threads, "onnxfn_ms": ours,
-                                            "ort_python_ms": py, "ort_node_ms": node})
-                    print(f"{name:18s} {batch:6d} {threads:3d} {ours:9.3f} {py:9.3f} {node:9.3f} {py / ours:6.2f} {node / ours:6.2f}", flush=True)
+                                            "ort_python_ms": py, "ort_node_ms": node, "tl2cgen_ms": tl})
+                    tl_cols = f"{tl:9.3f}" if tl else f"{'-':>9s}"
+                    tl_ratio = f"{tl / ours:6.2f}" if tl else f"{'-':>6s}"
+                    print(f"{name:18s} {batch:6d} {threads:3d} {ours:9.3f} {py:9.3f} {node:9.3f} {tl_cols} "
+                          f"{py / ours:6.2f} {node / ours:6.2f} {tl_ratio}", flush=True)
             request_1 = tmp / f"{name}.one.json"
             write_request(rows[:1], request_1, input_name)
             request_10k = tmp / f"{name}.10k.json"

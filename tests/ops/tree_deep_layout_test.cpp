@@ -244,6 +244,30 @@ TEST(TreeDeepLayout, regressor_matches_the_attributes_at_every_batch_size_and_th
   }
 }
 
+// Small batches (below kSmallBatch rows) walk many trees of a row at once, in slots refilled as
+// walks finish, and add the leaves afterwards: runs of deep trees longer than the slots and than a
+// chunk of leaves (1024 walks), broken by shallow trees that the perfect layout takes, must still
+// add up in tree order at every batch size around the switches (1-3 rows: 16 slots, then 32; 64:
+// the row-interleaved walk).
+TEST(TreeDeepLayout, small_batches_walk_many_trees_at_once_and_add_them_in_tree_order) {
+  for (const int targets : {1, 3}) {
+    SCOPED_TRACE(std::to_string(targets) + " target(s)");
+    const Forest deep = random_forest(static_cast<unsigned>(40 + targets), 67, targets, 9, 40);
+    const Forest shallow = random_forest(static_cast<unsigned>(50 + targets), 3, targets, 9, 3);
+    Forest f = deep;
+    f.trees.insert(f.trees.begin() + 40, shallow.trees[0]);  // deep runs of 40, 19 and 8 trees
+    f.trees.insert(f.trees.begin() + 60, shallow.trees[1]);
+    f.trees.push_back(shallow.trees[2]);
+    const int64_t rows = 140;
+    const std::vector<float> x = random_rows<float>(9, rows, f.features);
+    const std::vector<float> want = reference<float>(f, x, rows, false);
+    const Model m = tree_model("TreeEnsembleRegressor", 3, DType::Float, f.features, attributes(f, false, false, false));
+    for (const int64_t batch : {1, 2, 3, 4, 5, 16, 31, 33, 63, 64, 70})
+      EXPECT_EQ(scores_in_batches(m, x, rows, f.features, batch, 1), want) << "batch " << batch;
+    EXPECT_EQ(scores_in_batches(m, x, rows, f.features, 7, 2), want) << "two threads";
+  }
+}
+
 TEST(TreeDeepLayout, double_thresholds_match_the_attributes) {
   const Forest f = random_forest(21, 10, 1, 6, 35);
   const int64_t rows = 150;
