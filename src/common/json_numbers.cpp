@@ -2,10 +2,13 @@
 // (see json_numbers.h).
 #include "common/json_numbers.h"
 
+#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <optional>
 
 namespace onnxfn {
 namespace {
@@ -26,6 +29,31 @@ std::string shortest(std::string_view token) {
   const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   return std::string(buf, r.ptr);
 }
+
+// Every power of ten up to 1e22 is exact in a double (5^22 < 2^53), up to 1e27 in an x87 long double
+// (5^27 < 2^64): a product or quotient of two exact operands is then one correctly rounded operation.
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr int kMaxExactPow10 = 22;
+
+#if LDBL_MANT_DIG == 64
+constexpr long double kPow10L[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+                                   1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+                                   1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+constexpr int kMaxExactPow10L = 27;
+
+// m x 10^e correctly rounded to double, through one extended-precision operation. Rounding twice
+// (to 64 bits, then to 53) differs from rounding once only when the extended result lies within half
+// an extended ulp of a double midpoint, i.e. its 11 extra bits are exactly 100 0000 0000: then
+// nullopt, and from_chars decides. The results here (1e-27..1e46) are normal doubles.
+std::optional<double> scaled_extended(uint64_t m, int e) {
+  const long double x = e < 0 ? static_cast<long double>(m) / kPow10L[-e] : static_cast<long double>(m) * kPow10L[e];
+  uint64_t significand = 0;  // x86's 80-bit format: the 64-bit significand first (little-endian)
+  std::memcpy(&significand, &x, sizeof significand);
+  if ((significand & 0x7ff) == 0x400) return std::nullopt;
+  return static_cast<double>(x);
+}
+#endif
 
 }  // namespace
 
@@ -79,6 +107,68 @@ JsonNumber json_number_value(std::string_view token, bool integer) {
   if (std::isnan(n.d)) n.d = std::numeric_limits<double>::quiet_NaN();  // "-NaN" too, as RapidJSON reads it
   n.kind = JsonNumber::Kind::Double;
   return n;
+}
+
+size_t json_number_fast_double(std::string_view s, double& value) {
+  const char* const begin = s.data();
+  const char* const end = begin + s.size();
+  const char* p = begin;
+  const bool negative = p < end && *p == '-';
+  if (negative) ++p;
+  if (p == end || !is_digit(*p)) return 0;
+  uint64_t m = 0;  // the significant digits, at most 19 (< 2^64)
+  int digits = 0, exponent = 0;
+  auto take = [&](char c) {
+    if (m == 0 && c == '0') return true;  // a leading zero: not significant
+    if (++digits > 19) return false;
+    m = m * 10 + static_cast<uint64_t>(c - '0');
+    return true;
+  };
+  if (*p == '0') ++p;
+  else
+    for (; p < end && is_digit(*p); ++p)
+      if (!take(*p)) return 0;
+  bool integer = true;
+  if (p < end && *p == '.') {
+    ++p;
+    if (p == end || !is_digit(*p)) return 0;
+    for (; p < end && is_digit(*p); ++p, --exponent)
+      if (!take(*p)) return 0;
+    integer = false;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool minus = p < end && *p == '-';
+    if (p < end && (*p == '-' || *p == '+')) ++p;
+    if (p == end || !is_digit(*p)) return 0;
+    int e = 0;
+    for (; p < end && is_digit(*p); ++p)
+      if (e < 10000) e = e * 10 + (*p - '0');
+    exponent += minus ? -e : e;
+    integer = false;
+  }
+  const size_t length = static_cast<size_t>(p - begin);
+  if (integer) {  // json_number_value's int64 or uint64 (or, below -2^63, its double), as a double
+    value = m == 0 ? 0.0 : negative ? -static_cast<double>(m) : static_cast<double>(m);
+    return length;
+  }
+  double magnitude = 0;
+  if (m == 0) {
+    magnitude = 0;
+  } else if (m <= (uint64_t{1} << 53) && exponent >= -kMaxExactPow10 && exponent <= kMaxExactPow10) {
+    magnitude = exponent < 0 ? static_cast<double>(m) / kPow10[-exponent] : static_cast<double>(m) * kPow10[exponent];
+  } else {
+#if LDBL_MANT_DIG == 64
+    if (exponent < -kMaxExactPow10L || exponent > kMaxExactPow10L) return 0;
+    const auto x = scaled_extended(m, exponent);
+    if (!x) return 0;
+    magnitude = *x;
+#else
+    return 0;
+#endif
+  }
+  value = negative ? -magnitude : magnitude;
+  return length;
 }
 
 std::string_view guard_json_numbers(std::string_view json, std::string& storage) {
