@@ -61,7 +61,10 @@ struct HttpClient::Impl {
   std::string connected_to;  // "scheme://host:port" of the open connection, "" when none
   beast::flat_buffer buffer;
 
-  explicit Impl(HttpClientOptions o) : options(o) {}
+  // Beast reads into `buffer` as much as its free capacity takes, at least 512 bytes: a buffer
+  // left at that size made a 4.6 MB chunked Lambda event 9,000 recv calls (a fifth of the
+  // invocation's CPU). 64 KiB per read, as Beast's own read loop caps it.
+  explicit Impl(HttpClientOptions o) : options(o) { buffer.reserve(64 * 1024); }
 
   void disconnect() {
     stream.reset();
