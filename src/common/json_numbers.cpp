@@ -144,24 +144,24 @@ JsonNumber json_number_value(std::string_view token, bool integer) {
   return n;
 }
 
-size_t json_number_fast_double(std::string_view s, double& value) {
+FastDouble json_number_fast_double(std::string_view s) {
   const char* const begin = s.data();
   const char* const end = begin + s.size();
   const char* p = begin;
   const bool negative = p < end && *p == '-';
   if (negative) ++p;
-  if (p == end || !is_digit(*p)) return 0;
+  if (p == end || !is_digit(*p)) return {};
   uint64_t m = 0;  // the significant digits, at most 19 (< 2^64)
   int digits = 0, exponent = 0;
   if (*p == '0') ++p;
   else if (digit_run(p, end, m, digits) < 0)
-    return 0;
+    return {};
   bool integer = true;
   if (p < end && *p == '.') {
     ++p;
-    if (p == end || !is_digit(*p)) return 0;
+    if (p == end || !is_digit(*p)) return {};
     const int fraction = digit_run(p, end, m, digits);
-    if (fraction < 0) return 0;
+    if (fraction < 0) return {};
     exponent -= fraction;
     integer = false;
   }
@@ -169,7 +169,7 @@ size_t json_number_fast_double(std::string_view s, double& value) {
     ++p;
     const bool minus = p < end && *p == '-';
     if (p < end && (*p == '-' || *p == '+')) ++p;
-    if (p == end || !is_digit(*p)) return 0;
+    if (p == end || !is_digit(*p)) return {};
     int e = 0;
     for (; p < end && is_digit(*p); ++p)
       if (e < 10000) e = e * 10 + (*p - '0');
@@ -178,8 +178,7 @@ size_t json_number_fast_double(std::string_view s, double& value) {
   }
   const size_t length = static_cast<size_t>(p - begin);
   if (integer) {  // json_number_value's int64 or uint64 (or, below -2^63, its double), as a double
-    value = m == 0 ? 0.0 : negative ? -static_cast<double>(m) : static_cast<double>(m);
-    return length;
+    return {m == 0 ? 0.0 : negative ? -static_cast<double>(m) : static_cast<double>(m), length};
   }
   double magnitude = 0;
   if (m == 0) {
@@ -188,16 +187,15 @@ size_t json_number_fast_double(std::string_view s, double& value) {
     magnitude = exponent < 0 ? static_cast<double>(m) / kPow10[-exponent] : static_cast<double>(m) * kPow10[exponent];
   } else {
 #if LDBL_MANT_DIG == 64
-    if (exponent < -kMaxExactPow10L || exponent > kMaxExactPow10L) return 0;
+    if (exponent < -kMaxExactPow10L || exponent > kMaxExactPow10L) return {};
     const auto x = scaled_extended(m, exponent);
-    if (!x) return 0;
+    if (!x) return {};
     magnitude = *x;
 #else
-    return 0;
+    return {};
 #endif
   }
-  value = negative ? -magnitude : magnitude;
-  return length;
+  return {negative ? -magnitude : magnitude, length};
 }
 
 std::string_view guard_json_numbers(std::string_view json, std::string& storage) {

@@ -63,11 +63,10 @@ class Cursor {
   // number_value gives it. Else nothing is consumed (then null() or number()).
   std::optional<double> fast_number() {
     space();
-    double value = 0;
-    const size_t n = json_number_fast_double(std::string_view(p_, static_cast<size_t>(end_ - p_)), value);
-    if (n == 0 || !ends_value(p_ + n)) return std::nullopt;
-    p_ += n;
-    return value;
+    const FastDouble n = json_number_fast_double(std::string_view(p_, static_cast<size_t>(end_ - p_)));
+    if (n.length == 0 || !ends_value(p_ + n.length)) return std::nullopt;
+    p_ += n.length;
+    return n.value;
   }
 
  private:
