@@ -47,6 +47,7 @@ JsonNumber json_number_value(std::string_view token, bool integer);
 // and the double json_number_value gives (an integer token: the int64/uint64 converted to
 // double, so "-0" is +0); length 0 for anything else, malformed tokens included: the caller then
 // takes json_number_length and json_number_value. (Returned in two registers, not through memory.)
+// Assumes the default rounding mode, round to nearest: onnxfn never changes it.
 struct FastDouble {
   double value = 0;
   size_t length = 0;
