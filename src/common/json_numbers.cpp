@@ -2,10 +2,14 @@
 // (see json_numbers.h).
 #include "common/json_numbers.h"
 
+#include <bit>
+#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <optional>
 
 namespace onnxfn {
 namespace {
@@ -26,6 +30,65 @@ std::string shortest(std::string_view token) {
   const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   return std::string(buf, r.ptr);
 }
+
+// The eight bytes at p as a number when they are all ASCII digits (one test and three multiplies
+// for what would be eight steps of the digit loop; most feature values have 16-17 digits).
+[[gnu::always_inline]] inline bool eight_digits(const char* p, uint64_t& value) {
+  if constexpr (std::endian::native != std::endian::little) return false;
+  uint64_t v = 0;
+  std::memcpy(&v, p, sizeof v);
+  // Each byte's high nibble is 3, and stays 3 with 6 added: '0'..'9' exactly.
+  if (((v & 0xF0F0F0F0F0F0F0F0) | (((v + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) != 0x3333333333333333) return false;
+  v -= 0x3030303030303030;
+  v = v * 10 + (v >> 8);  // pairs of digits (the first in memory is the most significant)
+  v = (((v & 0x000000FF000000FF) * (100 + (1000000ULL << 32))) + (((v >> 16) & 0x000000FF000000FF) * (1 + (10000ULL << 32)))) >> 32;
+  value = v;
+  return true;
+}
+
+// Takes the run of digits at p into m (`digits`: its significant digits so far); the count taken,
+// or -1 beyond 19 significant digits. Inlined: the number's state stays in registers.
+[[gnu::always_inline]] inline int digit_run(const char*& p, const char* end, uint64_t& m, int& digits) {
+  const char* const from = p;
+  for (;;) {
+    uint64_t eight = 0;  // whole when they are all significant (m has begun, or starts here)
+    if (digits <= 11 && end - p >= 8 && (m != 0 || *p != '0') && eight_digits(p, eight)) {
+      m = m * 100000000 + eight;
+      digits += 8;
+      p += 8;
+    } else if (p < end && is_digit(*p)) {
+      if ((m != 0 || *p != '0') && ++digits > 19) return -1;  // leading zeros are not significant
+      m = m * 10 + static_cast<uint64_t>(*p++ - '0');
+    } else {
+      return static_cast<int>(p - from);
+    }
+  }
+}
+
+// Every power of ten up to 1e22 is exact in a double (5^22 < 2^53), up to 1e27 in an x87 long double
+// (5^27 < 2^64): a product or quotient of two exact operands is then one correctly rounded operation.
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr int kMaxExactPow10 = 22;
+
+#if LDBL_MANT_DIG == 64
+constexpr long double kPow10L[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+                                   1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+                                   1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+constexpr int kMaxExactPow10L = 27;
+
+// m x 10^e correctly rounded to double, through one extended-precision operation. Rounding twice
+// (to 64 bits, then to 53) differs from rounding once only when the extended result lies within half
+// an extended ulp of a double midpoint, i.e. its 11 extra bits are exactly 100 0000 0000: then
+// nullopt, and from_chars decides. The results here (1e-27..1e46) are normal doubles.
+std::optional<double> scaled_extended(uint64_t m, int e) {
+  const long double x = e < 0 ? static_cast<long double>(m) / kPow10L[-e] : static_cast<long double>(m) * kPow10L[e];
+  uint64_t significand = 0;  // x86's 80-bit format: the 64-bit significand first (little-endian)
+  std::memcpy(&significand, &x, sizeof significand);
+  if ((significand & 0x7ff) == 0x400) return std::nullopt;
+  return static_cast<double>(x);
+}
+#endif
 
 }  // namespace
 
@@ -79,6 +142,60 @@ JsonNumber json_number_value(std::string_view token, bool integer) {
   if (std::isnan(n.d)) n.d = std::numeric_limits<double>::quiet_NaN();  // "-NaN" too, as RapidJSON reads it
   n.kind = JsonNumber::Kind::Double;
   return n;
+}
+
+FastDouble json_number_fast_double(std::string_view s) {
+  const char* const begin = s.data();
+  const char* const end = begin + s.size();
+  const char* p = begin;
+  const bool negative = p < end && *p == '-';
+  if (negative) ++p;
+  if (p == end || !is_digit(*p)) return {};
+  uint64_t m = 0;  // the significant digits, at most 19 (< 2^64)
+  int digits = 0, exponent = 0;
+  if (*p == '0') ++p;
+  else if (digit_run(p, end, m, digits) < 0)
+    return {};
+  bool integer = true;
+  if (p < end && *p == '.') {
+    ++p;
+    if (p == end || !is_digit(*p)) return {};
+    const int fraction = digit_run(p, end, m, digits);
+    if (fraction < 0) return {};
+    exponent -= fraction;
+    integer = false;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool minus = p < end && *p == '-';
+    if (p < end && (*p == '-' || *p == '+')) ++p;
+    if (p == end || !is_digit(*p)) return {};
+    int e = 0;
+    for (; p < end && is_digit(*p); ++p)
+      if (e < 10000) e = e * 10 + (*p - '0');
+    exponent += minus ? -e : e;
+    integer = false;
+  }
+  const size_t length = static_cast<size_t>(p - begin);
+  if (integer) {  // json_number_value's int64 or uint64 (or, below -2^63, its double), as a double
+    return {m == 0 ? 0.0 : negative ? -static_cast<double>(m) : static_cast<double>(m), length};
+  }
+  double magnitude = 0;
+  if (m == 0) {
+    magnitude = 0;
+  } else if (m <= (uint64_t{1} << 53) && exponent >= -kMaxExactPow10 && exponent <= kMaxExactPow10) {
+    magnitude = exponent < 0 ? static_cast<double>(m) / kPow10[-exponent] : static_cast<double>(m) * kPow10[exponent];
+  } else {
+#if LDBL_MANT_DIG == 64
+    if (exponent < -kMaxExactPow10L || exponent > kMaxExactPow10L) return {};
+    const auto x = scaled_extended(m, exponent);
+    if (!x) return {};
+    magnitude = *x;
+#else
+    return {};
+#endif
+  }
+  return {negative ? -magnitude : magnitude, length};
 }
 
 std::string_view guard_json_numbers(std::string_view json, std::string& storage) {

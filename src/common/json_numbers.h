@@ -39,6 +39,21 @@ struct JsonNumber {
 };
 JsonNumber json_number_value(std::string_view token, bool integer);
 
+// The decoders' hot path for floating-point tensors: the JSON number at the start of `s` when it is a
+// decimal of at most 19 significant digits and a small exponent, read in one pass and converted
+// exactly (Clinger's fast path in double; else, where long double has a 64-bit significand, one
+// correctly rounded x87 operation whose rounding to double is provably single, i.e. not within
+// half an extended ulp of a double midpoint). Gives its length (as json_number_length gives it)
+// and the double json_number_value gives (an integer token: the int64/uint64 converted to
+// double, so "-0" is +0); length 0 for anything else, malformed tokens included: the caller then
+// takes json_number_length and json_number_value. (Returned in two registers, not through memory.)
+// Assumes the default rounding mode, round to nearest: onnxfn never changes it.
+struct FastDouble {
+  double value = 0;
+  size_t length = 0;
+};
+FastDouble json_number_fast_double(std::string_view s);
+
 // Returns `json` itself when nothing needs rewriting (the common case), else a view of `storage`.
 std::string_view guard_json_numbers(std::string_view json, std::string& storage);
 

@@ -34,6 +34,7 @@ net::HttpClientOptions waiting_options() {
   net::HttpClientOptions o;
   o.io_timeout = std::chrono::hours(24);
   o.max_body_bytes = 7u << 20;  // invocation payloads are at most 6 MB
+  o.chunked_body_reserve = o.max_body_bytes;  // they come chunked: read without reallocating
   return o;
 }
 

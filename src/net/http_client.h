@@ -51,6 +51,9 @@ struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{10'000};  // resolve + connect + TLS handshake
   std::chrono::milliseconds io_timeout{60'000};       // each write of the request, each read
   std::uint64_t max_body_bytes = 1ull << 30;          // a larger buffered body is a ResourceLimit error
+  // Capacity reserved (not touched) for a buffered body of unknown length (chunked), so that
+  // growing it copies nothing: the Lambda Runtime API's events (up to 6 MB) come chunked.
+  std::size_t chunked_body_reserve = 0;
 };
 
 class HttpClient {

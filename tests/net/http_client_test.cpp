@@ -6,8 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <thread>
@@ -94,6 +96,64 @@ TEST(HttpClient, StreamsLargeAndChunkedBodies) {
   EXPECT_EQ(total, big.size());
   EXPECT_GT(pieces, 1u);  // delivered piece by piece, not buffered whole
   EXPECT_EQ(client.request("GET", server.url("/chunked"), {}, "").body, "hello world");
+}
+
+// A body of distinct bytes sent as `chunks` chunks of varied sizes (the Lambda Runtime API sends its
+// events chunked), or with a Content-Length when `chunks` is 0.
+std::string patterned_body(std::size_t size) {
+  std::string body(size, ' ');
+  for (std::size_t i = 0; i < size; ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
+  return body;
+}
+std::string chunked_response(const std::string& body, std::size_t chunks) {
+  std::string out = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::size_t at = 0;
+  for (std::size_t k = 0; at < body.size(); ++k) {
+    const std::size_t n = std::min(body.size() - at, body.size() / chunks + k % 3 * 1000 + 1);
+    char size_hex[32];
+    std::snprintf(size_hex, sizeof size_hex, "%zx", n);
+    out += std::string(size_hex) + "\r\n" + body.substr(at, n) + "\r\n";
+    at += n;
+  }
+  return out + "0\r\n\r\n";
+}
+
+TEST(HttpClient, BuffersLargeSizedAndChunkedBodiesWhole) {
+  const std::string body = patterned_body(4'600'000 + 17);
+  ScriptedServer server([&](const std::string& request, int, bool&) {
+    if (request.find("/chunked") != std::string::npos) return chunked_response(body, 97);
+    return ok(body);
+  });
+  for (const std::size_t reserve : {std::size_t{0}, std::size_t{7} << 20, std::size_t{1} << 20}) {
+    HttpClientOptions options;
+    options.chunked_body_reserve = reserve;
+    HttpClient client(options);
+    const auto sized = client.request("GET", server.url("/sized"), {}, "");
+    EXPECT_EQ(sized.body.size(), body.size());
+    EXPECT_TRUE(sized.body == body) << "reserve " << reserve;
+    const auto chunked = client.request("GET", server.url("/chunked"), {}, "");
+    EXPECT_EQ(chunked.body.size(), body.size());
+    EXPECT_TRUE(chunked.body == body) << "reserve " << reserve;
+    if (reserve >= body.size()) {
+      EXPECT_LE(chunked.body.capacity(), reserve + (64u << 10));  // grown in place
+    }
+    EXPECT_EQ(client.request("GET", server.url("/sized"), {}, "").body.size(), body.size());  // connection reusable
+  }
+}
+
+TEST(HttpClient, ChunkedBodyLargerThanTheLimitIsAResourceLimitError) {
+  const std::string body = patterned_body(300'000);
+  ScriptedServer server([&](const std::string&, int, bool&) { return chunked_response(body, 9); });
+  HttpClientOptions options;
+  options.max_body_bytes = 200'000;
+  options.chunked_body_reserve = 100'000;
+  HttpClient client(options);
+  try {
+    client.request("GET", server.url("/"), {}, "");
+    FAIL() << "a 300,000-byte chunked body passed a 200,000-byte limit";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::ResourceLimit);
+  }
 }
 
 TEST(HttpClient, BodyLargerThanTheLimitIsAResourceLimitError) {
