@@ -369,21 +369,5 @@ TEST(TreeRegressor, session_frees_the_node_lists_it_compiled_and_still_predicts)
   for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], expected.data<float>()[i]) << i;
 }
 
-TEST(TreeRegressor, branch_ids_for_messages_round_trip_narrow_and_wide) {
-  ops::trees::IdList narrow, wide;
-  EXPECT_TRUE(narrow.empty());
-  narrow.resize(2, false);
-  wide.resize(2, true);
-  narrow.set(0, -2147483648LL);
-  narrow.set(1, 2147483647LL);
-  wide.set(0, 5000000000LL);
-  wide.set(1, -7);
-  EXPECT_FALSE(narrow.empty());
-  EXPECT_EQ(narrow[0], -2147483648LL);
-  EXPECT_EQ(narrow[1], 2147483647LL);
-  EXPECT_EQ(wide[0], 5000000000LL);
-  EXPECT_EQ(wide[1], -7);
-}
-
 }  // namespace
 }  // namespace onnxfn::tree_tests
