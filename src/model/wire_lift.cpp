@@ -233,7 +233,12 @@ class Lifter {
         do {
           uint64_t v = 0;
           if (!in_.ReadVarint64(&v)) fail("truncated varint");
-          add_int(lists, static_cast<int64_t>(v));
+          // The common case inline: an int32 list that has room (add_int was a call per value).
+          const auto x = static_cast<int64_t>(v);
+          if (lists.ints.empty() && x >= INT32_MIN && x <= INT32_MAX && lists.ints32.size() < lists.ints32.capacity())
+            lists.ints32.push_back(static_cast<int32_t>(x));
+          else
+            add_int(lists, x);
         } while (in_.ExpectTag(tag));
       } else if (field == kAttrInts && wire == WF::WIRETYPE_LENGTH_DELIMITED) {
         packed_ints(lists, read_length());
