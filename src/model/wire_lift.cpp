@@ -243,11 +243,27 @@ class Lifter {
       } else if (field == kAttrInts && wire == WF::WIRETYPE_LENGTH_DELIMITED) {
         packed_ints(lists, read_length());
       } else if (field == kAttrStrings && wire == WF::WIRETYPE_LENGTH_DELIMITED) {
-        const uint32_t len = read_length();
-        scratch_.resize(len);
-        read_raw(scratch_.data(), len);
         reserve_once(lists.string_codes, left / 2);
-        add_string(lists, scratch_);
+        do {
+          const uint32_t len = read_length();
+          // A string already in the dictionary (nodes_modes: nearly every one) is matched where
+          // it lies in the stream's buffer, without a copy.
+          const void* data = nullptr;
+          int available = 0;
+          if (lists.strings.empty() && in_.GetDirectBufferPointer(&data, &available) &&
+              static_cast<int64_t>(available) >= len) {
+            const std::string_view value(static_cast<const char*>(data), len);
+            const auto known = std::find(lists.string_dict.begin(), lists.string_dict.end(), value);
+            if (known != lists.string_dict.end()) {
+              lists.string_codes.push_back(static_cast<uint8_t>(known - lists.string_dict.begin()));
+              in_.Skip(static_cast<int>(len));
+              continue;
+            }
+          }
+          scratch_.resize(len);
+          read_raw(scratch_.data(), len);
+          add_string(lists, scratch_);
+        } while (in_.ExpectTag(tag));
       } else {
         copy_field(tag);
       }

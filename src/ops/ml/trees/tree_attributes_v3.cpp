@@ -286,6 +286,9 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   // the first one listed as the tree's root (TreeEnsembleCommon::Init).
   if (n >= (size_t{1} << 31))
     throw_error(ErrorKind::ResourceLimit, node.label() + ": tree ensemble has too many nodes");
+  // Freed lists go back to the system on large forests only: a small one's cold start gains more
+  // from reusing the pages (src/cli/main.cxx) than its peak loses.
+  const bool trim = n >= 100000;
   const bool sequential = sequential_numbering(tree_ids, node_ids);
   std::optional<NodeIndex> index;
   if (!sequential) index.emplace(tree_ids, node_ids);
@@ -314,7 +317,7 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   }
   info.release_lists("nodes_modes");
   std::unordered_set<int64_t>().swap(finished_trees);
-  info.return_freed_memory();
+  if (trim) info.return_freed_memory();
 
   // Sequential numbering: tree id -> index in `trees`, direct when the ids are 0, 1, ...
   bool ids_are_indices = true;
@@ -379,7 +382,7 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   }
   for (const char* name : {"nodes_truenodeids", "nodes_falsenodeids", "nodes_treeids"}) info.release_lists(name);
   if (sequential) info.release_lists("nodes_nodeids");  // errors name nodes by position then
-  info.return_freed_memory();
+  if (trim) info.return_freed_memory();
 
   // Leaf weights, grouped by leaf in attribute order (ORT sorts them by (tree, node, position)),
   // leaves in position order: a leaf's first weight and count go to its first/second slots.
@@ -419,7 +422,7 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   for (size_t i = 0; i < n; ++i)
     if (modes[i] == NodeMode::Leaf) first[i] -= second[i];
   std::vector<uint32_t>().swap(weight_at);
-  info.return_freed_memory();
+  if (trim) info.return_freed_memory();
   // The classifier still reads class_ids and class_weights (decode_v3_classifier).
   if (!classifier)
     for (const std::string& name : {names.ids, names.weights}) info.release_lists(name);
