@@ -256,7 +256,7 @@ class Lifter {
             const auto known = std::find(lists.string_dict.begin(), lists.string_dict.end(), value);
             if (known != lists.string_dict.end()) {
               lists.string_codes.push_back(static_cast<uint8_t>(known - lists.string_dict.begin()));
-              in_.Skip(static_cast<int>(len));
+              if (!in_.Skip(static_cast<int>(len))) fail("truncated field of " + std::to_string(len) + " bytes");
               continue;
             }
           }
