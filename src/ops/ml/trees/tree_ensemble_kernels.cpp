@@ -1,8 +1,7 @@
 // The kernels of ai.onnx.ml TreeEnsembleRegressor, TreeEnsembleClassifier (versions 1 and 3) and
 // TreeEnsemble (version 5). At session creation each decodes its attributes (tree_attributes_*.cpp)
 // and compiles them into the flat layout (v1/v3 in one go from the lists, v5 through
-// tree_ensemble_compiler.cpp); run() only checks X and
-// evaluates (tree_ensemble_evaluator.cpp).
+// tree_ensemble_compiler.cpp); run() only checks X and evaluates (tree_ensemble_evaluator.cpp).
 #include "ops/ml/trees/tree_ensemble_kernels.h"
 
 #include <algorithm>
