@@ -41,13 +41,14 @@ struct TwoTrees {
     node(b, ids_b[0], "BRANCH_LEQ", 1, 2.0f, ids_b[1], ids_b[2]);
     leaf(b, ids_b[1], 10);
     leaf(b, ids_b[2], 20);
-    return tree_model("TreeEnsembleRegressor", 3, DType::Float, 2,
-                      {attr_int("n_targets", 1), attr_ints("nodes_treeids", tree_ids), attr_ints("nodes_nodeids", node_ids),
-                       attr_ints("nodes_featureids", features), attr_strings("nodes_modes", modes),
-                       attr_floats("nodes_values", values), attr_ints("nodes_truenodeids", true_ids),
-                       attr_ints("nodes_falsenodeids", false_ids), attr_ints("target_treeids", w_trees),
-                       attr_ints("target_nodeids", w_nodes), attr_ints("target_ids", std::vector<int64_t>(w_trees.size(), 0)),
-                       attr_floats("target_weights", weights)});
+    return tree_model(
+        "TreeEnsembleRegressor", 3, DType::Float, 2,
+        {attr_int("n_targets", 1), attr_ints("nodes_treeids", tree_ids), attr_ints("nodes_nodeids", node_ids),
+         attr_ints("nodes_featureids", features), attr_strings("nodes_modes", modes),
+         attr_floats("nodes_values", values), attr_ints("nodes_truenodeids", true_ids),
+         attr_ints("nodes_falsenodeids", false_ids), attr_ints("target_treeids", w_trees),
+         attr_ints("target_nodeids", w_nodes), attr_ints("target_ids", std::vector<int64_t>(w_trees.size(), 0)),
+         attr_floats("target_weights", weights)});
   }
 };
 

@@ -37,7 +37,7 @@ void lay_out_trees(const S& src, const std::vector<NodeRef>& roots, size_t branc
     NodeRef ref;
     int64_t parent;  // node whose child this is, or -1 for a root
     bool true_edge;
-    bool close;      // pseudo step: the subtree of branch ref.index is complete
+    bool close;  // pseudo step: the subtree of branch ref.index is complete
   };
   // A plain array with a top index: vector::push_back's growth path stayed a call per step (7% of
   // loading a default forest).
