@@ -2,6 +2,9 @@
 #include "engine/kernel.h"
 
 #include <cstring>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace onnxfn {
 
@@ -24,6 +27,21 @@ bool KernelBuildInfo::release_lists(std::string_view name) const {
     return true;
   }
   return false;
+}
+
+void KernelBuildInfo::return_freed_memory() const {
+#ifdef __GLIBC__
+  // The CLI keeps freed memory on the heap (src/cli/main.cxx, for cold-start speed), so freed
+  // lists stay resident until trimmed: malloc_trim returns the free pages inside the heap too.
+  if (owned_node_) malloc_trim(0);
+#endif
+}
+
+std::vector<int32_t> KernelBuildInfo::take_ints32(std::string_view name) const {
+  if (!owned_node_) return {};
+  for (Attribute& a : owned_node_->attributes)
+    if (a.name == name) return std::move(a.ints32);
+  return {};
 }
 
 void KernelBuildInfo::unsupported(const std::string& problem) const {

@@ -74,6 +74,13 @@ class KernelBuildInfo {
   // theirs). Afterwards the attribute reads as an empty list of its type: only for attributes the
   // kernel alone reads, at build time. Returns whether anything was freed.
   bool release_lists(std::string_view name) const;
+  // Moves the list of Ints attribute `name` out when the session owns the node (as release_lists)
+  // and the loader stored it as int32 (Attribute::ints32), after which the attribute reads as an
+  // empty list; empty (and nothing changed) otherwise. Lets a kernel reuse a large list's memory.
+  std::vector<int32_t> take_ints32(std::string_view name) const;
+  // Returns the memory of lists released so far to the system (when the session owns the node),
+  // so that what the kernel builds next does not raise the process's peak on top of them.
+  void return_freed_memory() const;
 
   // Throws BadModel naming the node.
   [[noreturn]] void fail(const std::string& problem) const;

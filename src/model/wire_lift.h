@@ -42,7 +42,9 @@ struct LiftedModel {
 };
 
 // Reads `size` bytes of a ModelProto from `in`. Throws BadModel for malformed wire data (truncated,
-// impossible lengths, unusable wire types); never allocates more than the bytes it has read.
+// impossible lengths, unusable wire types). Lengths are checked against the bytes left before
+// anything is allocated; a list reserves at most 4 bytes per byte of its attribute (address space:
+// pages are touched only as values arrive).
 LiftedModel lift_large_lists(google::protobuf::io::ZeroCopyInputStream& in, uint64_t size);
 
 }  // namespace onnxfn::detail

@@ -59,6 +59,21 @@ TEST(TreeEnsembleV5, small_member_sets_test_exact_equality) {
                 {1, 100, 1, 100, 1});
 }
 
+TEST(TreeEnsembleV5, session_frees_the_lists_it_decoded_and_still_predicts) {
+  const std::vector<float> set{1, 3, 5, kNaN};
+  const Model m = v5_model(member_tree(set));
+  Session s(m, ops::all_kernels());
+  const Node& held = s.model().graph.nodes[0];
+  for (const char* name : {"tree_roots", "nodes_featureids", "nodes_truenodeids", "nodes_trueleafs",
+                           "nodes_falsenodeids", "nodes_falseleafs", "leaf_targetids"})
+    EXPECT_EQ(held.attribute(name)->ints_view().size(), 0u) << name;
+  for (const char* name : {"nodes_modes", "nodes_splits", "membership_values", "leaf_weights"})
+    EXPECT_EQ(held.attribute(name)->t.numel(), 0) << name;
+  EXPECT_EQ(held.get_int("n_targets", 0), 1);  // scalars stay
+  EXPECT_EQ(m.graph.nodes[0].attribute("nodes_featureids")->ints_view().size(), 2u);  // the caller's copy
+  expect_floats(s.run({{"X", member_x()}})[0].second.tensor(), {1, 1, 1, 10, 100, 10, 100, 10, 100, 100, 100, 10});
+}
+
 TEST(TreeEnsembleV5, big_member_sets_truncate_the_input_to_int32) {
   // A set with a value above 30 is an ORT "big set": x is truncated to int32, so 1.5 and
   // 3.0000002 are members of {1, 3, 5, 33}.

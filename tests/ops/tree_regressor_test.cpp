@@ -369,20 +369,30 @@ TEST(TreeRegressor, session_frees_the_node_lists_it_compiled_and_still_predicts)
   for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], expected.data<float>()[i]) << i;
 }
 
-TEST(TreeRegressor, branch_ids_for_messages_round_trip_narrow_and_wide) {
-  ops::trees::IdList narrow, wide;
-  EXPECT_TRUE(narrow.empty());
-  narrow.resize(2, false);
-  wide.resize(2, true);
-  narrow.set(0, -2147483648LL);
-  narrow.set(1, 2147483647LL);
-  wide.set(0, 5000000000LL);
-  wide.set(1, -7);
-  EXPECT_FALSE(narrow.empty());
-  EXPECT_EQ(narrow[0], -2147483648LL);
-  EXPECT_EQ(narrow[1], 2147483647LL);
-  EXPECT_EQ(wide[0], 5000000000LL);
-  EXPECT_EQ(wide[1], -7);
+TEST(TreeRegressor, int32_lists_taken_by_the_session_give_the_same_results) {
+  // The loader stores lists that fit in int32 as Attribute::ints32; a session then takes the child
+  // id lists and writes child positions over them (KernelBuildInfo::take_ints32).
+  const Model wide = random_forest(3);
+  Model narrow = wide;
+  for (Attribute& a : narrow.graph.nodes[0].attributes) {
+    if (a.type != AttrType::Ints) continue;
+    a.ints32.assign(a.ints.begin(), a.ints.end());
+    std::vector<int64_t>().swap(a.ints);
+  }
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-1.2f, 1.2f);
+  std::vector<float> xs(257 * 8);
+  for (float& v : xs) v = rng() % 40 == 0 ? kNaN : u(rng);
+  const Tensor x = matrix<float>(257, 8, xs);
+  const Tensor want = run_model(wide, x)[0].second.tensor();
+  Session s(narrow, ops::all_kernels());
+  for (const char* name : {"nodes_truenodeids", "nodes_falsenodeids"})
+    EXPECT_EQ(s.model().graph.nodes[0].attribute(name)->ints_view().size(), 0u) << name;
+  // The caller's copy keeps its lists.
+  EXPECT_GT(narrow.graph.nodes[0].attribute("nodes_truenodeids")->ints32.size(), 0u);
+  const Tensor got = s.run({{"X", x}})[0].second.tensor();
+  ASSERT_EQ(got.numel(), want.numel());
+  for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], want.data<float>()[i]) << i;
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Decodes the attributes of ai.onnx.ml TreeEnsembleRegressor and TreeEnsembleClassifier (versions 1
-// and 3) into EnsembleSource, reading them as ORT 1.32 does (TreeEnsembleAttributesV3 in
-// tree_ensemble_attribute.h and TreeEnsembleCommon::Init).
+// and 3) straight into the compiled layout (no EnsembleSource in between), reading them as ORT 1.32
+// does (TreeEnsembleAttributesV3 in tree_ensemble_attribute.h and TreeEnsembleCommon::Init).
 #include <algorithm>
 #include <limits>
 #include <optional>
@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "ops/ml/trees/tree_attributes.h"
+#include "ops/ml/trees/tree_layout_builder.h"
 
 namespace onnxfn::ops::trees {
 namespace {
@@ -123,19 +124,6 @@ class NodeIndex {
   std::unordered_map<NodeKey, uint32_t, NodeKeyHash> map_;
 };
 
-// Node position -> NodeRef in 4 bytes (the top bit marks a leaf) instead of 8: one per node of a
-// forest, alive through the whole decode.
-class PackedRefs {
- public:
-  explicit PackedRefs(size_t n) : refs_(n) {}
-  NodeRef operator[](size_t i) const { return {(refs_[i] & kLeaf) != 0, refs_[i] & ~kLeaf}; }
-  void set(size_t i, NodeRef r) { refs_[i] = r.index | (r.leaf ? kLeaf : 0); }
-
- private:
-  static constexpr uint32_t kLeaf = 0x80000000u;
-  std::vector<uint32_t> refs_;
-};
-
 // An Ints attribute read in place, in whichever storage the loader chose: empty when absent,
 // BadModel when it has another type.
 IntsView ints_in_place(const Node& node, std::string_view name) {
@@ -171,8 +159,68 @@ std::vector<NodeMode> parse_modes(const KernelBuildInfo& info, const Attribute* 
   return modes;
 }
 
+// One tree of the attributes: its nodes are listed together, the first one its root.
+struct TreeSpan {
+  int64_t id;      // nodes_treeids
+  uint32_t first;  // position of its first node in nodes_*
+};
+
+// Whether every tree's nodes are listed together under a tree id of their own and numbered 0, 1,
+// ... in order, as converters write them: then a node's position is its tree's first position plus
+// its id, so no (tree, node) table is built and the node ids need not stay for error messages.
+bool sequential_numbering(IntsView tree_ids, IntsView node_ids) {
+  std::unordered_set<int64_t> seen;
+  size_t start = 0;
+  for (size_t i = 0; i < tree_ids.size(); ++i) {
+    if (i == 0 || tree_ids[i] != tree_ids[i - 1]) {
+      if (!seen.insert(tree_ids[i]).second) return false;
+      start = i;
+    }
+    if (node_ids[i] != static_cast<int64_t>(i - start)) return false;
+  }
+  return true;
+}
+
+// lay_out_trees()'s view of the attribute lists: branch and leaf ids are positions in nodes_*.
 template <class T>
-EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets, bool classifier) {
+struct ListView {
+  IntsView features, tracks;
+  IntsView node_ids;  // only for errors; empty when the numbering is sequential
+  const std::vector<float>& values;
+  const std::vector<T>& values_tensor;
+  const std::vector<NodeMode>& modes;
+  // Per position: a branch's children; a leaf's first weight in out.weight_* and its weight count.
+  const uint32_t* first;
+  const uint32_t* second;
+  const std::vector<TreeSpan>& trees;
+  const std::vector<T>& weight_values;
+
+  size_t branch_slots() const { return modes.size(); }
+  int64_t feature(uint32_t b) const { return features[b]; }
+  T threshold(uint32_t b) const { return values.empty() ? values_tensor[b] : static_cast<T>(values[b]); }
+  NodeMode mode(uint32_t b) const { return modes[b]; }
+  // nodes_missing_value_tracks_true may be shorter than the nodes; ORT treats missing entries as 0,
+  // and only the value 1 as "true".
+  bool tracks_true(uint32_t b) const { return b < tracks.size() && tracks[b] == 1; }
+  uint32_t set(uint32_t) const { return 0; }
+  NodeRef ref(uint32_t position) const { return {modes[position] == NodeMode::Leaf, position}; }
+  NodeRef on_true(uint32_t b) const { return ref(first[b]); }
+  NodeRef on_false(uint32_t b) const { return ref(second[b]); }
+  // A leaf without weights adds its own nodes_values entry (ORT 1.32 keeps the node value there).
+  T leaf_value(uint32_t l) const { return second[l] > 0 ? weight_values[first[l]] : threshold(l); }
+  uint32_t first_weight(uint32_t l) const { return first[l]; }
+  uint32_t weight_count(uint32_t l) const { return second[l]; }
+  std::string branch_name(uint32_t b, size_t tree) const {
+    const int64_t node = node_ids.empty() ? int64_t{b} - trees[tree].first : node_ids[b];
+    return "tree " + std::to_string(trees[tree].id) + " node " + std::to_string(node);
+  }
+};
+
+// Decodes and compiles in one go, straight from the attribute lists: no per-branch records in
+// between, and each list is freed right after its last read (when the session owns the node).
+template <class T>
+CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets, bool classifier,
+                           const DecodedEnsemble& rule) {
   const Node& node = info.node();
   auto ints = [&](std::string_view name) { return ints_in_place(node, name); };
   auto floats = [&](std::string_view name) -> const std::vector<float>& {
@@ -207,7 +255,6 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
     info.fail("only one of 'nodes_values' and 'nodes_values_as_tensor' may be given");
   same_length(values.empty() ? "nodes_values_as_tensor" : "nodes_values",
               values.empty() ? values_tensor.size() : values.size());
-  auto value = [&](size_t i) { return values.empty() ? values_tensor[i] : static_cast<T>(values[i]); };
 
   const IntsView w_ids = ints(names.ids), w_nodes = ints(names.node_ids), w_trees = ints(names.tree_ids);
   const std::vector<float>& w_floats = floats(names.weights);
@@ -229,29 +276,34 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
       info.fail("attribute '" + names.ids + "' holds " + std::to_string(id) + " but there are " +
                 std::to_string(n_targets) + (classifier ? " classes" : " targets"));
 
-  EnsembleSource<T> src;
-  src.n_targets = n_targets;
-  src.shared_subtrees = true;
-  src.post_transform = ml::parse_post_transform(info);
+  CompiledEnsemble<T> out;
+  out.n_targets = n_targets;
+  out.post_transform = ml::parse_post_transform(info);
   // A classifier has no aggregate_function: ORT always sums its trees.
-  src.aggregate = classifier ? Aggregate::Sum : parse_aggregate(info);
+  out.aggregate = classifier ? Aggregate::Sum : parse_aggregate(info);
 
   // Node positions by (tree id, node id); each tree's nodes must be listed together, and ORT takes
   // the first one listed as the tree's root (TreeEnsembleCommon::Init).
-  NodeIndex position(tree_ids, node_ids);
   if (n >= (size_t{1} << 31))
     throw_error(ErrorKind::ResourceLimit, node.label() + ": tree ensemble has too many nodes");
-  PackedRefs ref(n);
-  uint32_t branch_count = 0, leaf_count = 0;
+  // Freed lists go back to the system on large forests only: a small one's cold start gains more
+  // from reusing the pages (src/cli/main.cxx) than its peak loses.
+  const bool trim = n >= 100000;
+  const bool sequential = sequential_numbering(tree_ids, node_ids);
+  std::optional<NodeIndex> index;
+  if (!sequential) index.emplace(tree_ids, node_ids);
+  std::vector<TreeSpan> trees;
+  std::vector<NodeRef> roots;
+  size_t branch_count = 0;
   std::unordered_set<int64_t> finished_trees;
   for (size_t i = 0; i < n; ++i) {
     const NodeKey key{tree_ids[i], node_ids[i]};
-    if (!position.add(key, static_cast<uint32_t>(i)))
+    if (index && !index->add(key, static_cast<uint32_t>(i)))
       info.fail("tree " + std::to_string(key.tree) + " node " + std::to_string(key.node) +
                 " appears twice in nodes_treeids/nodes_nodeids");
     if (modes[i] == kBadMode) parse_mode(info, mode_attribute->string_at(i));  // throws, naming the string
     const bool leaf = modes[i] == NodeMode::Leaf;
-    ref.set(i, {leaf, leaf ? leaf_count++ : branch_count++});
+    if (!leaf) ++branch_count;
     if (i == 0 || tree_ids[i] != tree_ids[i - 1]) {
       if (i > 0) finished_trees.insert(tree_ids[i - 1]);
       // ORT would start a second tree with the same id here; no converter lists a tree's nodes in
@@ -259,96 +311,129 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
       if (finished_trees.contains(tree_ids[i]))
         info.fail("the nodes of tree " + std::to_string(tree_ids[i]) +
                   " are not listed together in nodes_treeids (again at position " + std::to_string(i) + ")");
-      src.roots.push_back(ref[i]);
+      roots.push_back({leaf, static_cast<uint32_t>(i)});
+      trees.push_back({tree_ids[i], static_cast<uint32_t>(i)});
     }
   }
-  // Each list is freed once read for the last time (when the session owns the node), so the
-  // lists and the EnsembleSource built from them are not all alive at once.
   info.release_lists("nodes_modes");
+  std::unordered_set<int64_t>().swap(finished_trees);
+  if (trim) info.return_freed_memory();
 
-  src.branches.resize(branch_count);
-  // IntsView::narrow: the loader found every value within int32.
-  src.branch_tree_ids.resize(branch_count, tree_ids.narrow == nullptr);
-  src.branch_node_ids.resize(branch_count, node_ids.narrow == nullptr);
-  // A leaf without weights adds its nodes_values entry; kept here so nodes_values can go now.
-  std::vector<T> leaf_values(leaf_count);
+  // Sequential numbering: tree id -> index in `trees`, direct when the ids are 0, 1, ...
+  bool ids_are_indices = true;
+  for (size_t t = 0; t < trees.size() && ids_are_indices; ++t) ids_are_indices = trees[t].id == static_cast<int64_t>(t);
+  std::unordered_map<int64_t, uint32_t> tree_at;
+  if (sequential && !ids_are_indices)
+    for (size_t t = 0; t < trees.size(); ++t) tree_at.emplace(trees[t].id, static_cast<uint32_t>(t));
+  auto find_in = [&](size_t t, int64_t tree_id, int64_t node_id) -> std::optional<uint32_t> {
+    if (index) return index->find({tree_id, node_id});
+    const size_t end = t + 1 < trees.size() ? trees[t + 1].first : n;
+    if (node_id < 0 || node_id >= static_cast<int64_t>(end - trees[t].first)) return std::nullopt;
+    return trees[t].first + static_cast<uint32_t>(node_id);
+  };
+  auto find = [&](int64_t tree_id, int64_t node_id) -> std::optional<uint32_t> {
+    if (index) return index->find({tree_id, node_id});
+    if (ids_are_indices) {
+      if (tree_id < 0 || tree_id >= static_cast<int64_t>(trees.size())) return std::nullopt;
+      return find_in(static_cast<size_t>(tree_id), tree_id, node_id);
+    }
+    const auto it = tree_at.find(tree_id);
+    return it == tree_at.end() ? std::nullopt : find_in(it->second, tree_id, node_id);
+  };
+
+  // Children by position (ORT ignores the feature, value and children of leaves; their slots hold
+  // the leaf's weights below), written over the child ids when the loader's int32 lists can be
+  // taken: each entry is read before it is overwritten, and no other list of n entries is needed.
+  std::vector<int32_t> taken_true = info.take_ints32("nodes_truenodeids");
+  std::vector<int32_t> taken_false = info.take_ints32("nodes_falsenodeids");
+  std::vector<uint32_t> own_first, own_second;
+  auto slots = [n](std::vector<int32_t>& taken, std::vector<uint32_t>& own) {
+    // int32 and uint32 may alias; positions are below 2^31.
+    if (taken.size() == n) return reinterpret_cast<uint32_t*>(taken.data());
+    own.assign(n, 0);
+    return own.data();
+  };
+  uint32_t* const first = slots(taken_true, own_first);
+  uint32_t* const second = slots(taken_false, own_second);
+  size_t tree = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (ref[i].leaf) leaf_values[ref[i].index] = value(i);
-    if (ref[i].leaf) continue;  // ORT ignores the feature, value and children of leaves
-    SourceBranch<T>& b = src.branches[ref[i].index];
-    src.branch_tree_ids.set(ref[i].index, tree_ids[i]);
-    src.branch_node_ids.set(ref[i].index, node_ids[i]);
-    b.mode = modes[i];
-    b.feature = features[i];
-    b.threshold = value(i);
-    // ONNX ml TreeEnsemble*, nodes_missing_value_tracks_true may be shorter than the nodes; ORT
-    // treats missing entries as 0, and only the value 1 as "true".
-    b.missing_tracks_true = i < tracks.size() && tracks[i] == 1;
+    if (tree + 1 < trees.size() && trees[tree + 1].first == i) ++tree;
+    if (modes[i] == NodeMode::Leaf) {
+      first[i] = second[i] = 0;
+      continue;
+    }
     // Built only for an error message: a string per branch costs a third of loading a large forest.
     auto here = [&] { return "tree " + std::to_string(tree_ids[i]) + " node " + std::to_string(node_ids[i]); };
     auto child = [&](int64_t id, const char* attr) {
       // ORT 1.32 requires child ids below the number of nodes of the whole ensemble.
       if (id < 0 || static_cast<uint64_t>(id) >= n)
         info.fail(here() + ": " + attr + " is " + std::to_string(id) + ", outside [0, " + std::to_string(n) + ")");
-      const std::optional<uint32_t> at = position.find({tree_ids[i], id});
+      const std::optional<uint32_t> at = find_in(tree, tree_ids[i], id);
       if (!at)
         info.fail(here() + ": " + attr + " refers to node " + std::to_string(id) + ", which tree " +
                   std::to_string(tree_ids[i]) + " does not have");
       if (*at == i) info.fail(here() + ": " + attr + " points to the node itself");
-      return ref[*at];
+      return *at;
     };
-    b.on_true = child(true_ids[i], "nodes_truenodeids");
-    b.on_false = child(false_ids[i], "nodes_falsenodeids");
+    const uint32_t on_true = child(true_ids[i], "nodes_truenodeids");
+    const uint32_t on_false = child(false_ids[i], "nodes_falsenodeids");
+    first[i] = on_true;
+    second[i] = on_false;
   }
-  for (const char* name : {"nodes_featureids", "nodes_values", "nodes_missing_value_tracks_true",
-                           "nodes_truenodeids", "nodes_falsenodeids", "nodes_treeids", "nodes_nodeids"})
-    info.release_lists(name);
-  src.leaves.resize(leaf_count);  // after the lists went: the decoder's peak is the branch loop
+  for (const char* name : {"nodes_truenodeids", "nodes_falsenodeids", "nodes_treeids"}) info.release_lists(name);
+  if (sequential) info.release_lists("nodes_nodeids");  // errors name nodes by position then
+  if (trim) info.return_freed_memory();
 
-  // Leaf weights, grouped by leaf in attribute order (ORT sorts them by (tree, node, position)).
-  std::vector<int64_t> weight_leaf(nw, -1);
-  std::vector<uint32_t> per_leaf(leaf_count, 0);
+  // Leaf weights, grouped by leaf in attribute order (ORT sorts them by (tree, node, position)),
+  // leaves in position order: a leaf's first weight and count go to its first/second slots.
+  constexpr uint32_t kNotLeaf = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> weight_at(nw);
   for (size_t w = 0; w < nw; ++w) {
-    const std::optional<uint32_t> at = position.find({w_trees[w], w_nodes[w]});
+    const std::optional<uint32_t> at = find(w_trees[w], w_nodes[w]);
     if (!at)
       info.fail("weight " + std::to_string(w) + " is for tree " + std::to_string(w_trees[w]) + " node " +
                 std::to_string(w_nodes[w]) + ", which does not exist (" + names.tree_ids + "/" + names.node_ids + ")");
     // ORT ignores weights on branch nodes (older converters wrote some).
-    if (!ref[*at].leaf) continue;
-    weight_leaf[w] = ref[*at].index;
-    ++per_leaf[ref[*at].index];
+    weight_at[w] = modes[*at] == NodeMode::Leaf ? *at : kNotLeaf;
+    if (weight_at[w] != kNotLeaf) ++second[*at];
   }
   info.release_lists(names.node_ids);
   info.release_lists(names.tree_ids);
-  uint32_t offset = 0;
-  for (uint32_t l = 0; l < leaf_count; ++l) {
-    src.leaves[l].first_weight = offset;
-    offset += per_leaf[l];
-    per_leaf[l] = src.leaves[l].first_weight;  // next free slot
+  index.reset();
+  // Every branch is laid out at most once and every leaf reference once, so the node count is
+  // bounded by 2 * branches + trees; keep it (and every index) within uint32.
+  constexpr size_t kMaxIndex = std::numeric_limits<uint32_t>::max() / 4;
+  if (branch_count > kMaxIndex || n - branch_count > kMaxIndex || nw > kMaxIndex)
+    throw_error(ErrorKind::ResourceLimit, node.label() + ": tree ensemble has too many nodes");
+  uint32_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (modes[i] != NodeMode::Leaf) continue;
+    first[i] = total;
+    total += second[i];
   }
-  src.weights.resize(offset);
+  out.weight_targets.resize(total);
+  out.weight_values.resize(total);
   for (size_t w = 0; w < nw; ++w) {
-    if (weight_leaf[w] < 0) continue;
-    const auto l = static_cast<uint32_t>(weight_leaf[w]);
-    src.weights[per_leaf[l]++] = {static_cast<uint32_t>(w_ids[w]), weight(w)};
-    ++src.leaves[l].weight_count;
+    if (weight_at[w] == kNotLeaf) continue;
+    const uint32_t slot = first[weight_at[w]]++;
+    out.weight_targets[slot] = static_cast<uint32_t>(w_ids[w]);
+    out.weight_values[slot] = weight(w);
   }
+  for (size_t i = 0; i < n; ++i)
+    if (modes[i] == NodeMode::Leaf) first[i] -= second[i];
+  std::vector<uint32_t>().swap(weight_at);
+  if (trim) info.return_freed_memory();
   // The classifier still reads class_ids and class_weights (decode_v3_classifier).
   if (!classifier)
     for (const std::string& name : {names.ids, names.weights}) info.release_lists(name);
-  for (uint32_t l = 0; l < leaf_count; ++l) {
-    SourceLeaf<T>& leaf = src.leaves[l];
-    leaf.single_value = leaf.weight_count > 0 ? src.weights[leaf.first_weight].value : leaf_values[l];
-  }
-  std::vector<T>().swap(leaf_values);
 
   const std::vector<float> base = node.find_floats("base_values").value_or(std::vector<float>{});
   const std::vector<T> base_tensor = tensor_values<T>(float_tensor_attribute(info, "base_values_as_tensor"));
   if (!base.empty() && !base_tensor.empty())
     info.fail("only one of 'base_values' and 'base_values_as_tensor' may be given");
-  for (float v : base) src.base_values.push_back(static_cast<T>(v));
-  if (!base_tensor.empty()) src.base_values = base_tensor;
-  const size_t nb = src.base_values.size();
+  for (float v : base) out.base_values.push_back(static_cast<T>(v));
+  if (!base_tensor.empty()) out.base_values = base_tensor;
+  const size_t nb = out.base_values.size();
   const std::string base_name = base_tensor.empty() ? "base_values" : "base_values_as_tensor";
   if (classifier && n_targets <= 2) {
     if (nb > 2) info.fail(base_name + " has " + std::to_string(nb) + " values; a binary classifier takes 0, 1 or 2");
@@ -357,7 +442,14 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const WeightNames& names, 
   } else if (nb != 0 && nb != static_cast<size_t>(n_targets)) {
     info.fail(base_name + " has " + std::to_string(nb) + " values, expected 0 or " + std::to_string(n_targets));
   }
-  return src;
+
+  const std::optional<int64_t> width = declared_width(info, rule.allowed_inputs, rule.input_rule);
+  const ListView<T> view{features, tracks,      sequential ? IntsView{} : node_ids, values, values_tensor, modes,
+                         first,    second,      trees,                              out.weight_values};
+  lay_out_trees(view, roots, branch_count, true, width, info, out);
+  for (const char* name : {"nodes_featureids", "nodes_values", "nodes_missing_value_tracks_true", "nodes_nodeids"})
+    info.release_lists(name);
+  return out;
 }
 
 // Which precision the thresholds are stored in, and which X types ORT can run with them.
@@ -384,12 +476,11 @@ DecodedEnsemble decode_any(const KernelBuildInfo& info, const WeightNames& names
   DecodedEnsemble out;
   if (first && first->dtype() == DType::Double) {
     // ORT reads *_as_tensor attributes in the precision of X (double thresholds for double X only).
-    out.source = decode<double>(info, names, n_targets, classifier);
     out.allowed_inputs = {DType::Double};
     out.input_rule = "attribute '" + first_name + "' is a double tensor, which needs double X";
+    out.compiled = decode<double>(info, names, n_targets, classifier, out);
     return out;
   }
-  out.source = decode<float>(info, names, n_targets, classifier);
   // Float attributes serve every X type: for double X, ORT compares and sums in double with the
   // float values widened, which the evaluator does from the same float layout. The regressor's
   // int64/int32 X are in the ONNX spec but ORT has no kernel for them; they compare as float as in
@@ -400,6 +491,7 @@ DecodedEnsemble decode_any(const KernelBuildInfo& info, const WeightNames& names
     out.allowed_inputs = {DType::Float, DType::Int64, DType::Int32};
     out.input_rule = "attribute '" + first_name + "' is a float tensor, which ORT cannot read for double X";
   }
+  out.compiled = decode<float>(info, names, n_targets, classifier, out);
   return out;
 }
 

@@ -29,6 +29,14 @@ EnsembleSource<T> decode(const KernelBuildInfo& info, const Tensor* splits_tenso
   const std::vector<uint8_t> modes = uint8_tensor_attribute(info, "nodes_modes");
   const std::vector<T> splits = tensor_values<T>(splits_tensor), weights = tensor_values<T>(leaf_weights_tensor),
                        members = tensor_values<T>(members_tensor);
+  // Everything is read from the copies above: the attributes' own lists (the loader's int32
+  // arrays, the tensors) can go now when the session owns the node, instead of staying beside the
+  // copies and the decoded source until the session is built.
+  for (const char* name : {"tree_roots", "nodes_featureids", "nodes_truenodeids", "nodes_falsenodeids",
+                           "nodes_trueleafs", "nodes_falseleafs", "nodes_missing_value_tracks_true",
+                           "leaf_targetids", "nodes_modes", "nodes_splits", "leaf_weights", "membership_values",
+                           "nodes_hitrates"})
+    info.release_lists(name);
 
   const size_t n = features.size();
   auto same_length = [&](std::string_view name, size_t size) {
@@ -149,13 +157,13 @@ DecodedEnsemble decode_v5_ensemble(const KernelBuildInfo& info) {
       info.fail(std::string("attribute '") + name + "' is " + dtype_name(t->dtype()) + " but 'nodes_splits' is " +
                 dtype_name(splits->dtype()) + "; they must have the element type of X");
   DecodedEnsemble out;
-  if (splits->dtype() == DType::Double)
+  const DType type = splits->dtype();  // decode() releases the tensors
+  if (type == DType::Double)
     out.source = decode<double>(info, splits, weights, members);
   else
     out.source = decode<float>(info, splits, weights, members);
-  out.allowed_inputs = {splits->dtype()};
-  out.input_rule = "attribute 'nodes_splits' is " + dtype_name(splits->dtype()) + ", so X must be " +
-                   dtype_name(splits->dtype()) + " too";
+  out.allowed_inputs = {type};
+  out.input_rule = "attribute 'nodes_splits' is " + dtype_name(type) + ", so X must be " + dtype_name(type) + " too";
   return out;
 }
 

@@ -1,15 +1,15 @@
-// The layout compiler: turns the decoded attributes (EnsembleSource) into the flat, validated
-// CompiledEnsemble the evaluator walks. All structural checks of a tree ensemble happen here, once.
+// The layout compiler: turns the decoded attributes (EnsembleSource, v5) into the flat, validated
+// CompiledEnsemble the evaluator walks; the structural checks live in lay_out_trees()
+// (tree_layout_builder.h), which the v1/v3 decoder runs on its attribute lists directly.
 #include <algorithm>
 #include <limits>
 #include <string>
 
-#include "ops/ml/trees/tree_ensemble_layout.h"
+#include "ops/ml/trees/tree_layout_builder.h"
 
 namespace onnxfn::ops::trees {
 namespace {
 
-constexpr uint32_t kNotVisited = std::numeric_limits<uint32_t>::max();
 static_assert(sizeof(FlatNode<float>) == 16 && sizeof(FlatNode<double>) == 24);
 
 // True when v is exactly an int32 (ORT refuses big-set members that are not).
@@ -43,6 +43,28 @@ MemberSet<T> compile_set(const SourceSet<T>& set, size_t index, const KernelBuil
   out.ints.erase(std::unique(out.ints.begin(), out.ints.end()), out.ints.end());
   return out;
 }
+
+// lay_out_trees()'s view of an EnsembleSource: branch and leaf ids are indices into its records.
+template <class T>
+struct SourceView {
+  const EnsembleSource<T>& src;
+  const std::vector<uint32_t>& first_weights;  // each leaf's first weight in the compiled arrays
+  size_t branch_slots() const { return src.branches.size(); }
+  int64_t feature(uint32_t b) const { return src.branches[b].feature; }
+  T threshold(uint32_t b) const { return src.branches[b].threshold; }
+  NodeMode mode(uint32_t b) const { return src.branches[b].mode; }
+  bool tracks_true(uint32_t b) const { return src.branches[b].missing_tracks_true; }
+  uint32_t set(uint32_t b) const { return src.branches[b].set; }
+  NodeRef on_true(uint32_t b) const { return src.branches[b].on_true; }
+  NodeRef on_false(uint32_t b) const { return src.branches[b].on_false; }
+  T leaf_value(uint32_t l) const {
+    ONNXFN_ASSERT(l < src.leaves.size());
+    return src.leaves[l].single_value;
+  }
+  uint32_t first_weight(uint32_t l) const { return first_weights[l]; }
+  uint32_t weight_count(uint32_t l) const { return src.leaves[l].weight_count; }
+  std::string branch_name(uint32_t b, size_t tree) const { return src.branch_name(b, tree); }
+};
 
 }  // namespace
 
@@ -79,99 +101,8 @@ CompiledEnsemble<T> compile_ensemble(const EnsembleSource<T>& src, std::optional
 
   out.sets.reserve(src.sets.size());
   for (size_t s = 0; s < src.sets.size(); ++s) out.sets.push_back(compile_set(src.sets[s], s, info));
-
-  // Depth first from each root, the true child pushed last so that it is laid out right after its
-  // parent unless it was laid out already (a shared subtree). A branch is "open" while its subtree
-  // is being laid out: reaching an open branch again means a cycle.
-  struct Step {
-    NodeRef ref;
-    int64_t parent;  // node whose child this is, or -1 for a root
-    bool true_edge;
-    bool close;      // pseudo step: the subtree of branch ref.index is complete
-  };
-  std::vector<Step> stack;
-  std::vector<uint32_t> tree_of(src.branches.size(), kNotVisited);  // tree that laid the branch out
-  std::vector<uint32_t> laid_at(src.branches.size(), kNotVisited);  // its index in out.nodes
-  std::vector<uint8_t> open(src.branches.size(), 0);  // not vector<bool>: -Os calls out for each bit
-  out.nodes.reserve(2 * src.branches.size() + src.roots.size());
-  out.node_sets.reserve(out.nodes.capacity());
-  out.flags.reserve(out.nodes.capacity());
-  out.roots.reserve(src.roots.size());
-  bool first_branch = true;
-  for (size_t tree = 0; tree < src.roots.size(); ++tree) {
-    stack.push_back({src.roots[tree], -1, false, false});
-    while (!stack.empty()) {
-      const Step p = stack.back();
-      stack.pop_back();
-      if (p.close) {
-        open[p.ref.index] = 0;
-        continue;
-      }
-      auto link = [&](uint32_t index) {
-        if (p.parent < 0) {
-          out.roots.push_back(index);
-          return;
-        }
-        FlatNode<T>& parent = out.nodes[static_cast<size_t>(p.parent)];
-        (p.true_edge ? parent.on_true : parent.on_false) = index;
-      };
-      const auto index = static_cast<uint32_t>(out.nodes.size());
-      FlatNode<T> node;
-      if (p.ref.leaf) {
-        ONNXFN_ASSERT(p.ref.index < src.leaves.size());
-        node.value = src.leaves[p.ref.index].single_value;
-        node.on_true = first_weight[p.ref.index];
-        node.on_false = FlatNode<T>::kLeaf;
-        node.feature = src.leaves[p.ref.index].weight_count;
-        out.nodes.push_back(node);
-        out.flags.push_back({NodeMode::Leaf, false});
-        out.node_sets.push_back(0);
-        link(index);
-        continue;
-      }
-      const uint32_t b = p.ref.index;
-      ONNXFN_ASSERT(b < src.branches.size());
-      if (open[b])
-        info.fail(src.branch_name(b, tree) + " is reached again from its own subtree: the tree has a cycle");
-      if (tree_of[b] != kNotVisited) {
-        // Laid out already: by this tree (a shared subtree) or by an earlier one.
-        if (tree_of[b] == tree && !src.shared_subtrees)
-          info.fail(src.branch_name(b, tree) + " is reached from two parents: a tree must be a tree");
-        link(laid_at[b]);
-        continue;
-      }
-      tree_of[b] = static_cast<uint32_t>(tree);
-      laid_at[b] = index;
-      open[b] = 1;
-      const SourceBranch<T>& branch = src.branches[b];
-      if (branch.feature < 0 || branch.feature > std::numeric_limits<int32_t>::max())
-        info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(branch.feature) +
-                  ", which is not a valid column index");
-      if (input_width && branch.feature >= *input_width)
-        info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(branch.feature) +
-                  " but the input X has " + std::to_string(*input_width) + " columns");
-      if (branch.mode == NodeMode::Member && branch.set >= out.sets.size())
-        info.fail(src.branch_name(b, tree) + " is BRANCH_MEMBER but membership_values has no set for it");
-      out.max_feature = std::max(out.max_feature, branch.feature);
-      out.any_missing_tracks_true = out.any_missing_tracks_true || branch.missing_tracks_true;
-      if (first_branch) {
-        out.uniform_mode = branch.mode;
-        first_branch = false;
-      } else if (out.uniform_mode && *out.uniform_mode != branch.mode) {
-        out.uniform_mode.reset();
-      }
-      node.value = branch.threshold;
-      node.feature = static_cast<uint32_t>(branch.feature);
-      out.nodes.push_back(node);
-      out.flags.push_back({branch.mode, branch.missing_tracks_true});
-      out.node_sets.push_back(branch.set);
-      link(index);
-      stack.push_back({p.ref, -1, false, true});
-      stack.push_back({branch.on_false, static_cast<int64_t>(index), false, false});
-      stack.push_back({branch.on_true, static_cast<int64_t>(index), true, false});
-    }
-  }
-  if (out.uniform_mode == NodeMode::Member) out.uniform_mode.reset();
+  lay_out_trees(SourceView<T>{src, first_weight}, src.roots, src.branches.size(), src.shared_subtrees, input_width,
+                info, out);
   return out;
 }
 

@@ -1,7 +1,7 @@
 // The kernels of ai.onnx.ml TreeEnsembleRegressor, TreeEnsembleClassifier (versions 1 and 3) and
 // TreeEnsemble (version 5). At session creation each decodes its attributes (tree_attributes_*.cpp)
-// and compiles them into the flat layout (tree_ensemble_compiler.cpp); run() only checks X and
-// evaluates (tree_ensemble_evaluator.cpp).
+// and compiles them into the flat layout (v1/v3 in one go from the lists, v5 through
+// tree_ensemble_compiler.cpp); run() only checks X and evaluates (tree_ensemble_evaluator.cpp).
 #include "ops/ml/trees/tree_ensemble_kernels.h"
 
 #include <algorithm>
@@ -13,7 +13,7 @@
 namespace onnxfn::ops::trees {
 namespace {
 
-using AnyEnsemble = std::variant<CompiledEnsemble<float>, CompiledEnsemble<double>>;
+using AnyEnsemble = AnyCompiled;
 
 // The declared type of X when the main graph declares it (graph input, value_info or initializer);
 // null otherwise, e.g. for an intermediate value without value_info. Used only to report problems
@@ -27,15 +27,9 @@ const TypeInfo* declared_input_type(const KernelBuildInfo& info) {
   return nullptr;
 }
 
-AnyEnsemble compile(const DecodedEnsemble& decoded, const KernelBuildInfo& info) {
-  std::optional<int64_t> width;
-  if (const TypeInfo* type = declared_input_type(info)) {
-    if (type->elem != DType::Undefined &&
-        std::find(decoded.allowed_inputs.begin(), decoded.allowed_inputs.end(), type->elem) ==
-            decoded.allowed_inputs.end())
-      info.fail("input X is declared " + dtype_name(type->elem) + ": " + decoded.input_rule);
-    if (type->shape && type->shape->size() == 2) width = (*type->shape)[1].value;
-  }
+AnyEnsemble compile(DecodedEnsemble& decoded, const KernelBuildInfo& info) {
+  if (decoded.compiled) return std::move(*decoded.compiled);
+  const std::optional<int64_t> width = declared_width(info, decoded.allowed_inputs, decoded.input_rule);
   return std::visit([&](const auto& src) -> AnyEnsemble { return compile_ensemble(src, width, info); },
                     decoded.source);
 }
@@ -73,7 +67,7 @@ Kernel::Footprint footprint_of(const AnyEnsemble& any) {
 class TreeRegressorKernel final : public Kernel {
  public:
   // `output_like_input`: TreeEnsemble-5 outputs X's element type; the v1/v3 regressor always float.
-  TreeRegressorKernel(const DecodedEnsemble& decoded, const KernelBuildInfo& info, bool output_like_input)
+  TreeRegressorKernel(DecodedEnsemble decoded, const KernelBuildInfo& info, bool output_like_input)
       : ensemble_(compile(decoded, info)),
         allowed_(decoded.allowed_inputs),
         input_rule_(decoded.input_rule),
@@ -101,7 +95,7 @@ class TreeRegressorKernel final : public Kernel {
 
 class TreeClassifierKernel final : public Kernel {
  public:
-  TreeClassifierKernel(const DecodedEnsemble& decoded, ClassifierRules rules, const KernelBuildInfo& info)
+  TreeClassifierKernel(DecodedEnsemble decoded, ClassifierRules rules, const KernelBuildInfo& info)
       : ensemble_(compile(decoded, info)),
         rules_(std::move(rules)),
         allowed_(decoded.allowed_inputs),
@@ -131,14 +125,25 @@ class TreeClassifierKernel final : public Kernel {
 
 }  // namespace
 
+std::optional<int64_t> declared_width(const KernelBuildInfo& info, const std::vector<DType>& allowed,
+                                      const std::string& rule) {
+  std::optional<int64_t> width;
+  if (const TypeInfo* type = declared_input_type(info)) {
+    if (type->elem != DType::Undefined && std::find(allowed.begin(), allowed.end(), type->elem) == allowed.end())
+      info.fail("input X is declared " + dtype_name(type->elem) + ": " + rule);
+    if (type->shape && type->shape->size() == 2) width = (*type->shape)[1].value;
+  }
+  return width;
+}
+
 std::unique_ptr<Kernel> make_tree_ensemble_regressor(const KernelBuildInfo& info) {
   return std::make_unique<TreeRegressorKernel>(decode_v3_regressor(info), info, false);
 }
 
 std::unique_ptr<Kernel> make_tree_ensemble_classifier(const KernelBuildInfo& info) {
   ClassifierRules rules;
-  const DecodedEnsemble decoded = decode_v3_classifier(info, rules);
-  return std::make_unique<TreeClassifierKernel>(decoded, std::move(rules), info);
+  DecodedEnsemble decoded = decode_v3_classifier(info, rules);
+  return std::make_unique<TreeClassifierKernel>(std::move(decoded), std::move(rules), info);
 }
 
 std::unique_ptr<Kernel> make_tree_ensemble(const KernelBuildInfo& info) {

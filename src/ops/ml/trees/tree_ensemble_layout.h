@@ -192,7 +192,9 @@ struct CompiledEnsemble {
   std::vector<uint32_t> weight_targets;
   std::vector<T> weight_values;
   std::vector<MemberSet<T>> sets;
-  std::vector<uint32_t> node_sets;  // for each node, its set when it is a Member branch (rare: kept apart)
+  // For each node, its set when it is a Member branch (rare: kept apart); empty when `sets` is,
+  // since only Member branches read it.
+  std::vector<uint32_t> node_sets;
 
   int64_t n_targets = 0;
   int64_t max_feature = -1;  // largest column a reachable branch reads; -1 when every tree is a leaf

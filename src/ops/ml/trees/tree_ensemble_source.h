@@ -1,7 +1,8 @@
 // The decoded tree-ensemble attributes in one neutral form: branches, leaves and roots linked by
-// index. The three ONNX flavours (v1/v3 classifier and regressor, v5 TreeEnsemble) each decode into
-// it (tree_attributes_v3.cpp, tree_attributes_v5.cpp) and tree_ensemble_compiler.cpp turns it into
-// the validated flat layout of tree_ensemble_layout.h. Nothing here is evaluated directly.
+// index. v5 TreeEnsemble decodes into it (tree_attributes_v5.cpp) and tree_ensemble_compiler.cpp
+// turns it into the validated flat layout of tree_ensemble_layout.h; v1/v3 compile straight from
+// their attribute lists (tree_attributes_v3.cpp) and use only NodeRef and the enums from here.
+// Nothing here is evaluated directly.
 #pragma once
 
 #include <cstdint>
@@ -57,33 +58,6 @@ struct SourceSet {
   std::vector<T> values;
 };
 
-// Ids kept for error messages only, one per branch: 4 bytes each when every id fits int32 (the
-// loader's compact lists say so), 8 otherwise.
-class IdList {
- public:
-  void resize(size_t n, bool wide) {
-    wide_ = wide;
-    if (wide)
-      wide_ids_.resize(n);
-    else
-      narrow_ids_.resize(n);
-  }
-  // `v` must fit int32 unless resized wide.
-  void set(size_t i, int64_t v) {
-    if (wide_)
-      wide_ids_[i] = v;
-    else
-      narrow_ids_[i] = static_cast<int32_t>(v);
-  }
-  int64_t operator[](size_t i) const { return wide_ ? wide_ids_[i] : int64_t{narrow_ids_[i]}; }
-  bool empty() const { return wide_ids_.empty() && narrow_ids_.empty(); }
-
- private:
-  bool wide_ = false;
-  std::vector<int32_t> narrow_ids_;
-  std::vector<int64_t> wide_ids_;
-};
-
 template <class T>
 struct EnsembleSource {
   std::vector<SourceBranch<T>> branches;
@@ -100,15 +74,11 @@ struct EnsembleSource {
   ml::PostTransform post_transform = ml::PostTransform::None;
   std::vector<T> base_values;  // empty or as validated by the decoder
 
-  // How errors name a branch: by the ids the attributes give it. v3 nodes carry (tree id, node id);
-  // v5 nodes are positions in nodes_*, and their tree is the tree_roots entry being compiled.
-  IdList branch_tree_ids;  // v3 only
-  IdList branch_node_ids;  // v3 node ids; empty for v5
+  // How errors name a branch: v5 nodes are positions in nodes_*, and their tree is the tree_roots
+  // entry being compiled.
   std::string branch_name(uint32_t branch, size_t tree) const {
-    if (branch_node_ids.empty())
-      return "tree " + std::to_string(tree) + " (tree_roots[" + std::to_string(tree) + "]) node nodes_*[" +
-             std::to_string(branch) + "]";
-    return "tree " + std::to_string(branch_tree_ids[branch]) + " node " + std::to_string(branch_node_ids[branch]);
+    return "tree " + std::to_string(tree) + " (tree_roots[" + std::to_string(tree) + "]) node nodes_*[" +
+           std::to_string(branch) + "]";
   }
 };
 

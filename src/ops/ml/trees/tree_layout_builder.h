@@ -1,0 +1,131 @@
+// The depth-first layout pass of compile_ensemble(), shared by the two ways a CompiledEnsemble is
+// built: from the decoded EnsembleSource (v5, tree_ensemble_compiler.cpp) and straight from the v1/v3
+// attribute lists (tree_attributes_v3.cpp), which skips EnsembleSource's per-branch records (40
+// bytes a branch, the largest part of a default forest's load peak).
+//
+// `S` answers, for a branch id b: feature(b), threshold(b), mode(b), tracks_true(b), set(b),
+// on_true(b), on_false(b) (NodeRefs); for a leaf id l: leaf_value(l), first_weight(l),
+// weight_count(l) (into out.weight_*); branch_slots() (every branch id is below it) and
+// branch_name(b, tree) for errors.
+#pragma once
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ops/ml/trees/tree_ensemble_layout.h"
+
+namespace onnxfn::ops::trees {
+
+// Lays out every tree of `roots` into out.nodes/flags/node_sets/roots; out.sets (for the Member
+// check) and out.weight_* must be filled already. node_sets stays empty when there are no sets
+// (only Member branches read it). `branch_count`: branches reachable at most, to reserve exactly.
+template <class T, class S>
+void lay_out_trees(const S& src, const std::vector<NodeRef>& roots, size_t branch_count, bool shared_subtrees,
+                   std::optional<int64_t> input_width, const KernelBuildInfo& info, CompiledEnsemble<T>& out) {
+  // Per branch: where it was laid out, the top bit set while its subtree is being laid out (reaching
+  // such an "open" branch again means a cycle). One array instead of three (tree, index, open): a
+  // branch laid out by the current tree has an index at or after the tree's first node.
+  constexpr uint32_t kNotVisited = std::numeric_limits<uint32_t>::max();
+  constexpr uint32_t kOpen = 0x80000000u;
+  std::vector<uint32_t> laid_at(src.branch_slots(), kNotVisited);
+  // Depth first from each root, the true child pushed last so that it is laid out right after its
+  // parent unless it was laid out already (a shared subtree).
+  struct Step {
+    NodeRef ref;
+    int64_t parent;  // node whose child this is, or -1 for a root
+    bool true_edge;
+    bool close;  // pseudo step: the subtree of branch ref.index is complete
+  };
+  // A plain array with a top index: vector::push_back's growth path stayed a call per step (7% of
+  // loading a default forest).
+  std::vector<Step> stack(64);
+  size_t top = 0;
+  auto push = [&](const Step& s) {
+    if (top == stack.size()) stack.resize(2 * top);
+    stack[top++] = s;
+  };
+  const bool with_sets = !out.sets.empty();
+  out.nodes.reserve(2 * branch_count + roots.size());
+  out.flags.reserve(out.nodes.capacity());
+  if (with_sets) out.node_sets.reserve(out.nodes.capacity());
+  out.roots.reserve(roots.size());
+  bool first_branch = true;
+  for (size_t tree = 0; tree < roots.size(); ++tree) {
+    const auto tree_start = static_cast<uint32_t>(out.nodes.size());
+    push({roots[tree], -1, false, false});
+    while (top > 0) {
+      const Step p = stack[--top];
+      if (p.close) {
+        laid_at[p.ref.index] &= ~kOpen;
+        continue;
+      }
+      auto link = [&](uint32_t index) {
+        if (p.parent < 0) {
+          out.roots.push_back(index);
+          return;
+        }
+        FlatNode<T>& parent = out.nodes[static_cast<size_t>(p.parent)];
+        (p.true_edge ? parent.on_true : parent.on_false) = index;
+      };
+      const auto index = static_cast<uint32_t>(out.nodes.size());
+      FlatNode<T> node;
+      if (p.ref.leaf) {
+        node.value = src.leaf_value(p.ref.index);
+        node.on_true = src.first_weight(p.ref.index);
+        node.on_false = FlatNode<T>::kLeaf;
+        node.feature = src.weight_count(p.ref.index);
+        out.nodes.push_back(node);
+        out.flags.push_back({NodeMode::Leaf, false});
+        if (with_sets) out.node_sets.push_back(0);
+        link(index);
+        continue;
+      }
+      const uint32_t b = p.ref.index;
+      ONNXFN_ASSERT(b < laid_at.size());
+      if (laid_at[b] != kNotVisited) {
+        if (laid_at[b] & kOpen)
+          info.fail(src.branch_name(b, tree) + " is reached again from its own subtree: the tree has a cycle");
+        // Laid out already: by this tree (a shared subtree) or by an earlier one.
+        if (laid_at[b] >= tree_start && !shared_subtrees)
+          info.fail(src.branch_name(b, tree) + " is reached from two parents: a tree must be a tree");
+        link(laid_at[b]);
+        continue;
+      }
+      laid_at[b] = index | kOpen;
+      const int64_t feature = src.feature(b);
+      const NodeMode mode = src.mode(b);
+      const bool tracks_true = src.tracks_true(b);
+      if (feature < 0 || feature > std::numeric_limits<int32_t>::max())
+        info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(feature) +
+                  ", which is not a valid column index");
+      if (input_width && feature >= *input_width)
+        info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(feature) + " but the input X has " +
+                  std::to_string(*input_width) + " columns");
+      if (mode == NodeMode::Member && src.set(b) >= out.sets.size())
+        info.fail(src.branch_name(b, tree) + " is BRANCH_MEMBER but membership_values has no set for it");
+      out.max_feature = std::max(out.max_feature, feature);
+      out.any_missing_tracks_true = out.any_missing_tracks_true || tracks_true;
+      if (first_branch) {
+        out.uniform_mode = mode;
+        first_branch = false;
+      } else if (out.uniform_mode && *out.uniform_mode != mode) {
+        out.uniform_mode.reset();
+      }
+      node.value = src.threshold(b);
+      node.feature = static_cast<uint32_t>(feature);
+      out.nodes.push_back(node);
+      out.flags.push_back({mode, tracks_true});
+      if (with_sets) out.node_sets.push_back(src.set(b));
+      link(index);
+      push({p.ref, -1, false, true});
+      push({src.on_false(b), static_cast<int64_t>(index), false, false});
+      push({src.on_true(b), static_cast<int64_t>(index), true, false});
+    }
+  }
+  if (out.uniform_mode == NodeMode::Member) out.uniform_mode.reset();
+}
+
+}  // namespace onnxfn::ops::trees
