@@ -82,6 +82,14 @@ struct PreparedColumn {
   const text::PreparedString& at(size_t row) const { return (*values)[row_value[row]]; }
 };
 
+// A string column as numbers of its distinct values: row r holds values[row_value[r]], and
+// values[0] is null. A function's result over such a column (one value per distinct argument)
+// keeps the numbering, so its values may repeat; each still stands for all of its rows.
+struct DistinctValues {
+  std::shared_ptr<const std::vector<size_t>> row_value;
+  Column values{ColumnType::String};
+};
+
 // Per-evaluation state: prepared strings are computed once per distinct argument subtree (and,
 // with a shared EvalCache, once across the expressions of a pipeline step).
 struct EvalContext {
@@ -91,6 +99,8 @@ struct EvalContext {
 };
 
 Operand evaluate_node(const ExprNode& node, EvalContext& ctx);
+// The same without the shared-subexpression cache (EvalCache::columns).
+Operand evaluate_uncached(const ExprNode& node, EvalContext& ctx);
 
 // Error naming the expression and position.
 [[noreturn]] void expr_error(const std::string& expression, size_t position, const std::string& problem);

@@ -54,16 +54,58 @@ bool all_scalar(const std::vector<Operand>& args) {
   return true;
 }
 
-// string -> string, null in, null out.
-template <class Fn>
-Operand map_strings(std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
-  size_t rows = rows_of(args, ctx);
-  return Operand::own(build_column<std::string>(ColumnType::String, rows, [&](size_t r) -> std::optional<std::string> {
-                        auto s = string_at(args[0], r);
-                        if (!s) return std::nullopt;
-                        return fn(*s, r);
-                      }),
-                      all_scalar(args));
+// The distinct values of string argument `arg` (operand `op`, not a scalar): the numbering its
+// producer left in the cache, or a new one. Candidate pairs repeat each record's text in many
+// rows, so the functions below run once per value rather than once per row.
+std::shared_ptr<const DistinctValues> distinct_values(const ExprNode& arg, const Operand& op, EvalContext& ctx) {
+  if (auto it = ctx.cache.distinct.find(arg.canonical); it != ctx.cache.distinct.end() && it->second->row_value->size() == ctx.rows)
+    return it->second;
+  auto row_value = std::make_shared<std::vector<size_t>>(ctx.rows, 0);
+  text::DistinctStrings seen;
+  // As TextPreparer::prepare: a value often repeats the row before (pairs grouped by left record).
+  std::string_view previous;
+  uint32_t previous_value = 0;
+  for (size_t r = 0; r < ctx.rows; ++r) {
+    auto s = string_at(op, r);
+    if (!s) continue;
+    if (previous_value == 0 || *s != previous) {
+      previous_value = seen.insert(*s);
+      previous = *s;
+    }
+    (*row_value)[r] = previous_value;
+  }
+  auto d = std::make_shared<DistinctValues>();
+  d->values.reserve(seen.values().size() + 1);
+  d->values.append_null();
+  for (std::string_view v : seen.values()) d->values.append_string(v);
+  d->row_value = std::move(row_value);
+  ctx.cache.distinct.insert_or_assign(arg.canonical, d);
+  return d;
+}
+
+// A function of its first argument alone (string; the others are literals): `fn(value)` ->
+// std::optional<T> once per distinct value; null in, null out. A string result is left in the
+// cache numbered as its argument, for the next function of a chain.
+template <class T, class Fn>
+Operand map_distinct(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx, Fn&& fn) {
+  constexpr ColumnType type = std::is_same_v<T, int64_t>  ? ColumnType::Int64
+                              : std::is_same_v<T, double> ? ColumnType::Float64
+                                                          : ColumnType::String;
+  const auto produce = [&](const Operand& op, size_t r) -> std::optional<T> {
+    auto s = string_at(op, r);
+    if (!s) return std::nullopt;
+    return fn(*s);
+  };
+  if (args[0].scalar)
+    return Operand::own(build_column<T>(type, 1, [&](size_t r) { return produce(args[0], r); }), true);
+  const auto in = distinct_values(*node.args[0], args[0], ctx);
+  auto out = std::make_shared<DistinctValues>();
+  out->row_value = in->row_value;
+  const Operand values = Operand::borrow(in->values);
+  out->values = build_column<T>(type, in->values.size(), [&](size_t k) { return produce(values, k); });
+  Column result = out->values.take(*in->row_value);
+  if constexpr (type == ColumnType::String) ctx.cache.distinct.insert_or_assign(node.canonical, std::move(out));
+  return Operand::own(std::move(result), false);
 }
 
 // number(s) -> float64; any null argument gives null.
@@ -257,8 +299,8 @@ ColumnType bind_numbers(ExprNode&, const std::vector<ArgInfo>& a, const StateSto
 // Shorthand for simple string -> string functions.
 FunctionDef string_function(std::string_view name, std::string_view signature, std::string (*fn)(std::string_view)) {
   return {name, 1, 1, signature, bind_strings_to_string,
-          [fn](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
-            return map_strings(args, ctx, [fn](std::string_view s, size_t) { return fn(s); });
+          [fn](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
+            return map_distinct<std::string>(node, args, ctx, fn);
           }};
 }
 
@@ -271,14 +313,7 @@ FunctionDef string_to_number(std::string_view name, std::string_view signature, 
             need_strings(a, fl);
             return type;
           },
-          [fn](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
-            return Operand::own(build_column<T>(type, rows_of(args, ctx), [&](size_t r) -> std::optional<T> {
-                                  auto s = string_at(args[0], r);
-                                  if (!s) return std::nullopt;
-                                  return fn(*s);
-                                }),
-                                all_scalar(args));
-          }};
+          [fn](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) { return map_distinct<T>(node, args, ctx, fn); }};
 }
 
 // Measures as plain function pointers: one instance of pairwise() serves them all (the binary
@@ -371,13 +406,7 @@ std::vector<FunctionDef> make_functions() {
                },
                [](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
                  int group = args.size() == 3 ? static_cast<int>(args[2].column().int64_values()[0]) : 0;
-                 size_t rows = args[0].scalar ? 1 : ctx.rows;
-                 return Operand::own(build_column<std::string>(ColumnType::String, rows, [&](size_t r) -> std::optional<std::string> {
-                                       auto s = string_at(args[0], r);
-                                       if (!s) return std::nullopt;
-                                       return text::regex_extract(*n.regex, *s, group);
-                                     }),
-                                     args[0].scalar);
+                 return map_distinct<std::string>(n, args, ctx, [&](std::string_view s) { return text::regex_extract(*n.regex, s, group); });
                }});
   f.push_back({"regex_replace", 3, 3, "regex_replace(string, 'pattern', 'rewrite') -> string (every match; \\1 for groups)",
                [](ExprNode& n, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
@@ -388,7 +417,7 @@ std::vector<FunctionDef> make_functions() {
                },
                [](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
                  std::string rewrite(args[2].column().string_value(0));
-                 return map_strings(args, ctx, [&](std::string_view s, size_t) { return text::regex_replace(*n.regex, s, rewrite, true); });
+                 return map_distinct<std::string>(n, args, ctx, [&](std::string_view s) { return text::regex_replace(*n.regex, s, rewrite, true); });
                }});
   f.push_back({"split_part", 3, 3, "split_part(string, 'separator', index) -> string (1-based; null when out of range)",
                [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
@@ -397,18 +426,14 @@ std::vector<FunctionDef> make_functions() {
                  if (literal_int(a, 2, fl) < 1) fl(2, "must be 1 or more");
                  return ColumnType::String;
                },
-               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+               [](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
                  std::string sep(args[1].column().string_value(0));
                  size_t index = static_cast<size_t>(args[2].column().int64_values()[0]);
-                 size_t rows = args[0].scalar ? 1 : ctx.rows;
-                 return Operand::own(build_column<std::string>(ColumnType::String, rows, [&](size_t r) -> std::optional<std::string> {
-                                       auto s = string_at(args[0], r);
-                                       if (!s) return std::nullopt;
-                                       auto parts = text::split(*s, sep);
-                                       if (index > parts.size()) return std::nullopt;
-                                       return parts[index - 1];
-                                     }),
-                                     args[0].scalar);
+                 return map_distinct<std::string>(n, args, ctx, [&](std::string_view s) -> std::optional<std::string> {
+                   auto parts = text::split(s, sep);
+                   if (index > parts.size()) return std::nullopt;
+                   return std::string(parts[index - 1]);
+                 });
                }});
   f.push_back(string_to_number<int64_t>("length", "length(string) -> int64 (code points)", [](std::string_view s) -> std::optional<int64_t> {
     return static_cast<int64_t>(text::decode_utf8(s).size());
