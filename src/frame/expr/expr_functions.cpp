@@ -582,8 +582,33 @@ std::vector<FunctionDef> make_functions() {
                            &text::PreparedString::qgram_set, text::jaccard_of_counts));
   f.push_back(set_function("token_cosine", "token_cosine(string, string) -> float64", kTokenSet,
                            &text::PreparedString::token_set, text::binary_cosine_of_counts));
-  f.push_back(similarity_function("monge_elkan", "monge_elkan(string, string) -> float64 (Jaro-Winkler inner, asymmetric)", kTokens,
-                                  [](const text::PreparedString& a, const text::PreparedString& b) { return text::monge_elkan(a, b); }));
+  f.push_back({"monge_elkan", 2, 2, "monge_elkan(string, string) -> float64 (Jaro-Winkler inner, asymmetric)", bind_pair_similarity,
+               [](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
+                 // Features often take both directions of a pair (title_me_lr and _rl): when the
+                 // group evaluates the mirror call later, one pass over the token pairs gives both.
+                 const std::string mirror = "monge_elkan(" + node.args[1]->canonical + ", " + node.args[0]->canonical + ")";
+                 auto later = ctx.cache.uses.find(mirror);
+                 if (mirror == node.canonical || later == ctx.cache.uses.end() || later->second == 0 ||
+                     ctx.cache.columns.contains(mirror))
+                   return pairwise(node, args, ctx, [](const text::PreparedString& a, const text::PreparedString& b) {
+                     return text::monge_elkan(a, b);
+                   });
+                 Column other(ColumnType::Float64);
+                 other.reserve(rows_of(args, ctx));
+                 Operand result = pairwise(node, args, ctx, [&](const text::PreparedString& a, const text::PreparedString& b) {
+                   const auto both = text::monge_elkan_both(a, b);
+                   if (!both) {
+                     other.append_null();
+                     return std::optional<double>();
+                   }
+                   other.append_float64(both->second);
+                   return std::optional<double>(both->first);
+                 });
+                 ctx.cache.columns.insert_or_assign(
+                     mirror, EvalCache::SharedColumn{std::make_shared<Column>(std::move(other)), result.scalar});
+                 return result;
+               },
+               kTokens});
   f.push_back(similarity_function("monge_elkan_sym", "monge_elkan_sym(string, string) -> float64 (mean of both directions)", kTokens,
                                   [](const text::PreparedString& a, const text::PreparedString& b) { return text::monge_elkan_symmetric(a, b); }));
   f.push_back(similarity_function("code_jaccard", "code_jaccard(string, string) -> float64 Jaccard of model numbers (0 when neither has one)", kModelNumbers,
