@@ -246,6 +246,21 @@ std::optional<std::string_view> string_at(const Operand& op, size_t row) {
   return op.column().string_value(i);
 }
 
+namespace {
+
+// A subtree served from the cache does not evaluate its descendants: their counted uses there
+// will not come, so they are released (and a column whose last use that was is dropped).
+void release_descendants(const ExprNode& n, EvalCache& cache) {
+  for (const auto& a : n.args) {
+    if (a->kind == ExprNode::Kind::Literal || a->kind == ExprNode::Kind::Column) continue;
+    if (auto uses = cache.uses.find(a->canonical); uses != cache.uses.end() && uses->second > 0 && --uses->second == 0)
+      cache.columns.erase(a->canonical);
+    release_descendants(*a, cache);
+  }
+}
+
+}  // namespace
+
 Operand evaluate_node(const ExprNode& n, EvalContext& ctx) {
   if (n.kind == ExprNode::Kind::Literal || n.kind == ExprNode::Kind::Column) return evaluate_uncached(n, ctx);
   // A subexpression the group evaluates again later is kept (every function is pure, so equal
@@ -259,7 +274,10 @@ Operand evaluate_node(const ExprNode& n, EvalContext& ctx) {
     o.owned = hit->second.column;
     o.scalar = hit->second.scalar;
     if (last) ctx.cache.columns.erase(hit);
-    if (fits) return o;
+    if (fits) {
+      release_descendants(n, ctx.cache);
+      return o;
+    }
   }
   Operand o = evaluate_uncached(n, ctx);
   if (!last && o.owned) ctx.cache.columns.insert_or_assign(n.canonical, EvalCache::SharedColumn{o.owned, o.scalar});
