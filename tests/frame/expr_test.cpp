@@ -195,6 +195,17 @@ TEST(Expression, shared_subexpressions_and_distinct_values_give_the_same_columns
   EXPECT_EQ(split.string_at(6), std::nullopt);  // "a" has no second part
   const Column ratio = group[8].evaluate(f, cache);
   EXPECT_DOUBLE_EQ(*ratio.float64_at(0), 0.1234568);
+  // Which expressions a pipeline may leave to the cache's per-distinct-value path.
+  const auto per_value = [&](const std::string& text) {
+    Expression e = Expression::parse(text);
+    e.bind(f.schema());
+    return e.runs_per_distinct_value();
+  };
+  EXPECT_TRUE(per_value("split_part(regex_replace(clean(s), 'a', 'b'), ' ', 1)"));
+  EXPECT_TRUE(per_value("token_count(s)"));
+  EXPECT_FALSE(per_value("s"));
+  EXPECT_FALSE(per_value("clean(concat(s, t))"));
+  EXPECT_FALSE(per_value("length(s) + 1"));
   // monge_elkan(t, s) came from monge_elkan(s, t)'s pass; it equals the definition.
   const Column mirror = group[6].evaluate(f);
   EXPECT_EQ(mirror.float64_at(0), text::monge_elkan(text::PreparedString("sony tv 40"), text::PreparedString("Sony TV-40")));

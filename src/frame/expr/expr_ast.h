@@ -122,6 +122,8 @@ struct FunctionDef {
       bind;
   std::function<Operand(const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx)> eval;
   uint8_t text_parts = 0;  // TextParts the function reads from its prepared string arguments
+  // Evaluated once per distinct value of its first argument (map_distinct), the others literals.
+  bool per_distinct_value = false;
 };
 
 const FunctionDef* find_function(std::string_view name);

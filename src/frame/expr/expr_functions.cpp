@@ -304,7 +304,8 @@ FunctionDef string_function(std::string_view name, std::string_view signature, s
   return {name, 1, 1, signature, bind_strings_to_string,
           [fn](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
             return map_distinct<std::string>(node, args, ctx, fn);
-          }};
+          },
+          0, true};
 }
 
 // string -> int64 or float64: null in, null out, and null where `fn` gives none.
@@ -316,7 +317,8 @@ FunctionDef string_to_number(std::string_view name, std::string_view signature, 
             need_strings(a, fl);
             return type;
           },
-          [fn](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) { return map_distinct<T>(node, args, ctx, fn); }};
+          [fn](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) { return map_distinct<T>(node, args, ctx, fn); },
+          0, true};
 }
 
 // Measures as plain function pointers: one instance of pairwise() serves them all (the binary
@@ -410,7 +412,8 @@ std::vector<FunctionDef> make_functions() {
                [](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
                  int group = args.size() == 3 ? static_cast<int>(args[2].column().int64_values()[0]) : 0;
                  return map_distinct<std::string>(n, args, ctx, [&](std::string_view s) { return text::regex_extract(*n.regex, s, group); });
-               }});
+               },
+               0, true});
   f.push_back({"regex_replace", 3, 3, "regex_replace(string, 'pattern', 'rewrite') -> string (every match; \\1 for groups)",
                [](ExprNode& n, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
                  need_strings(a, fl, 0, 0);
@@ -421,7 +424,8 @@ std::vector<FunctionDef> make_functions() {
                [](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
                  std::string rewrite(args[2].column().string_value(0));
                  return map_distinct<std::string>(n, args, ctx, [&](std::string_view s) { return text::regex_replace(*n.regex, s, rewrite, true); });
-               }});
+               },
+               0, true});
   f.push_back({"split_part", 3, 3, "split_part(string, 'separator', index) -> string (1-based; null when out of range)",
                [](ExprNode&, const std::vector<ArgInfo>& a, const StateStore*, const Fail& fl) {
                  need_strings(a, fl, 0, 1);
@@ -437,7 +441,8 @@ std::vector<FunctionDef> make_functions() {
                    if (index > parts.size()) return std::nullopt;
                    return std::string(parts[index - 1]);
                  });
-               }});
+               },
+               0, true});
   f.push_back(string_to_number<int64_t>("length", "length(string) -> int64 (code points)", [](std::string_view s) -> std::optional<int64_t> {
     return static_cast<int64_t>(text::decode_utf8(s).size());
   }));

@@ -359,6 +359,13 @@ void EvalCache::invalidate_column(std::string_view name) {
   std::erase_if(distinct, reads);
 }
 
+bool Expression::runs_per_distinct_value() const {
+  ONNXFN_ASSERT(bound_);
+  const ExprNode* n = root_.get();
+  while (n->kind == ExprNode::Kind::Call && n->function->per_distinct_value) n = n->args[0].get();
+  return n != root_.get() && n->kind == ExprNode::Kind::Column;
+}
+
 void Expression::note_text_parts(EvalCache& cache) const {
   ONNXFN_ASSERT(bound_);
   collect_text_parts(*root_, cache);

@@ -94,6 +94,11 @@ class Expression {
   // evaluating any of them with the shared cache.
   void note_text_parts(EvalCache& cache) const;
 
+  // True when the expression is a chain of functions that each run once per distinct value of
+  // their argument (clean, regex_replace, split_part, token_count...) over a column: evaluated
+  // with a shared cache, it already works per distinct value and shares the chain's common steps.
+  bool runs_per_distinct_value() const;
+
   // Evaluates over every row of `frame` (which must have the bound schema's columns).
   // Thread-safe: a bound Expression may be evaluated concurrently.
   Column evaluate(const Frame& frame) const;
