@@ -318,7 +318,8 @@ namespace {
 
 void monge_elkan_sums(const PreparedString& a, const PreparedString& b, InnerSimilarity inner, bool rows_only,
                       double& ab, double& ba) {
-  const size_t na = a.token_count(), nb = b.token_count();
+  const size_t na = a.token_count();
+  size_t nb = b.token_count();
   Scratch& scratch = Scratch::get(na, nb);
   TokenInfo* const ta = scratch.tokens.data();
   TokenInfo* const tb = ta + na;
@@ -337,6 +338,18 @@ void monge_elkan_sums(const PreparedString& a, const PreparedString& b, InnerSim
   };
   gather(a, na, ta);
   gather(b, nb, tb);
+  // One direction needs each distinct token of b once (a row's maximum over repeats is the same):
+  // a description repeats a fifth of its words, and every repeat costs a memo lookup per row.
+  if (rows_only) {
+    size_t kept = 0;
+    for (size_t j = 0; j < nb; ++j) {
+      bool repeat = false;
+      for (size_t k = 0; k < kept && !repeat; ++k)
+        repeat = tb[k].hash == tb[j].hash && tb[k].size == tb[j].size && std::equal(tb[k].cps, tb[k].cps + tb[k].size, tb[j].cps);
+      if (!repeat) tb[kept++] = tb[j];
+    }
+    nb = kept;
+  }
   double* const row = scratch.values.data();
   double* const col = row + na;
   uint32_t* const cells = scratch.pairs.data();
