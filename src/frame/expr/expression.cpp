@@ -179,13 +179,14 @@ Operand eval_binary(const ExprNode& n, EvalContext& ctx) {
       return cmp >= 0;
     };
     bool strings = n.args[0]->type == ColumnType::String || n.args[1]->type == ColumnType::String;
+    const NumberReader na(a), nb(b);
     out = Operand::own(build_column<bool>(ColumnType::Bool, rows, [&](size_t r) -> std::optional<bool> {
       if (strings) {
         auto x = string_at(a, r), y = string_at(b, r);
         if (!x || !y) return std::nullopt;
         return decide(x->compare(*y));
       }
-      auto x = number_at(a, r), y = number_at(b, r);
+      auto x = na(r), y = nb(r);
       if (!x || !y || std::isnan(*x) || std::isnan(*y)) return std::nullopt;
       return decide(*x < *y ? -1 : *x > *y ? 1 : 0);
     }), scalar);
@@ -213,8 +214,9 @@ Operand eval_binary(const ExprNode& n, EvalContext& ctx) {
     }), scalar);
     return out;
   }
+  const NumberReader na(a), nb(b);
   out = Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
-    auto x = number_at(a, r), y = number_at(b, r);
+    auto x = na(r), y = nb(r);
     if (!x || !y) return std::nullopt;
     if (op == "+") return *x + *y;
     if (op == "-") return *x - *y;
@@ -228,17 +230,7 @@ Operand eval_binary(const ExprNode& n, EvalContext& ctx) {
 
 }  // namespace
 
-std::optional<double> number_at(const Operand& op, size_t row) {
-  size_t i = op.index(row);
-  if (op.column().is_null(i)) return std::nullopt;
-  switch (op.column().type()) {
-    case ColumnType::Int64: return static_cast<double>(op.column().int64_values()[i]);
-    case ColumnType::Float64: return op.column().float64_values()[i];
-    case ColumnType::Bool: return op.column().bool_values()[i] ? 1.0 : 0.0;
-    case ColumnType::String: return std::nullopt;
-  }
-  return std::nullopt;
-}
+std::optional<double> number_at(const Operand& op, size_t row) { return NumberReader(op)(row); }
 
 std::optional<std::string_view> string_at(const Operand& op, size_t row) {
   size_t i = op.index(row);
