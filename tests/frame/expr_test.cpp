@@ -195,6 +195,15 @@ TEST(Expression, shared_subexpressions_and_distinct_values_give_the_same_columns
   EXPECT_EQ(split.string_at(6), std::nullopt);  // "a" has no second part
   const Column ratio = group[8].evaluate(f, cache);
   EXPECT_DOUBLE_EQ(*ratio.float64_at(0), 0.1234568);
+  // coalesce over numbers of mixed types, and to_float of a float64 column as it is.
+  Expression mixed = Expression::parse("coalesce(to_float(x), length(s), 2)");
+  ASSERT_EQ(mixed.bind(f.schema()), ColumnType::Float64);
+  const Column filled = mixed.evaluate(f);
+  EXPECT_EQ(filled.float64_at(3), 4.0);
+  EXPECT_EQ(filled.float64_at(4), 5.0);  // x is null: length("LG 55")
+  Expression nothing = Expression::parse("coalesce(to_float(x), null)");
+  nothing.bind(f.schema());
+  EXPECT_EQ(nothing.evaluate(f).float64_at(4), std::nullopt);
   // Which expressions a pipeline may leave to the cache's per-distinct-value path.
   const auto per_value = [&](const std::string& text) {
     Expression e = Expression::parse(text);

@@ -497,6 +497,16 @@ std::vector<FunctionDef> make_functions() {
                [pick](const ExprNode& n, std::vector<Operand>& args, EvalContext& ctx) {
                  size_t rows = rows_of(args, ctx);
                  ColumnType type = n.type.value_or(ColumnType::Float64);
+                 if (type == ColumnType::Float64) {
+                   // Every feature ends in coalesce(to_float(x), -1.0): read numbers, no per-row append_from.
+                   std::vector<NumberReader> readers(args.begin(), args.end());
+                   return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
+                                         for (const NumberReader& read : readers)
+                                           if (auto v = read(r)) return v;
+                                         return std::nullopt;
+                                       }),
+                                       all_scalar(args));
+                 }
                  Column out(type);
                  out.reserve(rows);
                  for (size_t r = 0; r < rows; ++r) {
@@ -543,7 +553,11 @@ std::vector<FunctionDef> make_functions() {
                          [](double x) { return x > 0 ? std::log(x) : std::nan(""); }));
   f.push_back(unary_math("log1p", "log1p(number) -> float64 (null at or below -1)",
                          [](double x) { return x > -1 ? std::log1p(x) : std::nan(""); }));
-  f.push_back(unary_math("to_float", "to_float(number) -> float64", [](double x) { return x; }));
+  f.push_back({"to_float", 1, 1, "to_float(number) -> float64", bind_numbers,
+               [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
+                 if (args[0].column().type() == ColumnType::Float64) return args[0];  // already float64: as is
+                 return map_numbers(args, ctx, [](std::span<const double> v) -> std::optional<double> { return v[0]; });
+               }});
   f.push_back({"round", 1, 2, "round(number[, digits]) -> float64 (half away from zero)", bind_numbers,
                [](const ExprNode&, std::vector<Operand>& args, EvalContext& ctx) {
                  return map_numbers(args, ctx, [](std::span<const double> v) -> std::optional<double> {
