@@ -180,7 +180,10 @@ Frame Pipeline::run_steps(Frame frame, StepProfile* profile) const {
         const std::string& name = d->columns[k].first;
         const auto column_started = profile ? Clock::now() : Clock::time_point{};
         const size_t preparations_before = cache.preparations.size();
-        std::optional<Column> by_value = evaluate_on_distinct_values(b.expressions[k], frame);
+        // A chain of per-distinct-value functions goes through the step's cache instead, where it
+        // shares its column's numbering and common steps (clean(title) under three features).
+        std::optional<Column> by_value;
+        if (!b.expressions[k].runs_per_distinct_value()) by_value = evaluate_on_distinct_values(b.expressions[k], frame);
         Column c = by_value ? std::move(*by_value) : b.expressions[k].evaluate(frame, cache);
         cache.invalidate_column(name);
         if (frame.has_column(name)) frame.replace_column(name, std::move(c));

@@ -153,6 +153,73 @@ TEST(Expression, shared_cache_gives_the_same_values_and_forgets_replaced_columns
   EXPECT_LT(*second.float64_at(0), 0.5);
 }
 
+// Shared subexpressions (EvalCache::uses) and per-distinct-value string functions: a group
+// evaluated through one noted cache gives exactly what each expression gives alone, and the cache
+// lets go of a shared column after its last use.
+TEST(Expression, shared_subexpressions_and_distinct_values_give_the_same_columns) {
+  // Repeated values (as in candidate pairs), nulls, and a split_part that is out of range.
+  Frame f({{"s", Column::string({"Sony TV-40", "LG 55", "Sony TV-40", std::nullopt, "LG 55", "Sony TV-40", "a"})},
+           {"t", Column::string({"sony tv 40", "Sony  TV", std::nullopt, "x", "lg 55in", "sony", "a b"})},
+           {"x", Column::float64({1.0, 2.0, 3.0, 4.0, std::nullopt, 6.0, 7.0})}});
+  const std::vector<std::string> texts = {
+      "token_jaccard(s, t) * (token_count(s) + token_count(t)) / (1 + token_jaccard(s, t))",
+      "token_count(s) - token_jaccard(s, t) * (token_count(s) + token_count(t)) / (1 + token_jaccard(s, t))",
+      "split_part(regex_replace(clean(s), '[0-9]+', '#'), ' ', 2)",
+      "concat(split_part(regex_replace(clean(s), '[0-9]+', '#'), ' ', 2), '|', upper(s))",
+      "length(clean(s)) + token_count(regex_replace(clean(s), '[0-9]+', '#'))",
+      "monge_elkan(s, t)",
+      "monge_elkan(t, s)",
+      "x * 0.1234567",
+      "x * 0.1234568",  // canonical texts keep every digit: not served the line above's column
+  };
+  std::vector<Expression> group;
+  EvalCache cache;
+  for (const std::string& text : texts) {
+    group.push_back(Expression::parse(text));
+    group.back().bind(f.schema());
+    group.back().note_text_parts(cache);
+  }
+  EXPECT_EQ(cache.uses.at("token_jaccard(`s`, `t`)"), 4u);
+  for (size_t k = 0; k < group.size(); ++k) {
+    const Column together = group[k].evaluate(f, cache);
+    EXPECT_TRUE(together.equals(group[k].evaluate(f))) << texts[k];
+  }
+  EXPECT_TRUE(cache.columns.empty());  // every shared column had its last use
+  // The distinct numbering of clean(s) has 3 values and null, not one per row.
+  ASSERT_TRUE(cache.distinct.contains("clean(`s`)"));
+  EXPECT_EQ(cache.distinct.at("clean(`s`)")->values.size(), 4u);
+  const Column split = group[2].evaluate(f);
+  EXPECT_EQ(split.string_at(0), "tv");
+  EXPECT_EQ(split.string_at(1), "#");
+  EXPECT_EQ(split.string_at(3), std::nullopt);
+  EXPECT_EQ(split.string_at(6), std::nullopt);  // "a" has no second part
+  const Column ratio = group[8].evaluate(f, cache);
+  EXPECT_DOUBLE_EQ(*ratio.float64_at(0), 0.1234568);
+  // coalesce over numbers of mixed types, and to_float of a float64 column as it is.
+  Expression mixed = Expression::parse("coalesce(to_float(x), length(s), 2)");
+  ASSERT_EQ(mixed.bind(f.schema()), ColumnType::Float64);
+  const Column filled = mixed.evaluate(f);
+  EXPECT_EQ(filled.float64_at(3), 4.0);
+  EXPECT_EQ(filled.float64_at(4), 5.0);  // x is null: length("LG 55")
+  Expression nothing = Expression::parse("coalesce(to_float(x), null)");
+  nothing.bind(f.schema());
+  EXPECT_EQ(nothing.evaluate(f).float64_at(4), std::nullopt);
+  // Which expressions a pipeline may leave to the cache's per-distinct-value path.
+  const auto per_value = [&](const std::string& text) {
+    Expression e = Expression::parse(text);
+    e.bind(f.schema());
+    return e.runs_per_distinct_value();
+  };
+  EXPECT_TRUE(per_value("split_part(regex_replace(clean(s), 'a', 'b'), ' ', 1)"));
+  EXPECT_TRUE(per_value("token_count(s)"));
+  EXPECT_FALSE(per_value("s"));
+  EXPECT_FALSE(per_value("clean(concat(s, t))"));
+  EXPECT_FALSE(per_value("length(s) + 1"));
+  // monge_elkan(t, s) came from monge_elkan(s, t)'s pass; it equals the definition.
+  const Column mirror = group[6].evaluate(f);
+  EXPECT_EQ(mirror.float64_at(0), text::monge_elkan(text::PreparedString("sony tv 40"), text::PreparedString("Sony TV-40")));
+}
+
 // A column is prepared with only the parts its functions read (expr_ast.h TextParts). A cached
 // column that lacks a part a later function needs is prepared again, so results never depend on
 // the order of evaluation or on whether note_text_parts was called.

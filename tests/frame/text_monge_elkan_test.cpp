@@ -114,6 +114,36 @@ TEST(TextMongeElkan, symmetric_form_equals_both_directions_on_varied_token_lists
   }
 }
 
+// The prepared directional form and monge_elkan_both take the pruned, batched walk; they must give
+// exactly the plain definition's values (monge_elkan over token lists), in either order of calls.
+TEST(TextMongeElkan, directional_and_both_forms_equal_the_plain_walk) {
+  std::mt19937 rng(29);
+  const std::vector<std::string> words = {"sony", "sonny", "tv", "bravia", "kdl40", "40", "4o", "inch", "hd",
+                                          "a", "ab", "café", "cafe", "東京", "😀x", "abcdefghijkl", "abcde",
+                                          "abcdefghijklmnopqrstu", "mississippi", "missisippi", "wireless"};
+  const auto random_text = [&](size_t max_words) {
+    std::string t;
+    const size_t n = rng() % (max_words + 1);
+    for (size_t i = 0; i < n; ++i) t += words[rng() % words.size()] + " ";
+    return t;
+  };
+  for (int round = 0; round < 600; ++round) {
+    const PreparedString a(random_text(8)), b(random_text(round % 5 == 0 ? 40 : 12));
+    Tokens ta, tb;
+    for (size_t i = 0; i < a.token_count(); ++i) ta.push_back(a.token_code_points(i));
+    for (size_t j = 0; j < b.token_count(); ++j) tb.push_back(b.token_code_points(j));
+    for (const InnerSimilarity inner : {InnerSimilarity::JaroWinkler, InnerSimilarity::Levenshtein}) {
+      const double ab = monge_elkan(ta, tb, inner), ba = monge_elkan(tb, ta, inner);
+      ASSERT_EQ(*monge_elkan(a, b, inner), ab) << a.text() << " | " << b.text();
+      ASSERT_EQ(*monge_elkan(b, a, inner), ba) << b.text() << " | " << a.text();
+      const auto both = monge_elkan_both(a, b, inner);
+      ASSERT_EQ(both->first, ab) << a.text() << " | " << b.text();
+      ASSERT_EQ(both->second, ba) << a.text() << " | " << b.text();
+    }
+  }
+  EXPECT_EQ(monge_elkan_both(PreparedString(), PreparedString("x")), std::nullopt);
+}
+
 // Where rounding lifts a similarity an ulp above its exact length bound, the bound's margin keeps
 // the pair from being skipped: both forms find the true maxima.
 TEST(TextMongeElkan, agrees_with_the_definition_where_rounding_exceeds_the_length_bound) {

@@ -1,5 +1,6 @@
 // Expression: binding (type checking) and evaluation of operators, literals and columns; function
 // calls dispatch to the table in expr_functions.cpp.
+#include <charconv>
 #include <cmath>
 
 #include "frame/expr/expr_ast.h"
@@ -11,7 +12,15 @@ std::string literal_text(const LiteralValue& l) {
   struct V {
     std::string operator()(std::monostate) const { return "null"; }
     std::string operator()(int64_t v) const { return std::to_string(v); }
-    std::string operator()(double v) const { return std::to_string(v); }
+    // Shortest text that reads back as the same double: canonical texts are cache keys, and
+    // std::to_string's six decimals would give 0.1234567 and 0.1234568 one key.
+    std::string operator()(double v) const {
+      char buf[32];
+      auto res = std::to_chars(buf, buf + sizeof buf, v);
+      std::string out(buf, res.ptr);
+      if (out.find_first_of(".eEn") == std::string::npos) out += ".0";  // not an int64 literal's text
+      return out;
+    }
     std::string operator()(const std::string& v) const { return "'" + v + "'"; }
     std::string operator()(bool v) const { return v ? "true" : "false"; }
   };
@@ -116,6 +125,7 @@ void collect_columns(const ExprNode& n, std::vector<std::string>& out) {
 void collect_text_parts(const ExprNode& n, EvalCache& cache) {
   if (n.kind == ExprNode::Kind::Call && n.function && n.function->text_parts != 0)
     for (const auto& a : n.args) cache.text_parts[a->canonical] |= n.function->text_parts;
+  if (n.kind != ExprNode::Kind::Literal && n.kind != ExprNode::Kind::Column) ++cache.uses[n.canonical];
   for (const auto& a : n.args) collect_text_parts(*a, cache);
 }
 
@@ -169,13 +179,14 @@ Operand eval_binary(const ExprNode& n, EvalContext& ctx) {
       return cmp >= 0;
     };
     bool strings = n.args[0]->type == ColumnType::String || n.args[1]->type == ColumnType::String;
+    const NumberReader na(a), nb(b);
     out = Operand::own(build_column<bool>(ColumnType::Bool, rows, [&](size_t r) -> std::optional<bool> {
       if (strings) {
         auto x = string_at(a, r), y = string_at(b, r);
         if (!x || !y) return std::nullopt;
         return decide(x->compare(*y));
       }
-      auto x = number_at(a, r), y = number_at(b, r);
+      auto x = na(r), y = nb(r);
       if (!x || !y || std::isnan(*x) || std::isnan(*y)) return std::nullopt;
       return decide(*x < *y ? -1 : *x > *y ? 1 : 0);
     }), scalar);
@@ -203,8 +214,9 @@ Operand eval_binary(const ExprNode& n, EvalContext& ctx) {
     }), scalar);
     return out;
   }
+  const NumberReader na(a), nb(b);
   out = Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
-    auto x = number_at(a, r), y = number_at(b, r);
+    auto x = na(r), y = nb(r);
     if (!x || !y) return std::nullopt;
     if (op == "+") return *x + *y;
     if (op == "-") return *x - *y;
@@ -218,17 +230,7 @@ Operand eval_binary(const ExprNode& n, EvalContext& ctx) {
 
 }  // namespace
 
-std::optional<double> number_at(const Operand& op, size_t row) {
-  size_t i = op.index(row);
-  if (op.column().is_null(i)) return std::nullopt;
-  switch (op.column().type()) {
-    case ColumnType::Int64: return static_cast<double>(op.column().int64_values()[i]);
-    case ColumnType::Float64: return op.column().float64_values()[i];
-    case ColumnType::Bool: return op.column().bool_values()[i] ? 1.0 : 0.0;
-    case ColumnType::String: return std::nullopt;
-  }
-  return std::nullopt;
-}
+std::optional<double> number_at(const Operand& op, size_t row) { return NumberReader(op)(row); }
 
 std::optional<std::string_view> string_at(const Operand& op, size_t row) {
   size_t i = op.index(row);
@@ -236,7 +238,45 @@ std::optional<std::string_view> string_at(const Operand& op, size_t row) {
   return op.column().string_value(i);
 }
 
+namespace {
+
+// A subtree served from the cache does not evaluate its descendants: their counted uses there
+// will not come, so they are released (and a column whose last use that was is dropped).
+void release_descendants(const ExprNode& n, EvalCache& cache) {
+  for (const auto& a : n.args) {
+    if (a->kind == ExprNode::Kind::Literal || a->kind == ExprNode::Kind::Column) continue;
+    if (auto uses = cache.uses.find(a->canonical); uses != cache.uses.end() && uses->second > 0 && --uses->second == 0)
+      cache.columns.erase(a->canonical);
+    release_descendants(*a, cache);
+  }
+}
+
+}  // namespace
+
 Operand evaluate_node(const ExprNode& n, EvalContext& ctx) {
+  if (n.kind == ExprNode::Kind::Literal || n.kind == ExprNode::Kind::Column) return evaluate_uncached(n, ctx);
+  // A subexpression the group evaluates again later is kept (every function is pure, so equal
+  // canonical texts give equal columns); the last use takes it out.
+  auto uses = ctx.cache.uses.find(n.canonical);
+  if (uses == ctx.cache.uses.end() || uses->second == 0) return evaluate_uncached(n, ctx);
+  const bool last = --uses->second == 0;
+  if (auto hit = ctx.cache.columns.find(n.canonical); hit != ctx.cache.columns.end()) {
+    const bool fits = hit->second.scalar || hit->second.column->size() == ctx.rows;
+    Operand o;
+    o.owned = hit->second.column;
+    o.scalar = hit->second.scalar;
+    if (last) ctx.cache.columns.erase(hit);
+    if (fits) {
+      release_descendants(n, ctx.cache);
+      return o;
+    }
+  }
+  Operand o = evaluate_uncached(n, ctx);
+  if (!last && o.owned) ctx.cache.columns.insert_or_assign(n.canonical, EvalCache::SharedColumn{o.owned, o.scalar});
+  return o;
+}
+
+Operand evaluate_uncached(const ExprNode& n, EvalContext& ctx) {
   switch (n.kind) {
     case ExprNode::Kind::Literal: return literal_operand(n);
     case ExprNode::Kind::Column: return Operand::borrow(ctx.frame.column(n.name));
@@ -305,7 +345,17 @@ ColumnType Expression::result_type() const {
 void EvalCache::invalidate_column(std::string_view name) {
   // Canonical texts quote every column they read as `name`.
   const std::string quoted = "`" + std::string(name) + "`";
-  std::erase_if(prepared, [&](const auto& entry) { return entry.first.find(quoted) != std::string::npos; });
+  const auto reads = [&](const auto& entry) { return entry.first.find(quoted) != std::string::npos; };
+  std::erase_if(prepared, reads);
+  std::erase_if(columns, reads);
+  std::erase_if(distinct, reads);
+}
+
+bool Expression::runs_per_distinct_value() const {
+  ONNXFN_ASSERT(bound_);
+  const ExprNode* n = root_.get();
+  while (n->kind == ExprNode::Kind::Call && n->function->per_distinct_value) n = n->args[0].get();
+  return n != root_.get() && n->kind == ExprNode::Kind::Column;
 }
 
 void Expression::note_text_parts(EvalCache& cache) const {

@@ -34,6 +34,7 @@ struct StateStore {
 };
 
 struct PreparedColumn;
+struct DistinctValues;
 
 // Prepared text (text::PreparedString: normalised, tokenised, q-grams) shared by several
 // expressions evaluated over the same frame, as a pipeline's derive step does: ten similarity
@@ -45,6 +46,20 @@ struct EvalCache {
   // expression that will share this cache (Expression::note_text_parts), so that one preparation
   // serves them all.
   std::unordered_map<std::string, uint8_t> text_parts;
+  // Subexpressions (by canonical text) that the group's expressions evaluate more than once, with
+  // how many evaluations are still to come (note_text_parts counts them): a feature set reuses
+  // token_jaccard(l_title, r_title) or token_count(l_nums) in several formulas, and each is
+  // computed once. An entry leaves `columns` after its last use.
+  std::unordered_map<std::string, size_t> uses;
+  struct SharedColumn {
+    std::shared_ptr<Column> column;
+    bool scalar = false;
+  };
+  std::unordered_map<std::string, SharedColumn> columns;
+  // String arguments numbered by distinct value (expr_ast.h DistinctValues), so that row-wise
+  // string functions (clean, regex_replace, token_count...) run once per distinct value; a
+  // function's result keeps its argument's numbering, so a chain of them never hashes a row again.
+  std::unordered_map<std::string, std::shared_ptr<const DistinctValues>> distinct;
   // Text preparations made through this cache when record_preparations is set, for a profile:
   // which arguments (canonical text, comma-separated), how many distinct values, how long.
   bool record_preparations = false;
@@ -74,9 +89,15 @@ class Expression {
   ColumnType bind(const Schema& schema, const StateStore* state = nullptr);
   ColumnType result_type() const;
 
-  // Records in `cache` which parts of prepared text this expression's functions read; call it for
-  // every expression of a group before evaluating any of them with the shared cache.
+  // Records in `cache` which parts of prepared text this expression's functions read and which
+  // subexpressions it evaluates (EvalCache::uses); call it for every expression of a group before
+  // evaluating any of them with the shared cache.
   void note_text_parts(EvalCache& cache) const;
+
+  // True when the expression is a chain of functions that each run once per distinct value of
+  // their argument (clean, regex_replace, split_part, token_count...) over a column: evaluated
+  // with a shared cache, it already works per distinct value and shares the chain's common steps.
+  bool runs_per_distinct_value() const;
 
   // Evaluates over every row of `frame` (which must have the bound schema's columns).
   // Thread-safe: a bound Expression may be evaluated concurrently.

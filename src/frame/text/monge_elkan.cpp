@@ -130,20 +130,6 @@ double monge_elkan(std::span<const std::u32string_view> a, std::span<const std::
       inner);
 }
 
-std::optional<double> monge_elkan(const PreparedString& a, const PreparedString& b,
-                                  InnerSimilarity inner) {
-  if (a.is_null() || b.is_null()) return std::nullopt;
-  PairMemo& memo = PairMemo::of(inner);
-  return monge_elkan_of(
-      a.token_count(), [&](size_t i) { return a.token_code_points(i); }, b.token_count(),
-      [&](size_t j) { return b.token_code_points(j); },
-      [&](size_t i, size_t j) { return (a.token_char_mask(i) & b.token_char_mask(j)) != 0; },
-      [&](size_t i, size_t j, std::u32string_view x, std::u32string_view y) {
-        return memo.get(a.token_hash(i), b.token_hash(j), [&] { return token_similarity(x, y, inner); });
-      },
-      inner);
-}
-
 namespace {
 
 // similarity_bound for tokens of up to kBoundTable code points, read from a table made once by
@@ -260,8 +246,9 @@ void settle_equal_tokens(const TokenInfo* ta, size_t na, const TokenInfo* tb, si
 // compiled for size (the binary has a size budget).
 [[gnu::cold, gnu::noinline]] void ordered_walk(const TokenInfo* ta, size_t na, const TokenInfo* tb,
                                                size_t nb, double* row, double* col,
-                                               InnerSimilarity inner, PairMemo& memo) {
+                                               InnerSimilarity inner, PairMemo& memo, bool rows_only) {
   settle_equal_tokens(ta, na, tb, nb, row, col);
+  if (rows_only) std::fill(col, col + nb, 1.0);
   for (size_t i = 0; i < na; ++i) {
     for (size_t j = 0; j < nb; ++j) {
       const double floor = std::min(row[i], col[j]);
@@ -276,6 +263,11 @@ void settle_equal_tokens(const TokenInfo* ta, size_t na, const TokenInfo* tb, si
   }
 }
 
+// The sums of the row maxima (ME(a, b)·|a|) and, unless `rows_only`, of the column maxima
+// (ME(b, a)·|b|) of two non-empty token lists, described below.
+void monge_elkan_sums(const PreparedString& a, const PreparedString& b, InnerSimilarity inner, bool rows_only,
+                      double& ab, double& ba);
+
 }  // namespace
 
 // Both directions from one pass over the token pairs: the inner measures are symmetric, so each
@@ -289,15 +281,45 @@ void settle_equal_tokens(const TokenInfo* ta, size_t na, const TokenInfo* tb, si
 // plain row-major walk, takes over for token lists too long for the pair numbering below, and as
 // a guard: should a similarity ever exceed similarity_bound, the walk is redone in that order.
 //
+// One direction alone (rows_only) takes the same walk with every column maximum held at 1: a pair
+// is then skipped when it cannot raise its row's maximum, and the columns are not summed.
+//
 // The order-free walk, per batch of candidate pairs (sharing a character, not settled by equal
 // tokens): read the memo for all of them (independent loads, which the processor overlaps),
 // raise the maxima with the values found, then compute the missing pairs whose bound exceeds
 // min(row max, column max) — known values first make most computations unnecessary.
 std::optional<double> monge_elkan_symmetric(const PreparedString& a, const PreparedString& b,
                                             InnerSimilarity inner) {
+  const auto both = monge_elkan_both(a, b, inner);
+  if (!both) return std::nullopt;
+  return (both->first + both->second) / 2.0;
+}
+
+std::optional<std::pair<double, double>> monge_elkan_both(const PreparedString& a, const PreparedString& b,
+                                                          InnerSimilarity inner) {
+  if (a.is_null() || b.is_null()) return std::nullopt;
+  const size_t na = a.token_count(), nb = b.token_count();
+  if (na == 0 || nb == 0) return na == nb ? std::pair(1.0, 1.0) : std::pair(0.0, 0.0);
+  double ab = 0, ba = 0;
+  monge_elkan_sums(a, b, inner, false, ab, ba);
+  return std::pair(ab / static_cast<double>(na), ba / static_cast<double>(nb));
+}
+
+std::optional<double> monge_elkan(const PreparedString& a, const PreparedString& b, InnerSimilarity inner) {
   if (a.is_null() || b.is_null()) return std::nullopt;
   const size_t na = a.token_count(), nb = b.token_count();
   if (na == 0 || nb == 0) return na == nb ? 1.0 : 0.0;
+  double ab = 0, ba = 0;
+  monge_elkan_sums(a, b, inner, true, ab, ba);
+  return ab / static_cast<double>(na);
+}
+
+namespace {
+
+void monge_elkan_sums(const PreparedString& a, const PreparedString& b, InnerSimilarity inner, bool rows_only,
+                      double& ab, double& ba) {
+  const size_t na = a.token_count();
+  size_t nb = b.token_count();
   Scratch& scratch = Scratch::get(na, nb);
   TokenInfo* const ta = scratch.tokens.data();
   TokenInfo* const tb = ta + na;
@@ -316,11 +338,24 @@ std::optional<double> monge_elkan_symmetric(const PreparedString& a, const Prepa
   };
   gather(a, na, ta);
   gather(b, nb, tb);
+  // One direction needs each distinct token of b once (a row's maximum over repeats is the same):
+  // a description repeats a fifth of its words, and every repeat costs a memo lookup per row.
+  if (rows_only) {
+    size_t kept = 0;
+    for (size_t j = 0; j < nb; ++j) {
+      bool repeat = false;
+      for (size_t k = 0; k < kept && !repeat; ++k)
+        repeat = tb[k].hash == tb[j].hash && tb[k].size == tb[j].size && std::equal(tb[k].cps, tb[k].cps + tb[k].size, tb[j].cps);
+      if (!repeat) tb[kept++] = tb[j];
+    }
+    nb = kept;
+  }
   double* const row = scratch.values.data();
   double* const col = row + na;
   uint32_t* const cells = scratch.pairs.data();
   uint32_t* const misses = cells + kBatch;
   settle_equal_tokens(ta, na, tb, nb, row, col);
+  if (rows_only) std::fill(col, col + nb, 1.0);
 
   PairMemo& memo = PairMemo::of(inner);
   // b's masks, and the same with 0 for tokens settled by an equal token: a pair of two settled
@@ -377,11 +412,14 @@ std::optional<double> monge_elkan_symmetric(const PreparedString& a, const Prepa
       col[j] = std::max(col[j], sim);
     }
   }
-  if (!within_bounds || !order_free) ordered_walk(ta, na, tb, nb, row, col, inner, memo);
-  double ab = 0, ba = 0;
+  if (!within_bounds || !order_free) ordered_walk(ta, na, tb, nb, row, col, inner, memo, rows_only);
+  ab = 0;
+  ba = 0;
   for (size_t k = 0; k < na; ++k) ab += row[k];
-  for (size_t k = 0; k < nb; ++k) ba += col[k];
-  return (ab / static_cast<double>(na) + ba / static_cast<double>(nb)) / 2.0;
+  if (!rows_only)
+    for (size_t k = 0; k < nb; ++k) ba += col[k];
 }
+
+}  // namespace
 
 }  // namespace onnxfn::text

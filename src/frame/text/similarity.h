@@ -30,6 +30,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "frame/text/prepared_string.h"
@@ -134,6 +135,10 @@ std::optional<double> monge_elkan(const PreparedString& a, const PreparedString&
                                   InnerSimilarity inner = InnerSimilarity::JaroWinkler);
 std::optional<double> monge_elkan_symmetric(const PreparedString& a, const PreparedString& b,
                                             InnerSimilarity inner = InnerSimilarity::JaroWinkler);
+// Both directions, (ME(a,b), ME(b,a)), from one pass over the token pairs: the same values as
+// two calls of monge_elkan.
+std::optional<std::pair<double, double>> monge_elkan_both(const PreparedString& a, const PreparedString& b,
+                                                          InnerSimilarity inner = InnerSimilarity::JaroWinkler);
 
 // ---- Model numbers (model_numbers.cpp) ----
 
