@@ -24,12 +24,15 @@ std::string shape_to_string(const Shape& shape) {
   return s + "]";
 }
 
-Storage::Storage(size_t bytes) : capacity_(bytes) {
+Storage::Storage(size_t bytes, bool zero_filled) : capacity_(bytes) {
   size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   if (rounded == 0) rounded = kAlignment;
   bytes_ = static_cast<std::byte*>(std::aligned_alloc(kAlignment, rounded));
   if (!bytes_) throw_error(ErrorKind::ResourceLimit, "out of memory allocating " + std::to_string(bytes) + " bytes");
-  std::memset(bytes_, 0, rounded);
+  if (zero_filled)
+    std::memset(bytes_, 0, rounded);
+  else
+    std::memset(bytes_ + bytes, 0, rounded - bytes);  // vector kernels may read up to the aligned end
 }
 
 Storage::Storage(std::vector<std::string> strings) : strings_(std::move(strings)) {}
@@ -72,6 +75,13 @@ Tensor Tensor::zeros(DType dtype, Shape shape) {
   else
     storage = std::make_shared<Storage>(numel * dtype_size(dtype));
   return Tensor(dtype, std::move(shape), static_cast<int64_t>(numel), std::move(storage));
+}
+
+Tensor Tensor::for_overwrite(DType dtype, Shape shape) {
+  ONNXFN_ASSERT(dtype != DType::String && dtype_is_supported(dtype));
+  const uint64_t numel = checked_tensor_numel(dtype, shape, "tensor");
+  return Tensor(dtype, std::move(shape), static_cast<int64_t>(numel),
+                std::make_shared<Storage>(numel * dtype_size(dtype), false));
 }
 
 Tensor Tensor::borrow(DType dtype, Shape shape, const void* data) {
