@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <memory>
@@ -95,18 +96,16 @@ class MapRows {
     const DType vt = m.values.dtype();
     if ((vt != DType::Float && vt != DType::Double) || m.keys.numel() != m.values.numel()) return false;
     if (m.keys.storage() != keys_ || key_text_.size() != static_cast<size_t>(m.keys.numel())) cache_keys(m.keys);
-    text_.clear();
-    text_.push_back('{');
+    char* out = text_.data();
+    *out++ = '{';
     for (int64_t i = 0; i < m.values.numel(); ++i) {
-      if (i > 0) text_.push_back(',');
-      text_.append(key_text_[static_cast<size_t>(i)]);
-      if (vt == DType::Float)
-        put_value(m.values.data<float>()[i]);
-      else
-        put_value(m.values.data<double>()[i]);
+      if (i > 0) *out++ = ',';
+      const std::string& key = key_text_[static_cast<size_t>(i)];
+      out = std::copy(key.begin(), key.end(), out);
+      out = vt == DType::Float ? put_value(out, m.values.data<float>()[i]) : put_value(out, m.values.data<double>()[i]);
     }
-    text_.push_back('}');
-    w.RawValue(text_.data(), text_.size(), rapidjson::kObjectType);
+    *out++ = '}';
+    w.RawValue(text_.data(), static_cast<size_t>(out - text_.data()), rapidjson::kObjectType);
     return true;
   }
 
@@ -124,24 +123,26 @@ class MapRows {
       key_text_.emplace_back(all.substr(1, all.size() - 1 - 4 - 1));
     }
     keys_ = keys.storage();
+    size_t most = 2;  // the braces, then per entry: a comma, the key and at most 32 chars of value
+    for (const std::string& k : key_text_) most += 1 + k.size() + 32;
+    text_.assign(most, '\0');  // once per keys tensor: rows write into it without growing it
   }
 
   template <class T>
-  void put_value(T v) {
-    if (std::isnan(v)) {
-      text_.append("null");
-    } else if (std::isinf(v)) {
-      text_.append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-    } else {
-      const size_t at = text_.size();
-      text_.resize(at + 32);
-      text_.resize(static_cast<size_t>(put_finite(text_.data() + at, v) - text_.data()));
-    }
+  static char* put_value(char* out, T v) {
+    std::string_view text;
+    if (std::isnan(v))
+      text = "null";
+    else if (std::isinf(v))
+      text = v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    else
+      return put_finite(out, v);
+    return std::copy(text.begin(), text.end(), out);
   }
 
   std::shared_ptr<Storage> keys_;  // the keys tensor whose texts key_text_ holds
   std::vector<std::string> key_text_;
-  std::string text_;
+  std::string text_;  // one map's text, sized for the longest
 };
 
 // `binary_tail`: when set, a tensor's bytes go there and its JSON says only their size.
