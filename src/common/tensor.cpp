@@ -1,6 +1,7 @@
 // Tensor storage allocation with a global size cap.
 #include "common/tensor.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -42,6 +43,30 @@ std::shared_ptr<Storage> Storage::borrowed(const void* data) {
   s->bytes_ = static_cast<std::byte*>(const_cast<void*>(data));  // read-only by contract (Tensor::borrow)
   s->owned_ = false;
   return s;
+}
+
+std::vector<std::shared_ptr<Storage>> Storage::slices(size_t count, size_t bytes) {
+  struct Block {
+    std::unique_ptr<Storage> memory;
+    std::unique_ptr<Storage[]> parts;
+  };
+  const size_t stride = std::max<size_t>((bytes + kAlignment - 1) / kAlignment, 1) * kAlignment;
+  if (count > 0 && stride > tensor_byte_limit() / count)
+    throw_error(ErrorKind::ResourceLimit, std::to_string(count) + " tensors of " + std::to_string(bytes) +
+                                              " bytes exceed the tensor size limit");
+  auto block = std::make_shared<Block>();
+  block->memory = std::make_unique<Storage>(count * stride);
+  block->parts.reset(new Storage[count]);
+  std::vector<std::shared_ptr<Storage>> out;
+  out.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    Storage& part = block->parts[i];
+    part.bytes_ = block->memory->bytes() + i * stride;
+    part.capacity_ = bytes;
+    part.owned_ = false;
+    out.emplace_back(block, &part);  // aliasing: shares the block's lifetime
+  }
+  return out;
 }
 
 Storage::~Storage() {

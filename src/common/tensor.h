@@ -29,6 +29,10 @@ class Storage {
   // Numeric storage over the caller's memory (see Tensor::borrow): never freed here, and with
   // capacity 0 so the engine's buffer pool never takes it for reuse.
   static std::shared_ptr<Storage> borrowed(const void* data);
+  // `count` numeric storages of `bytes` each (64-byte aligned, zero-filled) carved from one
+  // allocation that lives while any of them does: ZipMap's one small tensor per row then costs
+  // no allocation of its own.
+  static std::vector<std::shared_ptr<Storage>> slices(size_t count, size_t bytes);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
