@@ -1,6 +1,7 @@
 // Tensor storage allocation with a global size cap.
 #include "common/tensor.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -24,12 +25,15 @@ std::string shape_to_string(const Shape& shape) {
   return s + "]";
 }
 
-Storage::Storage(size_t bytes) : capacity_(bytes) {
+Storage::Storage(size_t bytes, bool zero_filled) : capacity_(bytes) {
   size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   if (rounded == 0) rounded = kAlignment;
   bytes_ = static_cast<std::byte*>(std::aligned_alloc(kAlignment, rounded));
   if (!bytes_) throw_error(ErrorKind::ResourceLimit, "out of memory allocating " + std::to_string(bytes) + " bytes");
-  std::memset(bytes_, 0, rounded);
+  if (zero_filled)
+    std::memset(bytes_, 0, rounded);
+  else
+    std::memset(bytes_ + bytes, 0, rounded - bytes);  // vector kernels may read up to the aligned end
 }
 
 Storage::Storage(std::vector<std::string> strings) : strings_(std::move(strings)) {}
@@ -39,6 +43,30 @@ std::shared_ptr<Storage> Storage::borrowed(const void* data) {
   s->bytes_ = static_cast<std::byte*>(const_cast<void*>(data));  // read-only by contract (Tensor::borrow)
   s->owned_ = false;
   return s;
+}
+
+std::vector<std::shared_ptr<Storage>> Storage::slices(size_t count, size_t bytes) {
+  struct Block {
+    std::unique_ptr<Storage> memory;
+    std::unique_ptr<Storage[]> parts;
+  };
+  const size_t stride = std::max<size_t>((bytes + kAlignment - 1) / kAlignment, 1) * kAlignment;
+  if (count > 0 && stride > tensor_byte_limit() / count)
+    throw_error(ErrorKind::ResourceLimit, std::to_string(count) + " tensors of " + std::to_string(bytes) +
+                                              " bytes exceed the tensor size limit");
+  auto block = std::make_shared<Block>();
+  block->memory = std::make_unique<Storage>(count * stride);
+  block->parts.reset(new Storage[count]);
+  std::vector<std::shared_ptr<Storage>> out;
+  out.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    Storage& part = block->parts[i];
+    part.bytes_ = block->memory->bytes() + i * stride;
+    part.capacity_ = bytes;
+    part.owned_ = false;
+    out.emplace_back(block, &part);  // aliasing: shares the block's lifetime
+  }
+  return out;
 }
 
 Storage::~Storage() {
@@ -72,6 +100,13 @@ Tensor Tensor::zeros(DType dtype, Shape shape) {
   else
     storage = std::make_shared<Storage>(numel * dtype_size(dtype));
   return Tensor(dtype, std::move(shape), static_cast<int64_t>(numel), std::move(storage));
+}
+
+Tensor Tensor::for_overwrite(DType dtype, Shape shape) {
+  ONNXFN_ASSERT(dtype != DType::String && dtype_is_supported(dtype));
+  const uint64_t numel = checked_tensor_numel(dtype, shape, "tensor");
+  return Tensor(dtype, std::move(shape), static_cast<int64_t>(numel),
+                std::make_shared<Storage>(numel * dtype_size(dtype), false));
 }
 
 Tensor Tensor::borrow(DType dtype, Shape shape, const void* data) {

@@ -22,11 +22,17 @@ std::string shape_to_string(const Shape& shape);
 // Raw memory of a tensor: 64-byte aligned bytes for numbers, or a vector for strings.
 class Storage {
  public:
-  explicit Storage(size_t bytes);  // numeric storage, zero-filled
+  // Numeric storage, zero-filled unless `zero_filled` is false: then only the alignment padding
+  // past `bytes` is zeroed, and the caller writes every byte (see Tensor::for_overwrite).
+  explicit Storage(size_t bytes, bool zero_filled = true);
   explicit Storage(std::vector<std::string> strings);
   // Numeric storage over the caller's memory (see Tensor::borrow): never freed here, and with
   // capacity 0 so the engine's buffer pool never takes it for reuse.
   static std::shared_ptr<Storage> borrowed(const void* data);
+  // `count` numeric storages of `bytes` each (64-byte aligned, zero-filled) carved from one
+  // allocation that lives while any of them does: ZipMap's one small tensor per row then costs
+  // no allocation of its own.
+  static std::vector<std::shared_ptr<Storage>> slices(size_t count, size_t bytes);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -60,6 +66,10 @@ class Tensor {
 
   // Zero-filled tensor (empty strings for DType::String).
   static Tensor zeros(DType dtype, Shape shape);
+  // Numeric tensor whose elements are left unset, for a caller that writes every one before the
+  // tensor is read (a decoder filling a request's tensor): zero-filling megabytes it overwrites
+  // cost a few percent of a model-only Lambda invocation.
+  static Tensor for_overwrite(DType dtype, Shape shape);
   // A tensor that adopts existing storage with enough capacity (used by the per-call arena).
   static Tensor with_storage(DType dtype, Shape shape, std::shared_ptr<Storage> storage);
   // A numeric tensor reading the caller's memory without copying it (the Python package's NumPy

@@ -4,8 +4,13 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "protocol/binary_tensors.h"
 #include "protocol/inference_protocol.h"
@@ -15,6 +20,12 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// Writes a finite float's shortest round-trip text at `out` (room for 32 chars); returns the end.
+template <class T>
+char* put_finite(char* out, T v) {
+  return std::to_chars(out, out + 32, v).ptr;
+}
+
 template <class T>
 void write_float(Writer& w, T v) {
   if (std::isnan(v)) {
@@ -23,8 +34,8 @@ void write_float(Writer& w, T v) {
     w.String(v > 0 ? "Infinity" : "-Infinity");
   } else {
     char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof(buf), v);
-    w.RawValue(buf, static_cast<size_t>(r.ptr - buf), rapidjson::kNumberType);
+    char* end = put_finite(buf, v);
+    w.RawValue(buf, static_cast<size_t>(end - buf), rapidjson::kNumberType);
   }
 }
 
@@ -51,22 +62,88 @@ void write_element(Writer& w, const Tensor& t, int64_t i) {
   }
 }
 
-std::string key_text(const Tensor& keys, int64_t i) {
-  if (keys.dtype() == DType::String) return keys.data<std::string>()[i];
-  if (keys.dtype() == DType::Int64) return std::to_string(keys.data<int64_t>()[i]);
-  if (keys.dtype() == DType::Int32) return std::to_string(keys.data<int32_t>()[i]);
-  throw_error(ErrorKind::Internal, "cannot encode map keys of type " + dtype_name(keys.dtype()));
+// Writes key i as a JSON object key; integer keys as their decimal text, like std::to_string.
+void write_key(Writer& w, const Tensor& keys, int64_t i) {
+  char buf[24];
+  std::string_view k;
+  if (keys.dtype() == DType::String) {
+    k = keys.data<std::string>()[i];
+  } else if (keys.dtype() == DType::Int64 || keys.dtype() == DType::Int32) {
+    const int64_t v = keys.dtype() == DType::Int64 ? keys.data<int64_t>()[i] : keys.data<int32_t>()[i];
+    k = std::string_view(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+  } else {
+    throw_error(ErrorKind::Internal, "cannot encode map keys of type " + dtype_name(keys.dtype()));
+  }
+  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
 }
 
 void write_map(Writer& w, const Map& m) {
   w.StartObject();
   for (int64_t i = 0; i < m.keys.numel(); ++i) {
-    std::string k = key_text(m.keys, i);
-    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    write_key(w, m.keys, i);
     write_element(w, m.values, i);
   }
   w.EndObject();
 }
+
+// ZipMap answers: thousands of small maps sharing one keys tensor. Each key's text (`"k":`,
+// escaped by the same writer) is made once per keys tensor, and each map is assembled in `text`
+// and handed to the writer whole, which measured cheaper than a writer call per key and value.
+class MapRows {
+ public:
+  // False when `m` is not a map of float or double values this fast path handles.
+  bool write(Writer& w, const Map& m) {
+    const DType vt = m.values.dtype();
+    if ((vt != DType::Float && vt != DType::Double) || m.keys.numel() != m.values.numel()) return false;
+    if (m.keys.storage() != keys_ || key_text_.size() != static_cast<size_t>(m.keys.numel())) cache_keys(m.keys);
+    char* out = text_.data();
+    *out++ = '{';
+    for (int64_t i = 0; i < m.values.numel(); ++i) {
+      if (i > 0) *out++ = ',';
+      const std::string& key = key_text_[static_cast<size_t>(i)];
+      out = std::copy(key.begin(), key.end(), out);
+      out = vt == DType::Float ? put_value(out, m.values.data<float>()[i]) : put_value(out, m.values.data<double>()[i]);
+    }
+    *out++ = '}';
+    w.RawValue(text_.data(), static_cast<size_t>(out - text_.data()), rapidjson::kObjectType);
+    return true;
+  }
+
+ private:
+  void cache_keys(const Tensor& keys) {
+    key_text_.clear();
+    for (int64_t i = 0; i < keys.numel(); ++i) {
+      rapidjson::StringBuffer b;
+      Writer kw(b);
+      kw.StartObject();
+      write_key(kw, keys, i);
+      kw.Null();  // completes the object; the text between '{' and "null" is the key and ':'
+      kw.EndObject();
+      const std::string_view all(b.GetString(), b.GetSize());
+      key_text_.emplace_back(all.substr(1, all.size() - 1 - 4 - 1));
+    }
+    keys_ = keys.storage();
+    size_t most = 2;  // the braces, then per entry: a comma, the key and at most 32 chars of value
+    for (const std::string& k : key_text_) most += 1 + k.size() + 32;
+    text_.assign(most, '\0');  // once per keys tensor: rows write into it without growing it
+  }
+
+  template <class T>
+  static char* put_value(char* out, T v) {
+    std::string_view text;
+    if (std::isnan(v))
+      text = "null";
+    else if (std::isinf(v))
+      text = v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    else
+      return put_finite(out, v);
+    return std::copy(text.begin(), text.end(), out);
+  }
+
+  std::shared_ptr<Storage> keys_;  // the keys tensor whose texts key_text_ holds
+  std::vector<std::string> key_text_;
+  std::string text_;  // one map's text, sized for the longest
+};
 
 // `binary_tail`: when set, a tensor's bytes go there and its JSON says only their size.
 void write_output(Writer& w, const std::string& name, const Value& value, std::string* binary_tail) {
@@ -104,9 +181,10 @@ void write_output(Writer& w, const std::string& name, const Value& value, std::s
     w.EndArray();
     w.Key("data");
     w.StartArray();
+    MapRows rows;
     for (const Value& item : s->items) {
       if (const auto* m = std::get_if<Map>(&item.v)) {
-        write_map(w, *m);
+        if (!rows.write(w, *m)) write_map(w, *m);
       } else if (const auto* it = std::get_if<Tensor>(&item.v)) {
         w.StartArray();
         for (int64_t i = 0; i < it->numel(); ++i) write_element(w, *it, i);
@@ -142,7 +220,7 @@ std::string encode_inference_response(const NamedValues& outputs, std::string_vi
 
 std::string encode_inference_response(const NamedValues& outputs, std::string_view model_name, std::string_view id,
                                       const std::vector<bool>& binary, std::string& binary_tail) {
-  rapidjson::StringBuffer buf;
+  rapidjson::StringBuffer buf(nullptr, 1 << 16);
   Writer w(buf);
   w.StartObject();
   w.Key("model_name");

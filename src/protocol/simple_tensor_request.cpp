@@ -152,7 +152,8 @@ std::optional<std::pair<std::string, Tensor>> read_input(Cursor& in) {
       if (!numel || shape->empty() || *numel > in.remaining() / 2 + 1) return std::nullopt;
       std::optional<Tensor> allocated;
       try {
-        allocated = Tensor::zeros(*datatype == "FP32" ? DType::Float : DType::Double, *shape);
+        // Left unset: read_data writes every element, or the tensor is dropped.
+        allocated = Tensor::for_overwrite(*datatype == "FP32" ? DType::Float : DType::Double, *shape);
       } catch (const Error&) {  // over the tensor size limit: the general path says so, in its order
         return std::nullopt;
       }
