@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/thread_pool.h"
+#include "ops/ml/trees/tree_shallow_walk.h"
 
 namespace onnxfn::ops::trees {
 namespace {
@@ -355,8 +356,9 @@ void walk_deep_small_batch(const BatchPlan<T>& p, size_t first, size_t count, co
 // tree over the block as score_block, perfect trees by walk_perfect, deep trees by walk_deep (or,
 // for fewer than kSmallBatch rows, walk_deep_small_batch) and the others row by row, so each
 // row still adds its trees in tree order. Rows are first copied (as T) when X is not T or
-// when some node sends NaN left (the widened rows of BatchPlan).
-template <class In, class T>
+// when some node sends NaN left (the widened rows of BatchPlan). Shallow: the plan is a
+// shallow_plan(), scored by walk_shallow.
+template <class In, class T, bool Shallow>
 void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, int64_t first, int64_t rows, T* scores,
                    uint8_t* has) {
   const BatchPlan<T>& p = e.batch.get(e);
@@ -384,6 +386,10 @@ void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, in
         for (size_t j = 0; j < w; ++j) out[w + j] = is_nan(out[j]) ? -std::numeric_limits<T>::infinity() : out[j];
     }
     walked = wide.data();
+  }
+  if constexpr (Shallow) {
+    walk_shallow(p, walked, walked_stride, rows, scores, n);
+    return;
   }
   const FlatNode<T>* nodes = e.nodes.data();
   const uint32_t* targets = e.weight_targets.data();
@@ -433,8 +439,9 @@ ScoreBlock<In, T> choose_walk(const CompiledEnsemble<T>& e, int64_t rows) {
   if constexpr (std::is_same_v<Calc<In>, T>) {
     if (e.aggregate == Aggregate::Sum || e.aggregate == Aggregate::Average) {
       const BatchPlan<T>* p = e.batch.for_run(e, rows);
+      if (p && shallow_plan(*p)) return &score_planned<In, T, true>;
       if (p && p->usable && std::any_of(p->trees.begin(), p->trees.end(), [](const PlannedTree& t) { return t.perfect || t.deep; }))
-        return &score_planned<In, T>;
+        return &score_planned<In, T, false>;
     }
   }
   const bool missing = e.any_missing_tracks_true;
