@@ -154,18 +154,18 @@ std::vector<C> random_rows(unsigned seed, int64_t rows, int features) {
 }
 
 // x run through a session in batches of `batch` rows (after a 2-row first run, which builds the
-// batch plan), the outputs concatenated.
+// batch plan), the outputs concatenated (Y is float for float and double X alike).
 template <class C>
-std::vector<C> run_in_batches(const Model& m, const std::vector<C>& x, int64_t rows, int features, int64_t batch,
+std::vector<float> run_in_batches(const Model& m, const std::vector<C>& x, int64_t rows, int features, int64_t batch,
                               int threads) {
   Session s(m, ops::all_kernels(), {.threads = threads});
   s.run({{"X", matrix<C>(2, features, std::vector<C>(x.begin(), x.begin() + 2 * features))}});
-  std::vector<C> out;
+  std::vector<float> out;
   for (int64_t first = 0; first < rows; first += batch) {
     const int64_t count = std::min(batch, rows - first);
     std::vector<C> part(x.begin() + first * features, x.begin() + (first + count) * features);
     const Tensor y = s.run({{"X", matrix<C>(count, features, part)}}).front().second.tensor();
-    out.insert(out.end(), y.data<C>(), y.data<C>() + y.numel());
+    out.insert(out.end(), y.data<float>(), y.data<float>() + y.numel());
   }
   return out;
 }
@@ -174,7 +174,8 @@ template <class C>
 void expect_shallow_matches(const Ensemble& e, unsigned seed) {
   const int64_t rows = 1031;  // two 512-row blocks and 7 rows: not a multiple of 4 or 2
   const std::vector<C> x = random_rows<C>(seed, rows, e.features);
-  const std::vector<C> want = reference<C>(e, x, rows);
+  std::vector<float> want;
+  for (const C v : reference<C>(e, x, rows)) want.push_back(static_cast<float>(v));
   const Model m = tree_model("TreeEnsembleRegressor", 3, std::is_same_v<C, double> ? DType::Double : DType::Float,
                              e.features, regressor_attributes(e, std::is_same_v<C, double>));
   for (const int64_t batch : {int64_t{2}, int64_t{3}, int64_t{5}, int64_t{8}, int64_t{17}, int64_t{513}, rows})
