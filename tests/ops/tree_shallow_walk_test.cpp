@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "ops/ml/trees/tree_shallow_avx2.h"
 #include "tree_test_models.h"
 
 namespace onnxfn::tree_tests {
@@ -194,7 +195,8 @@ void expect_shallow_matches(const Ensemble& e, unsigned seed) {
   EXPECT_EQ(run_in_batches<C>(m_deeper, x, rows, e.features, rows, 1), want) << "perfect-tree walk";
 }
 
-TEST(TreeShallowWalk, gradient_boosting_shapes_match_the_attributes_and_the_perfect_walk) {
+// Depths 1-3, one and three targets, with and without NaN tracking, float and double.
+void for_each_shape() {
   for (const int depth : {1, 2, 3}) {
     for (const int targets : {1, 3}) {
       for (const bool missing : {false, true}) {
@@ -207,6 +209,16 @@ TEST(TreeShallowWalk, gradient_boosting_shapes_match_the_attributes_and_the_perf
       }
     }
   }
+}
+
+// The AVX2 form (when the CPU has it) and the 16-byte-vector form give the same sums.
+TEST(TreeShallowWalk, gradient_boosting_shapes_match_the_attributes_and_the_perfect_walk) {
+  for (const bool avx2_off : {false, true}) {
+    SCOPED_TRACE(avx2_off ? "16-byte vectors" : "AVX2 if the CPU has it");
+    ops::trees::set_shallow_avx2_off(avx2_off);
+    for_each_shape();
+  }
+  ops::trees::set_shallow_avx2_off(false);
 }
 
 // Every tree a single leaf: no branch, no column read (the plan's width is 0).

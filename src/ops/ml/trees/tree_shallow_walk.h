@@ -13,9 +13,12 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <span>
+#include <type_traits>
 #include <vector>
 
 #include "ops/ml/trees/tree_ensemble_layout.h"
+#include "ops/ml/trees/tree_shallow_avx2.h"
 
 namespace onnxfn::ops::trees {
 
@@ -122,7 +125,7 @@ struct Tree {
 // the same additions in the same order as walk_perfect.
 template <class T>
 void walk_shallow(const BatchPlan<T>& p, const T* x, int64_t stride, int64_t rows, T* scores, size_t n) {
-  constexpr size_t lanes = shallow::kLanes<T>;
+  constexpr size_t lanes = 8;  // 8 floats for AVX2, two or four 16-byte vectors otherwise
   const auto rows_n = static_cast<size_t>(rows);
   const size_t padded = (rows_n + lanes - 1) / lanes * lanes;  // rows past `rows` are zeros, then dropped
   const size_t columns = p.nan_left ? 2 * size_t{p.width} : size_t{p.width};
@@ -140,7 +143,28 @@ void walk_shallow(const BatchPlan<T>& p, const T* x, int64_t stride, int64_t row
   }
   // One accumulator per scored target and row, column by column like xt.
   std::vector<T> acc(n * padded);
-  for (const PlannedTree& t : p.trees) {
+  bool avx2 = false;
+#if defined(ONNXFN_SHALLOW_AVX2)
+  if constexpr (std::is_same_v<T, float>) {
+    if (shallow_avx2_available()) {
+      std::vector<ShallowTreeRef> refs(p.trees.size());
+      for (size_t i = 0; i < refs.size(); ++i) {
+        const PlannedTree& t = p.trees[i];
+        ShallowTreeRef& ref = refs[i];
+        ref.depth = t.depth;
+        for (size_t k = 0; k < (size_t{1} << t.depth) - 1; ++k) {
+          ref.column[k] = p.nodes[t.first_node + k].feature;
+          ref.threshold[k] = p.nodes[t.first_node + k].threshold;
+        }
+        for (size_t k = 0; k < (size_t{1} << t.depth); ++k) ref.leaf[k] = p.leaf_values[t.first_leaf + k];
+        ref.acc = acc.data() + static_cast<size_t>(p.targets[t.first_target]) * padded;
+      }
+      add_shallow_trees_avx2(refs.data(), refs.size(), xt.data(), ld, padded);
+      avx2 = true;
+    }
+  }
+#endif
+  for (const PlannedTree& t : avx2 ? std::span<const PlannedTree>() : std::span<const PlannedTree>(p.trees)) {
     T* a = acc.data() + static_cast<size_t>(p.targets[t.first_target]) * padded;
     switch (t.depth) {
       case 0: shallow::Tree<T, 0>(p, t, xt.data(), ld).add_to(a, padded); break;
