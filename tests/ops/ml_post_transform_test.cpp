@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "ops/ml/post_transform.h"
@@ -24,6 +25,16 @@ TEST(PostTransform, probit_matches_orts_erfinv_approximation_not_the_exact_quant
 TEST(PostTransform, logistic_saturates_without_overflow) {
   const std::vector<std::pair<float, float>> cases = {{-100, 0}, {-3, 0.0474258661f}, {0, 0.5f}, {3, 0.952574134f}, {100, 1}};
   for (const auto& [x, want] : cases) EXPECT_NEAR(logistic(x), want, 1e-6f) << x;
+}
+
+// One exponential for both columns, the same bits as two logistic() calls (NaN, -0, saturation).
+TEST(PostTransform, logistic_pair_is_two_logistics_bit_for_bit) {
+  for (const float x : {0.0f, -0.0f, 0.25f, -0.25f, 3.5f, -17.0f, 88.0f, -100.0f, 1e-30f, INFINITY, -INFINITY, NAN}) {
+    float out[2];
+    logistic_pair(x, out);
+    const float want[2] = {logistic(-x), logistic(x)};
+    EXPECT_EQ(std::memcmp(out, want, sizeof out), 0) << x;
+  }
 }
 
 TEST(PostTransform, softmax_zero_leaves_near_zero_scores_out_of_the_sum) {

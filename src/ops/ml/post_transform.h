@@ -39,6 +39,14 @@ inline float logistic(float x) {
   return x < 0 ? 1.0f - v : v;
 }
 
+// [logistic(-x), logistic(x)] with one exponential: both evaluate e^-|x| (binary classifiers'
+// two columns; the values are logistic()'s bit for bit).
+inline void logistic_pair(float x, float* out) {
+  const float v = 1.0f / (1.0f + std::exp(-std::fabs(x)));
+  out[0] = -x < 0 ? 1.0f - v : v;
+  out[1] = x < 0 ? 1.0f - v : v;
+}
+
 // The inverse error function by Winitzki's closed-form approximation (a = 0.147), which is what
 // ORT uses for PROBIT; it is accurate to about 2e-3, so an exact erfinv would not match ORT.
 inline float erfinv_winitzki(float x) {
@@ -109,8 +117,7 @@ inline void transform_row(std::span<float> row, PostTransform t) {
 // SVM gives [-s, s]. PROBIT is handled by the callers (ORT's layout differs per operator).
 inline void expand_binary_score(float s, PostTransform t, bool negate_for_none, float* out) {
   if (t == PostTransform::Logistic) {
-    out[0] = logistic(-s);
-    out[1] = logistic(s);
+    logistic_pair(s, out);
   } else if (t == PostTransform::None && negate_for_none) {
     out[0] = -s;
     out[1] = s;

@@ -666,8 +666,7 @@ LabelChoice finish_classifier_binary(const CompiledEnsemble<T>& e, const Classif
   } else if (expand < 0) {
     z[0] = static_cast<float>(v);
   } else if (e.post_transform == ml::PostTransform::Logistic) {
-    z[0] = ml::logistic(-static_cast<float>(v));
-    z[1] = ml::logistic(static_cast<float>(v));
+    ml::logistic_pair(static_cast<float>(v), z);
   } else if (expand <= 1) {
     z[0] = static_cast<float>(Acc(1) - v);
     z[1] = static_cast<float>(v);
