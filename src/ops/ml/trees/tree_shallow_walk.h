@@ -135,12 +135,15 @@ void walk_shallow(const BatchPlan<T>& p, const T* x, int64_t stride, int64_t row
   std::vector<T> xt(columns * ld);
   // A few rows at a time, every column: the rows' values stay in L1 while each column gets a run.
   constexpr size_t kRowsAtOnce = 8;
-  for (size_t r0 = 0; r0 < rows_n; r0 += kRowsAtOnce) {
-    const size_t count = std::min(kRowsAtOnce, rows_n - r0);
+  auto transpose = [&]<size_t Count>(size_t r0, size_t count) {
     const T* row = x + static_cast<int64_t>(r0) * stride;
-    for (size_t c = 0; c < columns; ++c)
-      for (size_t k = 0; k < count; ++k) xt[c * ld + r0 + k] = row[static_cast<int64_t>(k) * stride + static_cast<int64_t>(c)];
-  }
+    T* out = xt.data() + r0;
+    for (size_t c = 0; c < columns; ++c, out += ld)
+      for (size_t k = 0; k < (Count ? Count : count); ++k) out[k] = row[static_cast<int64_t>(k) * stride + static_cast<int64_t>(c)];
+  };
+  size_t r0 = 0;
+  for (; r0 + kRowsAtOnce <= rows_n; r0 += kRowsAtOnce) transpose.template operator()<kRowsAtOnce>(r0, kRowsAtOnce);
+  if (r0 < rows_n) transpose.template operator()<0>(r0, rows_n - r0);
   // One accumulator per scored target and row, column by column like xt.
   std::vector<T> acc(n * padded);
   bool avx2 = false;
