@@ -237,5 +237,21 @@ TEST(TreeShallowWalk, ensembles_of_single_leaves) {
   EXPECT_EQ(run_in_batches<float>(m, x, rows, e.features, rows, 1), reference<float>(e, x, rows));
 }
 
+// A few shallow trees over a wide X (columns far beyond what the trees' branches would pay for
+// copying) keep the perfect-tree walk: the same sums either way.
+TEST(TreeShallowWalk, a_wide_input_read_by_few_trees_gives_the_same_sums) {
+  Ensemble e = random_ensemble(7, 4, 1, 9, 3, true);
+  e.features = 3000;
+  for (std::vector<Node>& tree : e.trees)
+    for (Node& n : tree)
+      if (!n.leaf) n.feature = n.feature * 331 + 17;  // up to column 2665
+  const int64_t rows = 37;
+  const std::vector<float> x = random_rows<float>(8, rows, e.features);
+  const Model m = tree_model("TreeEnsembleRegressor", 3, DType::Float, e.features, regressor_attributes(e, false));
+  std::vector<float> want;
+  for (const float v : reference<float>(e, x, rows)) want.push_back(v);
+  EXPECT_EQ(run_in_batches<float>(m, x, rows, e.features, rows, 1), want);
+}
+
 }  // namespace
 }  // namespace onnxfn::tree_tests

@@ -24,13 +24,21 @@ namespace onnxfn::ops::trees {
 
 inline constexpr int kMaxShallowDepth = 3;
 
-// Whether walk_shallow can score the ensemble of plan p: every tree perfect, at most
-// kMaxShallowDepth deep, each leaf adding one value.
+// Whether walk_shallow scores the ensemble of plan p: every tree perfect, at most
+// kMaxShallowDepth deep, each leaf adding one value; and X not much wider than the trees read
+// (walk_shallow copies every column up to the last one read, about one instruction per value,
+// where the trees cost about a quarter of one per branch and row: a few trees over a wide X
+// keep walk_perfect, which reads only the values it compares).
 template <class T>
 bool shallow_plan(const BatchPlan<T>& p) {
-  return p.usable && !p.trees.empty() && std::all_of(p.trees.begin(), p.trees.end(), [](const PlannedTree& t) {
-           return t.perfect && t.depth <= kMaxShallowDepth && t.values == 1;
-         });
+  if (!p.usable || p.trees.empty()) return false;
+  size_t branches = 0;
+  for (const PlannedTree& t : p.trees) {
+    if (!t.perfect || t.depth > kMaxShallowDepth || t.values != 1) return false;
+    branches += (size_t{1} << t.depth) - 1;
+  }
+  const size_t columns = p.nan_left ? 2 * size_t{p.width} : size_t{p.width};
+  return columns <= 64 + branches / 2;
 }
 
 namespace shallow {
