@@ -179,7 +179,7 @@ void expect_shallow_matches(const Ensemble& e, unsigned seed) {
   for (const C v : reference<C>(e, x, rows)) want.push_back(static_cast<float>(v));
   const Model m = tree_model("TreeEnsembleRegressor", 3, std::is_same_v<C, double> ? DType::Double : DType::Float,
                              e.features, regressor_attributes(e, std::is_same_v<C, double>));
-  for (const int64_t batch : {int64_t{2}, int64_t{3}, int64_t{5}, int64_t{8}, int64_t{17}, int64_t{513}, rows})
+  for (const int64_t batch : {int64_t{1}, int64_t{2}, int64_t{3}, int64_t{5}, int64_t{8}, int64_t{17}, int64_t{513}, rows})
     EXPECT_EQ(run_in_batches<C>(m, x, rows, e.features, batch, 1), want) << "batch " << batch;
   EXPECT_EQ(run_in_batches<C>(m, x, rows, e.features, rows, 2), want) << "two threads";
 

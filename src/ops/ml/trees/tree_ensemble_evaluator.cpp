@@ -387,9 +387,13 @@ void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, in
     }
     walked = wide.data();
   }
+  // One row alone is walked (walk_perfect): vectors of 8 rows would carry 7 idle lanes
+  // (GradientBoosting 100x3: 6.8 against 7.4 us a call; from 2 rows on the shallow walk ties or wins).
   if constexpr (Shallow) {
-    walk_shallow(p, walked, walked_stride, rows, scores, n);
-    return;
+    if (rows > 1) {
+      walk_shallow(p, walked, walked_stride, rows, scores, n);
+      return;
+    }
   }
   const FlatNode<T>* nodes = e.nodes.data();
   const uint32_t* targets = e.weight_targets.data();
