@@ -211,6 +211,7 @@ struct Scratch {
   std::vector<double> values;     // row maxima, then column maxima
   std::vector<uint32_t> pairs;    // a batch's candidate pairs (i << 16 | j), then those missing
   std::vector<uint64_t> masks;    // b's token_char_mask, then 0 for the tokens settled at 1
+  std::vector<double> found;      // a batch's memo values
 
   // This thread's scratch, large enough for na and nb tokens.
   static Scratch& get(size_t na, size_t nb) {
@@ -224,6 +225,7 @@ struct Scratch {
     tokens.resize(std::max(tokens.size(), na + nb));
     values.resize(tokens.size());
     pairs.resize(2 * kBatch);
+    found.resize(kBatch);
     masks.resize(std::max(masks.size(), 2 * nb));
   }
 };
@@ -384,12 +386,16 @@ void monge_elkan_sums(const PreparedString& a, const PreparedString& b, InnerSim
       }
       if (j < nb) break;  // batch full inside row i: resume there
     }
+    // The memo's loads first, into found[] (independent loads that the processor overlaps; read
+    // where the maxima are raised, each load waited for in turn).
+    double* const found = scratch.found.data();
+    for (size_t k = 0; k < n; ++k) found[k] = memo.find(PairMemo::key(ta[cells[k] >> 16].hash, tb[cells[k] & 0xFFFF].hash));
     size_t missing = 0;
     for (size_t k = 0; k < n; ++k) {
       const size_t i = cells[k] >> 16;
       const size_t j = cells[k] & 0xFFFF;
       // −1 when missing, which raises no maximum.
-      const double sim = memo.find(PairMemo::key(ta[i].hash, tb[j].hash));
+      const double sim = found[k];
       within_bounds &= sim <= bound_table(ta[i].size, tb[j].size, inner);
       row[i] = std::max(row[i], sim);
       col[j] = std::max(col[j], sim);
