@@ -341,7 +341,8 @@ FunctionDef similarity_function(std::string_view name, std::string_view signatur
 
 // Set measures (`formula` of |A|, |B|, |A ∩ B|) over one set of each prepared value. The left
 // value's set is probed (text::SetProbe) rather than merged with each candidate's, and stays
-// probed while the left value repeats: candidate pairs come grouped by their left record.
+// probed while the left value repeats: candidate pairs usually come grouped by their left record
+// (when they do not, each row merges: set similarity steps ~10% faster on the generated pairs).
 template <class Formula>
 FunctionDef set_function(std::string_view name, std::string_view signature, uint8_t text_parts,
                          std::span<const uint64_t> (text::PreparedString::*set)() const, Formula formula) {
@@ -349,13 +350,22 @@ FunctionDef set_function(std::string_view name, std::string_view signature, uint
           [set, formula](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
             text::SetProbe probe;
             const text::PreparedString* probed = nullptr;
+            const text::PreparedString* last = nullptr;  // the previous row's left value
             return pairwise(node, args, ctx, [&](const text::PreparedString& a, const text::PreparedString& b) -> std::optional<double> {
               if (a.is_null() || b.is_null()) return std::nullopt;
+              const std::span<const uint64_t> members = (b.*set)();
               if (&a != probed) {
+                // A left value's first row merges; building the probe pays from its second row
+                // on. Pairs not grouped by left record (the generated benchmark pairs) then never
+                // build a probe that serves one row.
+                if (&a != last) {
+                  last = &a;
+                  const std::span<const uint64_t> own = (a.*set)();
+                  return formula(own.size(), members.size(), text::intersection_size(own, members));
+                }
                 probe.assign((a.*set)());
                 probed = &a;
               }
-              const std::span<const uint64_t> members = (b.*set)();
               return formula(probe.size(), members.size(), probe.intersection_size(members));
             });
           },
