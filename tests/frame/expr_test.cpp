@@ -287,3 +287,34 @@ TEST(Expression, quoted_column_names) {
 
 }  // namespace
 }  // namespace onnxfn::expr
+
+namespace onnxfn::expr {
+namespace {
+
+// Set measures probe the left value's set from its second consecutive row and merge on its first
+// (expr_functions.cpp set_function): left values in runs, interleaved, alone or null must all give
+// the pair's own measure.
+TEST(Expression, set_measures_agree_whether_left_values_repeat_or_not) {
+  const std::vector<std::optional<std::string_view>> left = {"sony tv 40", "sony tv 40", "sony tv 40", "acme anvil", "sony tv 40",
+                                                        "acme anvil", std::nullopt, "acme anvil", "acme anvil", "x y z"};
+  const std::vector<std::optional<std::string_view>> right = {"Sony TV-40", "acme", "sony", "ACME Anvil 2", "tv 40 sony",
+                                                         std::nullopt, "sony", "anvil acme", "anvils", "x"};
+  const Frame f({{"s", Column::string(left)}, {"t", Column::string(right)}});
+  using Measure = std::optional<double> (*)(const text::PreparedString&, const text::PreparedString&);
+  const std::pair<const char*, Measure> measures[] = {{"token_jaccard(s, t)", &text::token_jaccard},
+                                                      {"qgram_jaccard(s, t)", &text::qgram_jaccard},
+                                                      {"token_cosine(s, t)", &text::token_cosine}};
+  for (const auto& [text, measure] : measures) {
+    Expression e = Expression::parse(text);
+    e.bind(f.schema());
+    const Column c = e.evaluate(f);
+    for (size_t r = 0; r < left.size(); ++r) {
+      const auto expected = left[r] && right[r] ? measure(text::PreparedString(*left[r]), text::PreparedString(*right[r]))
+                                                : std::nullopt;
+      EXPECT_EQ(c.float64_at(r), expected) << text << " row " << r;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace onnxfn::expr

@@ -242,9 +242,11 @@ uint8_t prefetch_parts(uint8_t parts) {
 }
 
 // Fetches ahead what row r + kPrefetchRows of `column` will read. The right-hand value changes
-// from row to row (candidates), the left-hand one rarely (pairs come grouped by left record), so
-// only the former is worth it. The value object is fetched twice as far ahead as its block, whose
-// address it holds.
+// from row to row (candidates); the left-hand one rarely when pairs come grouped by left record,
+// but on every row when they are not (the generated benchmark pairs), and a prefetch of a line
+// already cached costs next to nothing, so pairwise() fetches both (pairwise steps of the
+// product-matching features ~10% faster on the generated pairs). The value object is fetched
+// twice as far ahead as its block, whose address it holds.
 constexpr size_t kPrefetchRows = 8;
 void prefetch_row(const PreparedColumn& column, const Operand& op, size_t r, size_t rows, uint8_t parts) {
   if (r + 2 * kPrefetchRows < rows) __builtin_prefetch(&column.at(op.index(r + 2 * kPrefetchRows)));
@@ -260,6 +262,7 @@ Operand pairwise(const ExprNode& node, std::vector<Operand>& args, EvalContext& 
   size_t rows = rows_of(args, ctx);
   const uint8_t parts = prefetch_parts(node.function->text_parts);
   return Operand::own(build_column<double>(ColumnType::Float64, rows, [&](size_t r) -> std::optional<double> {
+                        prefetch_row(*a, args[0], r, rows, parts);
                         prefetch_row(*b, args[1], r, rows, parts);
                         return fn(a->at(args[0].index(r)), b->at(args[1].index(r)));
                       }),
@@ -338,7 +341,8 @@ FunctionDef similarity_function(std::string_view name, std::string_view signatur
 
 // Set measures (`formula` of |A|, |B|, |A ∩ B|) over one set of each prepared value. The left
 // value's set is probed (text::SetProbe) rather than merged with each candidate's, and stays
-// probed while the left value repeats: candidate pairs come grouped by their left record.
+// probed while the left value repeats: candidate pairs usually come grouped by their left record
+// (when they do not, each row merges: set similarity steps ~10% faster on the generated pairs).
 template <class Formula>
 FunctionDef set_function(std::string_view name, std::string_view signature, uint8_t text_parts,
                          std::span<const uint64_t> (text::PreparedString::*set)() const, Formula formula) {
@@ -346,13 +350,22 @@ FunctionDef set_function(std::string_view name, std::string_view signature, uint
           [set, formula](const ExprNode& node, std::vector<Operand>& args, EvalContext& ctx) {
             text::SetProbe probe;
             const text::PreparedString* probed = nullptr;
+            const text::PreparedString* last = nullptr;  // the previous row's left value
             return pairwise(node, args, ctx, [&](const text::PreparedString& a, const text::PreparedString& b) -> std::optional<double> {
               if (a.is_null() || b.is_null()) return std::nullopt;
+              const std::span<const uint64_t> members = (b.*set)();
               if (&a != probed) {
+                // A left value's first row merges; building the probe pays from its second row
+                // on. Pairs not grouped by left record (the generated benchmark pairs) then never
+                // build a probe that serves one row.
+                if (&a != last) {
+                  last = &a;
+                  const std::span<const uint64_t> own = (a.*set)();
+                  return formula(own.size(), members.size(), text::intersection_size(own, members));
+                }
                 probe.assign((a.*set)());
                 probed = &a;
               }
-              const std::span<const uint64_t> members = (b.*set)();
               return formula(probe.size(), members.size(), probe.intersection_size(members));
             });
           },
