@@ -2,6 +2,7 @@
 // (see json_numbers.h).
 #include "common/json_numbers.h"
 
+#include <array>
 #include <bit>
 #include <cfloat>
 #include <charconv>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <utility>
 
 namespace onnxfn {
 namespace {
@@ -70,6 +72,72 @@ std::string shortest(std::string_view token) {
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 constexpr int kMaxExactPow10 = 22;
+
+// ---- m / 10^e by one multiplication with a truncated reciprocal (1 <= e <= 27, any m >= 1) ----
+// (The idea of Eisel and Lemire's algorithm, Lemire 2021, "Number parsing at a gigabyte per second",
+// for this exponent range only.) With 2^b <= 5^e < 2^(b+1), R = floor(2^(128+b) / 5^e) has 128
+// bits; m normalised to m' (top bit set) times R is within 2^64 below the exact m' 2^(128+b) / 5^e,
+// so unless the product's middle word is all ones (a carry from the error could reach the top
+// word; then another path decides) the top word is the exact quotient's and the bits below it are
+// not all zero. A rounding bit of 1 is then never a tie: round half up is round to nearest.
+__extension__ using Uint128 = unsigned __int128;  // GCC and Clang on 64-bit targets (x86-64, arm64)
+constexpr int kMaxReciprocalPow10 = 27;  // 5^27 < 2^63: the long division below stays in 128 bits
+
+struct Reciprocal {
+  uint64_t hi = 0, lo = 0;
+  int b = 0;  // floor(log2(5^e))
+};
+
+consteval Reciprocal reciprocal_of_pow5(int e) {
+  uint64_t d = 1;
+  for (int i = 0; i < e; ++i) d *= 5;
+  Reciprocal r;
+  while ((d >> (r.b + 1)) != 0) ++r.b;
+  // Long division of 2^(128+b) by d, one quotient bit at a time; the quotient has exactly 128 bits.
+  Uint128 rem = 0, q = 0;
+  for (int bit = 128 + r.b; bit >= 0; --bit) {
+    rem = (rem << 1) | (bit == 128 + r.b ? 1u : 0u);
+    q <<= 1;
+    if (rem >= d) {
+      rem -= d;
+      q |= 1;
+    }
+  }
+  r.hi = static_cast<uint64_t>(q >> 64);
+  r.lo = static_cast<uint64_t>(q);
+  return r;
+}
+
+template <size_t... I>
+consteval auto reciprocal_table(std::index_sequence<I...>) {  // entry i: e = i + 1
+  return std::array<Reciprocal, sizeof...(I)>{reciprocal_of_pow5(static_cast<int>(I) + 1)...};
+}
+constexpr auto kReciprocals = reciprocal_table(std::make_index_sequence<kMaxReciprocalPow10>{});
+// 2^130 / 5 = 0.8 x 2^128; 2^190 / 5^27 (5^27 = 0x6765C793FA10079D), computed apart.
+static_assert(kReciprocals[0].hi == 0xCCCCCCCCCCCCCCCC && kReciprocals[0].lo == 0xCCCCCCCCCCCCCCCC && kReciprocals[0].b == 2);
+static_assert(kReciprocals[26].hi == 0x9E74D1B791E07E48 && kReciprocals[26].lo == 0x775EA264CF55347D && kReciprocals[26].b == 62);
+
+// m / 10^e correctly rounded (a normal double: at least 1e-27), or nullopt when the product cannot tell.
+std::optional<double> divided_by_pow10(uint64_t m, int e) {
+  const Reciprocal& r = kReciprocals[static_cast<size_t>(e - 1)];
+  const int s = std::countl_zero(m);
+  const uint64_t mn = m << s;
+  const Uint128 low = static_cast<Uint128>(mn) * r.lo;
+  const Uint128 high = static_cast<Uint128>(mn) * r.hi;
+  const Uint128 upper = high + static_cast<uint64_t>(low >> 64);  // the product's top two words
+  const auto middle = static_cast<uint64_t>(upper);
+  if (middle == ~uint64_t{0}) return std::nullopt;
+  const auto top = static_cast<uint64_t>(upper >> 64);  // in [2^62, 2^64)
+  const int t = static_cast<int>(top >> 63) ^ 1;        // 1 when bit 63 is clear
+  uint64_t mantissa = ((top >> (10 - t)) + 1) >> 1;     // 53 bits and the rounding bit, rounded
+  int exponent = 63 - t - s - e - r.b;                  // of the leading bit
+  if (mantissa == (uint64_t{1} << 53)) {
+    mantissa >>= 1;
+    ++exponent;
+  }
+  const uint64_t bits = (static_cast<uint64_t>(exponent + 1023) << 52) | (mantissa & ((uint64_t{1} << 52) - 1));
+  return std::bit_cast<double>(bits);
+}
 
 #if LDBL_MANT_DIG == 64
 constexpr long double kPow10L[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
@@ -156,6 +224,13 @@ FastDouble json_number_fast_double(std::string_view s) {
   if (*p == '0') ++p;
   else if (digit_run(p, end, m, digits) < 0)
     return {};
+  // "N.0" alone (how JSON writers print whole floats: two thirds of a feature request's numbers) is
+  // N exactly: the uint64 to double conversion rounds correctly, so no division and no second run.
+  if (end - p >= 2 && p[0] == '.' && p[1] == '0' &&
+      (end - p == 2 || (!is_digit(p[2]) && p[2] != 'e' && p[2] != 'E'))) {
+    const double magnitude = static_cast<double>(m);
+    return {negative ? -magnitude : magnitude, static_cast<size_t>(p + 2 - begin)};
+  }
   bool integer = true;
   if (p < end && *p == '.') {
     ++p;
@@ -186,14 +261,13 @@ FastDouble json_number_fast_double(std::string_view s) {
   } else if (m <= (uint64_t{1} << 53) && exponent >= -kMaxExactPow10 && exponent <= kMaxExactPow10) {
     magnitude = exponent < 0 ? static_cast<double>(m) / kPow10[-exponent] : static_cast<double>(m) * kPow10[exponent];
   } else {
+    std::optional<double> x;
+    if (exponent < 0 && exponent >= -kMaxReciprocalPow10) x = divided_by_pow10(m, -exponent);
 #if LDBL_MANT_DIG == 64
-    if (exponent < -kMaxExactPow10L || exponent > kMaxExactPow10L) return {};
-    const auto x = scaled_extended(m, exponent);
+    if (!x && exponent >= -kMaxExactPow10L && exponent <= kMaxExactPow10L) x = scaled_extended(m, exponent);
+#endif
     if (!x) return {};
     magnitude = *x;
-#else
-    return {};
-#endif
   }
   return {negative ? -magnitude : magnitude, length};
 }

@@ -26,6 +26,28 @@ char* put_finite(char* out, T v) {
   return std::to_chars(out, out + 32, v).ptr;
 }
 
+// A float as write_float writes it: null for NaN, "Infinity" and "-Infinity" as strings.
+template <class T>
+char* put_number(char* out, T v) {
+  std::string_view text;
+  if (std::isnan(v))
+    text = "null";
+  else if (std::isinf(v))
+    text = v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  else
+    return put_finite(out, v);
+  return std::copy(text.begin(), text.end(), out);
+}
+
+// Room for `most` characters of a value that the caller writes straight into the writer's buffer
+// (then returns what it did not use with buf.Pop): the writer first puts the separator the value
+// needs (a comma after an element) and counts it. Writing a long array this way costs no call
+// and no byte-by-byte copy per element (RawValue copies byte by byte).
+char* raw_room(Writer& w, rapidjson::StringBuffer& buf, rapidjson::Type type, size_t most) {
+  w.RawValue("", 0, type);
+  return buf.Push(most);
+}
+
 template <class T>
 void write_float(Writer& w, T v) {
   if (std::isnan(v)) {
@@ -92,24 +114,62 @@ void write_map(Writer& w, const Map& m) {
 class MapRows {
  public:
   // False when `m` is not a map of float or double values this fast path handles.
-  bool write(Writer& w, const Map& m) {
+  static bool handles(const Map& m) {
     const DType vt = m.values.dtype();
-    if ((vt != DType::Float && vt != DType::Double) || m.keys.numel() != m.values.numel()) return false;
-    if (m.keys.storage() != keys_ || key_text_.size() != static_cast<size_t>(m.keys.numel())) cache_keys(m.keys);
-    char* out = text_.data();
+    return (vt == DType::Float || vt == DType::Double) && m.keys.numel() == m.values.numel();
+  }
+
+  bool write(Writer& w, const Map& m) {
+    if (!handles(m)) return false;
+    const char* end = put(m, text_.data());  // text_ is sized when the keys change, in put
+    w.RawValue(text_.data(), static_cast<size_t>(end - text_.data()), rapidjson::kObjectType);
+    return true;
+  }
+
+  // The whole array of `items` when every one is a map this path handles (else false, nothing
+  // written), straight into the writer's buffer: one map at a time, each in room for the longest.
+  bool write_array(Writer& w, rapidjson::StringBuffer& buf, const std::vector<Value>& items) {
+    for (const Value& item : items) {
+      const auto* m = std::get_if<Map>(&item.v);
+      if (!m || !handles(*m)) return false;
+    }
+    *raw_room(w, buf, rapidjson::kArrayType, 1) = '[';
+    bool first = true;
+    for (const Value& item : items) {
+      const Map& m = std::get<Map>(item.v);
+      if (m.keys.storage() != keys_ || key_text_.size() != static_cast<size_t>(m.keys.numel())) cache_keys(m.keys);
+      const size_t most = text_.size() + 1;
+      char* const begin = buf.Push(most);
+      char* out = begin;
+      if (!first) *out++ = ',';
+      first = false;
+      out = put(m, out);
+      buf.Pop(most - static_cast<size_t>(out - begin));
+    }
+    *buf.Push(1) = ']';
+    return true;
+  }
+
+ private:
+  // Map m's text at `out` (room for text_.size() characters once the keys are cached); its end.
+  char* put(const Map& m, char* out) {
+    const DType vt = m.values.dtype();
+    if (m.keys.storage() != keys_ || key_text_.size() != static_cast<size_t>(m.keys.numel())) {
+      const bool into_text = out == text_.data();
+      cache_keys(m.keys);
+      if (into_text) out = text_.data();  // cache_keys resized it
+    }
     *out++ = '{';
     for (int64_t i = 0; i < m.values.numel(); ++i) {
       if (i > 0) *out++ = ',';
       const std::string& key = key_text_[static_cast<size_t>(i)];
       out = std::copy(key.begin(), key.end(), out);
-      out = vt == DType::Float ? put_value(out, m.values.data<float>()[i]) : put_value(out, m.values.data<double>()[i]);
+      out = vt == DType::Float ? put_number(out, m.values.data<float>()[i]) : put_number(out, m.values.data<double>()[i]);
     }
     *out++ = '}';
-    w.RawValue(text_.data(), static_cast<size_t>(out - text_.data()), rapidjson::kObjectType);
-    return true;
+    return out;
   }
 
- private:
   void cache_keys(const Tensor& keys) {
     key_text_.clear();
     for (int64_t i = 0; i < keys.numel(); ++i) {
@@ -128,25 +188,41 @@ class MapRows {
     text_.assign(most, '\0');  // once per keys tensor: rows write into it without growing it
   }
 
-  template <class T>
-  static char* put_value(char* out, T v) {
-    std::string_view text;
-    if (std::isnan(v))
-      text = "null";
-    else if (std::isinf(v))
-      text = v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-    else
-      return put_finite(out, v);
-    return std::copy(text.begin(), text.end(), out);
-  }
 
   std::shared_ptr<Storage> keys_;  // the keys tensor whose texts key_text_ holds
   std::vector<std::string> key_text_;
   std::string text_;  // one map's text, sized for the longest
 };
 
-// `binary_tail`: when set, a tensor's bytes go there and its JSON says only their size.
-void write_output(Writer& w, const std::string& name, const Value& value, std::string* binary_tail) {
+// A float, double, int64 or int32 tensor's elements as the JSON array write_element makes of them
+// (to_chars gives the writer's integer texts too), straight into the writer's buffer: a writer call
+// per element was most of encoding 10,000 labels. False, nothing written, for other types.
+bool write_numbers(Writer& w, rapidjson::StringBuffer& buf, const Tensor& t) {
+  const DType dt = t.dtype();
+  if (dt != DType::Float && dt != DType::Double && dt != DType::Int64 && dt != DType::Int32) return false;
+  const auto n = static_cast<size_t>(t.numel());
+  const size_t most = 2 + n * 33;  // per element a comma and at most 32 characters (put_finite's room)
+  char* const begin = raw_room(w, buf, rapidjson::kArrayType, most);
+  char* p = begin;
+  *p++ = '[';
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) *p++ = ',';
+    switch (dt) {
+      case DType::Float: p = put_number(p, t.data<float>()[i]); break;
+      case DType::Double: p = put_number(p, t.data<double>()[i]); break;
+      case DType::Int64: p = std::to_chars(p, p + 32, t.data<int64_t>()[i]).ptr; break;
+      default: p = std::to_chars(p, p + 32, t.data<int32_t>()[i]).ptr; break;
+    }
+  }
+  *p++ = ']';
+  buf.Pop(most - static_cast<size_t>(p - begin));
+  return true;
+}
+
+// `binary_tail`: when set, a tensor's bytes go there and its JSON says only their size. `buf` is the
+// buffer `w` writes into (long arrays are written there directly).
+void write_output(Writer& w, rapidjson::StringBuffer& buf, const std::string& name, const Value& value,
+                  std::string* binary_tail) {
   w.StartObject();
   w.Key("name");
   w.String(name.c_str());
@@ -168,9 +244,11 @@ void write_output(Writer& w, const std::string& name, const Value& value, std::s
       w.EndObject();
     } else {
       w.Key("data");
-      w.StartArray();
-      for (int64_t i = 0; i < t->numel(); ++i) write_element(w, *t, i);
-      w.EndArray();
+      if (!write_numbers(w, buf, *t)) {
+        w.StartArray();
+        for (int64_t i = 0; i < t->numel(); ++i) write_element(w, *t, i);
+        w.EndArray();
+      }
     }
   } else if (const auto* s = std::get_if<Sequence>(&value.v)) {
     w.Key("datatype");
@@ -180,8 +258,12 @@ void write_output(Writer& w, const std::string& name, const Value& value, std::s
     w.Int64(static_cast<int64_t>(s->items.size()));
     w.EndArray();
     w.Key("data");
-    w.StartArray();
     MapRows rows;
+    if (rows.write_array(w, buf, s->items)) {
+      w.EndObject();
+      return;
+    }
+    w.StartArray();
     for (const Value& item : s->items) {
       if (const auto* m = std::get_if<Map>(&item.v)) {
         if (!rows.write(w, *m)) write_map(w, *m);
@@ -232,7 +314,7 @@ std::string encode_inference_response(const NamedValues& outputs, std::string_vi
   w.Key("outputs");
   w.StartArray();
   for (size_t i = 0; i < outputs.size(); ++i)
-    write_output(w, outputs[i].first, outputs[i].second, i < binary.size() && binary[i] ? &binary_tail : nullptr);
+    write_output(w, buf, outputs[i].first, outputs[i].second, i < binary.size() && binary[i] ? &binary_tail : nullptr);
   w.EndArray();
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());

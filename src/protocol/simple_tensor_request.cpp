@@ -59,6 +59,20 @@ class Cursor {
     p_ = q;
     return text;
   }
+  // "D.0" or "-D.0" then a value delimiter (a whole float of one digit: two thirds of a feature
+  // request's numbers, flags, counts and -1 for missing) into v, as json_number_fast_double reads
+  // it ("-0.0" is -0); else nothing is consumed. Needs a byte after the token (a request ends in
+  // brackets); spaces before the token are the caller's.
+  template <class T>
+  bool whole_digit(T& v) {
+    const char* d = p_ + (p_ < end_ && *p_ == '-' ? 1 : 0);
+    if (end_ - d < 4 || d[1] != '.' || d[2] != '0' || static_cast<unsigned>(d[0] - '0') > 9 || !delimiter(d[3]))
+      return false;
+    const auto digit = static_cast<T>(d[0] - '0');
+    v = d == p_ ? digit : -digit;
+    p_ = d + 3;
+    return true;
+  }
   // A number followed by a value delimiter, when json_number_fast_double takes it: its value as
   // number_value gives it. Else nothing is consumed (then null() or number()).
   std::optional<double> fast_number() {
@@ -70,8 +84,9 @@ class Cursor {
   }
 
  private:
-  bool ends_value(const char* q) const {
-    return q == end_ || *q == ',' || *q == ']' || *q == '}' || *q == ' ' || *q == '\n' || *q == '\t' || *q == '\r';
+  bool ends_value(const char* q) const { return q == end_ || delimiter(*q); }
+  static bool delimiter(char c) {
+    return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\n' || c == '\t' || c == '\r';
   }
   const char* p_;
   const char* end_;
@@ -95,7 +110,9 @@ bool read_data(Cursor& in, T* out, uint64_t count) {
   if (!in.take('[')) return false;
   for (uint64_t i = 0; i < count; ++i) {
     if (i > 0 && !in.take(',')) return false;
-    if (const auto d = in.fast_number()) {  // nearly every number of a real request
+    in.space();
+    if (in.whole_digit(out[i])) continue;
+    if (const auto d = in.fast_number()) {  // nearly every other number of a real request
       out[i] = static_cast<T>(*d);
       continue;
     }

@@ -108,6 +108,32 @@ TEST(TreeBatchPlan, answers_do_not_depend_on_batch_size_or_thread_count) {
   }
 }
 
+// Blocks of at least 256 rows whose perfect trees take many steps per copied column walk a
+// column-major copy of the block (walk_perfect_columns); smaller ones walk rows. The cases' rows
+// repeated to 1,100 (blocks of 512, 512 and 76 rows) give ORT's answer for every row either way.
+TEST(TreeBatchPlan, large_blocks_walked_by_columns_match_onnxruntime) {
+  for (const RecordedCase& c : recorded_cases()) {
+    SCOPED_TRACE(c.name);
+    RecordedCase big = c;
+    big.rows = 1100;
+    big.x.clear();
+    big.labels.clear();
+    big.scores.clear();
+    const size_t width = c.scores.size() / static_cast<size_t>(c.rows);
+    for (int64_t r = 0; r < big.rows; ++r) {
+      const auto from = static_cast<size_t>(r % c.rows);
+      const auto features = static_cast<size_t>(c.features);
+      big.x.insert(big.x.end(), c.x.begin() + static_cast<std::ptrdiff_t>(from * features),
+                   c.x.begin() + static_cast<std::ptrdiff_t>((from + 1) * features));
+      if (!c.labels.empty()) big.labels.push_back(c.labels[from]);
+      big.scores.insert(big.scores.end(), c.scores.begin() + static_cast<std::ptrdiff_t>(from * width),
+                        c.scores.begin() + static_cast<std::ptrdiff_t>((from + 1) * width));
+    }
+    expect_recorded(big, big.rows, 1);
+    expect_recorded(big, big.rows, 2);
+  }
+}
+
 // The batch plan is not built for a session's first run when that run has one row (LazyBatchPlan);
 // a session answers that row before it, and several runs arriving at once build it once.
 TEST(TreeBatchPlan, first_runs_from_several_threads_build_the_plan_once_and_match_onnxruntime) {

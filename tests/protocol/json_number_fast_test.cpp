@@ -109,6 +109,33 @@ TEST(JsonNumberFast, tokens_near_double_midpoints_convert_as_from_chars) {
   }
 }
 
+// Past 2^53 significant digits (or below 1e-22) a fraction is m / 10^e by a truncated reciprocal of
+// 5^e (1 <= e <= 27): 17 to 19 random digits at every such e, values that are exact (m a multiple of
+// 5^e: the product cannot tell, another path decides) and whole numbers written "N.0".
+TEST(JsonNumberFast, long_fractions_and_whole_floats_convert_as_from_chars) {
+  std::mt19937_64 rng(14);
+  size_t taken = 0, total = 0;
+  for (int i = 0; i < 600000; ++i) {
+    const int e = 1 + static_cast<int>(rng() % 27);
+    std::string m = digits(rng, 17 + static_cast<int>(rng() % 3), true);
+    if (i % 3 == 0) {  // a multiple of 5^e with at most 19 digits
+      uint64_t p5 = 1;
+      for (int k = 0; k < e && p5 <= 1'000'000'000'000'000'000ULL / 5; ++k) p5 *= 5;
+      m = std::to_string(p5 * (1 + rng() % (10'000'000'000'000'000'000ULL / p5)));
+    }
+    // m / 10^e with the point inside the digits, or "0." and leading zeros when e is longer
+    const std::string s = static_cast<int>(m.size()) > e ? m.substr(0, m.size() - static_cast<size_t>(e)) + "." + m.substr(m.size() - static_cast<size_t>(e))
+                                                         : "0." + std::string(static_cast<size_t>(e) - m.size(), '0') + m;
+    taken += check(s);
+    taken += check("-" + s);
+    total += 2;
+  }
+  EXPECT_GT(taken, total * 9 / 10);
+  for (const char* t : {"0.0", "-0.0", "1.0", "-1.0", "8.0", "10.0", "9007199254740993.0", "18446744073709551615.0",
+                        "9999999999999999999.0", "1.0e3", "1.00", "1.05", "1.0,", "2.0]", "3.0}", "4.0 "})
+    check(t);
+}
+
 TEST(JsonNumberFast, edge_tokens_convert_as_from_chars_or_are_declined) {
   for (const char* t : {"0", "-0", "0.0", "-0.0", "0e0", "-0e-0", "0.000", "1", "-1", "1.0", "8.0", "-1.0", "1e22", "1e23", "9.999e27",
                         "1e28", "123e-27", "1e-28", "9007199254740992.0", "9007199254740993.0", "9007199254740993",

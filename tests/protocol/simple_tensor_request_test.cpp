@@ -38,7 +38,7 @@ void expect_same(const InferenceRequest& a, const InferenceRequest& b, const std
 
 std::string random_number(std::mt19937_64& rng) {
   char buf[64];
-  switch (rng() % 7) {
+  switch (rng() % 9) {
     case 0: {
       double d = 0;
       do d = std::bit_cast<double>(static_cast<uint64_t>(rng())); while (!std::isfinite(d));
@@ -50,6 +50,11 @@ std::string random_number(std::mt19937_64& rng) {
       static const char* const kEdges[] = {"-0", "-0.0", "0", "1E+2", "2.5e-3", "1e-400", "-1e-320", "3.4028235677973366e38",
                                            "1e39", "18446744073709551616", "123456789012345678901234567890", "0.1"};
       return kEdges[rng() % std::size(kEdges)];
+    }
+    case 4: return (rng() % 3 == 0 ? "-" : "") + std::to_string(rng() % 10) + ".0";  // the reader's "D.0" shortcut
+    case 5: {  // and tokens that start like it
+      static const char* const kNear[] = {"1.00", "1.05", "2.0e1", "9.0E-1", "-0.0e0", "10.0", "-12.0", "0.01", "3.0000000000000004"};
+      return kNear[rng() % std::size(kNear)];
     }
     default: {
       const double d = std::uniform_real_distribution<double>(-1000, 1000)(rng);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <span>
 #include <type_traits>
 #include <vector>
@@ -219,6 +220,81 @@ void walk_perfect(const BatchPlan<T>& p, const PlannedTree& t, const T* x, int64
   }
 }
 
+// walk_perfect over a copy of the block made by to_columns (column j of row r at cols[j * ld + r]):
+// the 16 rows walked together read a node's feature from one cache line, where in rows they read
+// it from 16, and row k's value is at base[offset + k] (k a constant): no pointer per row, which
+// with 16 rows spilled registers. The offset is the feature times ld: from a copy of the tree's
+// nodes with the offsets stored (`local`: one load per step) when the tree is small beside the
+// block's steps, else multiplied per step.
+// Measured on the product-matching model (100 trees of depth 4-8, NaN sent left by some nodes,
+// 2,048 rows, one thread): the model 1.27 ms against 1.34 ms walking rows; 12 or 24 rows at a
+// time instead of 16 were slower (1.32, 1.75 ms).
+template <bool Multiply, class T>
+void walk_columns(const BatchPlan<T>& p, const PlannedTree& t, const PerfectNode<T>* nodes, const T* cols,
+                  size_t ld, int64_t rows, T* scores, size_t n) {
+  const int depth = t.depth;
+  const uint32_t inner = (1u << depth) - 1;
+  auto step = [nodes, ld](uint32_t i, const T* base) -> uint32_t {
+    const PerfectNode<T>& node = nodes[i];
+    const size_t offset = Multiply ? node.feature * ld : node.feature;
+    return 2 * i + 2 - static_cast<uint32_t>(base[offset] <= node.threshold);
+  };
+  int64_t r = 0;
+  for (; r + kInterleave <= rows; r += kInterleave) {
+    const T* base = cols + r;
+    uint32_t idx[kInterleave] = {};
+    for (int d = 0; d < depth; ++d)
+      for (int k = 0; k < kInterleave; ++k) idx[k] = step(idx[k], base + k);
+    if (t.values == 1) {
+      const T* values = p.leaf_values.data() + t.first_leaf;
+      T* s = scores + static_cast<size_t>(r) * n + p.targets[t.first_target];
+      for (int k = 0; k < kInterleave; ++k) s[static_cast<size_t>(k) * n] += values[idx[k] - inner];
+    } else {
+      for (int k = 0; k < kInterleave; ++k) add_leaf(p, t, idx[k] - inner, scores + static_cast<size_t>(r + k) * n);
+    }
+  }
+  for (; r < rows; ++r) {
+    uint32_t i = 0;
+    for (int d = 0; d < depth; ++d) i = step(i, cols + r);
+    add_leaf(p, t, i - inner, scores + static_cast<size_t>(r) * n);
+  }
+}
+
+template <class T>
+void walk_perfect_columns(const BatchPlan<T>& p, const PlannedTree& t, const T* cols, size_t ld, int64_t rows,
+                          T* scores, size_t n, std::vector<PerfectNode<T>>& local) {
+  const uint32_t inner = (1u << t.depth) - 1;
+  const PerfectNode<T>* planned = p.nodes.data() + t.first_node;
+  if (static_cast<int64_t>(inner) * 8 > rows * t.depth) {  // copying would cost over an eighth of the walk
+    walk_columns<true>(p, t, planned, cols, ld, rows, scores, n);
+    return;
+  }
+  local.resize(inner);
+  for (uint32_t i = 0; i < inner; ++i) local[i] = {planned[i].threshold, planned[i].feature * static_cast<uint32_t>(ld)};
+  walk_columns<false>(p, t, local.data(), cols, ld, rows, scores, n);
+}
+
+// to_columns' distance between columns for a block of `rows`: whole cache lines of floats (16), an
+// odd number of them, since at a power of two (512 rows: 2 KB) every column would fall in the same
+// few sets of the L1 cache.
+inline size_t column_stride(int64_t rows) { return (static_cast<size_t>(rows + 15) / 16 * 16) | 16; }
+
+// The block's rows as walk_perfect_columns reads them: column j of row r (as T; with NaN sent left,
+// columns w + j the same with NaN replaced by -inf, as the widened rows) at cols[j * ld + r].
+template <class In, class T>
+void to_columns(const BatchPlan<T>& p, const In* block, int64_t stride, int64_t rows, T* cols, size_t ld) {
+  const size_t w = p.width;
+  for (size_t j = 0; j < w; ++j) {
+    T* out = cols + j * ld;
+    const In* in = block + j;
+    for (int64_t r = 0; r < rows; ++r) out[r] = static_cast<T>(in[r * stride]);
+    if (p.nan_left) {
+      T* low = cols + (w + j) * ld;
+      for (int64_t r = 0; r < rows; ++r) low[r] = is_nan(out[r]) ? -std::numeric_limits<T>::infinity() : out[r];
+    }
+  }
+}
+
 // Walks K rows (row k at x + k * stride) through deep tree t together (see DeepNode) and adds each
 // row's leaf to its scores (scores + k * n). A step moves every row that is not on a leaf yet; the
 // walk ends after the first step that found all of them on leaves.
@@ -353,7 +429,7 @@ void walk_deep_small_batch(const BatchPlan<T>& p, size_t first, size_t count, co
 }
 
 // score_block for a planned ensemble (SUM or AVERAGE, X compared in the thresholds' type): tree by
-// tree over the block as score_block, perfect trees by walk_perfect, deep trees by walk_deep (or,
+// tree over the block as score_block, perfect trees by walk_perfect_columns or walk_perfect, deep trees by walk_deep (or,
 // for fewer than kSmallBatch rows, walk_deep_small_batch) and the others row by row, so each
 // row still adds its trees in tree order. Rows are first copied (as T) when X is not T or
 // when some node sends NaN left (the widened rows of BatchPlan). Shallow: the plan is a
@@ -368,13 +444,36 @@ void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, in
   for (int64_t r = 0; r < rows; ++r)
     for (const uint32_t j : p.scored_targets) has[static_cast<size_t>(r) * n + j] = 1;
   const In* block = x + first * stride;
+  // Perfect trees walk a column-major copy of the block (walk_perfect_columns) when the block is large
+  // and their steps per row are at least four times the columns to copy; else, like the other trees,
+  // the rows (measured on the product-matching model: at 100 rows 2%, at 1 row 14% faster than by
+  // columns, whose one-row walk waits for a multiplication per step).
+  const size_t columns = p.nan_left ? 2 * size_t{p.width} : p.width;
+  bool by_columns = false, rows_walked = true;  // rows_walked: some tree walks the (widened) rows
+  if (rows >= kBlockRows / 2) {
+    size_t perfect_steps = 0;
+    bool any_deep = false;
+    for (const PlannedTree& t : p.trees) {
+      if (t.perfect) perfect_steps += t.depth;
+      any_deep |= t.deep;
+    }
+    by_columns = perfect_steps >= 4 * columns;
+    rows_walked = !by_columns || any_deep;
+  }
+  const size_t ld = column_stride(rows);
+  std::unique_ptr<T[]> cols;  // every element read is written first
+  std::vector<PerfectNode<T>> local;  // walk_perfect_columns' copy of a tree's nodes
+  if (by_columns) {
+    cols = std::make_unique_for_overwrite<T[]>(columns * ld);
+    to_columns(p, block, stride, rows, cols.get(), ld);
+  }
   const T* walked = nullptr;
   int64_t walked_stride = stride;
   std::vector<T> wide;
   if constexpr (std::is_same_v<In, T>) {
     if (!p.nan_left) walked = block;  // walked in place
   }
-  if (!walked) {
+  if (!walked && rows_walked) {
     const size_t w = p.width;
     walked_stride = static_cast<int64_t>(p.nan_left ? 2 * w : w);
     wide.resize(static_cast<size_t>(rows * walked_stride));
@@ -402,6 +501,10 @@ void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, in
   const bool few_rows = rows < kSmallBatch;
   for (size_t i = 0; i < p.trees.size(); ++i) {
     const PlannedTree& t = p.trees[i];
+    if (t.perfect && by_columns) {
+      walk_perfect_columns(p, t, cols.get(), ld, rows, scores, n, local);
+      continue;
+    }
     if (t.perfect) {
       walk_perfect(p, t, walked, walked_stride, rows, scores, n);
       continue;
