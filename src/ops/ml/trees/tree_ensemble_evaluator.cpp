@@ -450,7 +450,8 @@ void score_planned(const CompiledEnsemble<T>& e, const In* x, int64_t stride, in
   // columns, whose one-row walk waits for a multiplication per step).
   const size_t columns = p.nan_left ? 2 * size_t{p.width} : p.width;
   bool by_columns = false, rows_walked = true;  // rows_walked: some tree walks the (widened) rows
-  if (rows >= kBlockRows / 2) {
+  // A shallow plan walks its own transposed copy (walk_shallow), never these columns.
+  if (!Shallow && rows >= kBlockRows / 2) {
     size_t perfect_steps = 0;
     bool any_deep = false;
     for (const PlannedTree& t : p.trees) {
