@@ -75,8 +75,8 @@ class Lifter {
 
  private:
   [[noreturn]] void fail(const std::string& problem) const {
-    throw_error(ErrorKind::BadModel, "model: not a valid ONNX protobuf (truncated, corrupt or not an ONNX file): " +
-                                         problem + " at byte " + std::to_string(in_.CurrentPosition()));
+    throw_error(ErrorKind::BadModel, "model: not a valid ONNX protobuf (truncated, corrupt or not an ONNX file): " + problem +
+                                         " at byte " + std::to_string(in_.CurrentPosition()));
   }
 
   bool more() const { return in_.BytesUntilLimit() > 0; }
@@ -91,8 +91,8 @@ class Lifter {
     uint32_t len = 0;
     if (!in_.ReadVarint32(&len)) fail("truncated length");
     if (static_cast<int64_t>(len) > in_.BytesUntilLimit())
-      fail("a field of " + std::to_string(len) + " bytes overruns its message (" +
-           std::to_string(in_.BytesUntilLimit()) + " bytes left)");
+      fail("a field of " + std::to_string(len) + " bytes overruns its message (" + std::to_string(in_.BytesUntilLimit()) +
+           " bytes left)");
     return len;
   }
 

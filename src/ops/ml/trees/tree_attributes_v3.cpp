@@ -5,9 +5,9 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <unordered_map>
 #include <unordered_set>
-#include <utility>
 
 #include "ops/ml/trees/tree_attributes.h"
 #include "ops/ml/trees/tree_layout_builder.h"
@@ -40,8 +40,8 @@ NodeMode parse_mode(const KernelBuildInfo& info, const std::string& s) {
   // == const char* measures the literal and compares bytes first: 5% of a forest's load).
   using namespace std::string_view_literals;
   static constexpr std::pair<std::string_view, NodeMode> kModes[] = {
-      {"LEAF"sv, NodeMode::Leaf},      {"BRANCH_LEQ"sv, NodeMode::Leq}, {"BRANCH_LT"sv, NodeMode::Lt},
-      {"BRANCH_GTE"sv, NodeMode::Gte}, {"BRANCH_GT"sv, NodeMode::Gt},   {"BRANCH_EQ"sv, NodeMode::Eq},
+      {"LEAF"sv, NodeMode::Leaf}, {"BRANCH_LEQ"sv, NodeMode::Leq}, {"BRANCH_LT"sv, NodeMode::Lt},
+      {"BRANCH_GTE"sv, NodeMode::Gte}, {"BRANCH_GT"sv, NodeMode::Gt}, {"BRANCH_EQ"sv, NodeMode::Eq},
       {"BRANCH_NEQ"sv, NodeMode::Neq}};
   for (const auto& [name, mode] : kModes)
     if (std::string_view(s) == name) return mode;
@@ -223,22 +223,21 @@ template <class T>
 CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets, bool classifier,
                            const DecodedEnsemble& rule) {
   const Node& node = info.node();
-  auto ints = [&](std::string_view name) {
-    return ints_in_place(node, name);
-  };
+  auto ints = [&](std::string_view name) { return ints_in_place(node, name); };
   auto floats = [&](std::string_view name) -> const std::vector<float>& {
     return list_in_place(node, name, AttrType::Floats, &Attribute::floats,
                          [&](std::string_view a) { return node.find_floats(a); });
   };
-  const IntsView tree_ids = ints("nodes_treeids"), node_ids = ints("nodes_nodeids"),
-                 features = ints("nodes_featureids"), true_ids = ints("nodes_truenodeids"),
-                 false_ids = ints("nodes_falsenodeids"), tracks = ints("nodes_missing_value_tracks_true");
+  const IntsView tree_ids = ints("nodes_treeids"), node_ids = ints("nodes_nodeids"), features = ints("nodes_featureids"),
+                 true_ids = ints("nodes_truenodeids"), false_ids = ints("nodes_falsenodeids"),
+                 tracks = ints("nodes_missing_value_tracks_true");
   const Attribute* mode_attribute = node.attribute("nodes_modes");
   if (mode_attribute && mode_attribute->type != AttrType::Strings) (void)node.find_strings("nodes_modes");  // throws
   const std::vector<NodeMode> modes = parse_modes(info, mode_attribute);
   const std::vector<float>& values = floats("nodes_values");
   const std::vector<T> values_tensor = tensor_values<T>(float_tensor_attribute(info, "nodes_values_as_tensor"));
-  if (!floats("nodes_hitrates").empty() && float_tensor_attribute(info, "nodes_hitrates_as_tensor"))
+  if (!floats("nodes_hitrates").empty() &&
+      float_tensor_attribute(info, "nodes_hitrates_as_tensor"))
     info.fail("only one of 'nodes_hitrates' and 'nodes_hitrates_as_tensor' may be given");
   info.release_lists("nodes_hitrates");  // never read beyond that check (ORT ignores hit rates)
 
@@ -264,17 +263,15 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   const size_t nw = w_ids.size();
   if (w_nodes.size() != nw || w_trees.size() != nw)
     info.fail("attributes '" + names.ids + "', '" + names.node_ids + "' and '" + names.tree_ids +
-              "' must have the same length, got " + std::to_string(nw) + ", " + std::to_string(w_nodes.size()) +
-              " and " + std::to_string(w_trees.size()));
+              "' must have the same length, got " + std::to_string(nw) + ", " + std::to_string(w_nodes.size()) + " and " +
+              std::to_string(w_trees.size()));
   if (!w_floats.empty() && !w_tensor.empty())
     info.fail("only one of '" + names.weights + "' and '" + names.weights_tensor + "' may be given");
   const size_t given = w_floats.empty() ? w_tensor.size() : w_floats.size();
   if (given != nw)
     info.fail("attribute '" + (w_floats.empty() && !w_tensor.empty() ? names.weights_tensor : names.weights) +
               "' has " + std::to_string(given) + " values but '" + names.ids + "' has " + std::to_string(nw));
-  auto weight = [&](size_t w) {
-    return w_floats.empty() ? w_tensor[w] : static_cast<T>(w_floats[w]);
-  };
+  auto weight = [&](size_t w) { return w_floats.empty() ? w_tensor[w] : static_cast<T>(w_floats[w]); };
   for (size_t w = 0; w < nw; ++w)
     if (const int64_t id = w_ids[w]; id < 0 || id >= n_targets)
       info.fail("attribute '" + names.ids + "' holds " + std::to_string(id) + " but there are " +
@@ -367,9 +364,7 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
       continue;
     }
     // Built only for an error message: a string per branch costs a third of loading a large forest.
-    auto here = [&] {
-      return "tree " + std::to_string(tree_ids[i]) + " node " + std::to_string(node_ids[i]);
-    };
+    auto here = [&] { return "tree " + std::to_string(tree_ids[i]) + " node " + std::to_string(node_ids[i]); };
     auto child = [&](int64_t id, const char* attr) {
       // ORT 1.32 requires child ids below the number of nodes of the whole ensemble.
       if (id < 0 || static_cast<uint64_t>(id) >= n)
@@ -450,9 +445,8 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   }
 
   const std::optional<int64_t> width = declared_width(info, rule.allowed_inputs, rule.input_rule);
-  const ListView<T> view{
-      features, tracks,           sequential ? IntsView{} : node_ids, values, values_tensor, modes, first, second,
-      trees,    out.weight_values};
+  const ListView<T> view{features, tracks,      sequential ? IntsView{} : node_ids, values, values_tensor, modes,
+                         first,    second,      trees,                              out.weight_values};
   if (!lay_out_listed_trees(view, roots, n, width, info, out))
     lay_out_trees(view, roots, branch_count, true, width, info, out);
   for (const char* name : {"nodes_featureids", "nodes_values", "nodes_missing_value_tracks_true", "nodes_nodeids"})
@@ -461,7 +455,8 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
 }
 
 // Which precision the thresholds are stored in, and which X types ORT can run with them.
-DecodedEnsemble decode_any(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets, bool classifier) {
+DecodedEnsemble decode_any(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets,
+                           bool classifier) {
   const std::string tensor_names[] = {"nodes_values_as_tensor", "nodes_hitrates_as_tensor", names.weights_tensor,
                                       "base_values_as_tensor"};
   if (info.version() < 3)
