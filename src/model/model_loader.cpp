@@ -3,10 +3,7 @@
 #include "model/model_loader.h"
 
 #include <fcntl.h>
-#include <google/protobuf/io/zero_copy_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
@@ -14,7 +11,6 @@
 #include <climits>
 #include <cstring>
 #include <fstream>
-#include <memory>
 
 #include "model/proto_decoder.h"
 #include "model/wire_lift.h"
@@ -111,65 +107,6 @@ Model decode_stream(google::protobuf::io::ZeroCopyInputStream& stream, uint64_t 
   return decode_message(lifted.stripped, &lifted.lifted, base_dir, options);
 }
 
-// The model file mapped and handed to the wire pass in 1 MiB blocks, without copying it into a
-// buffer (read()'s copy into fresh pages was a tenth of loading a 100-tree forest). Each block's
-// pages are mapped in one call as it is handed out, and the blocks read before it are dropped from
-// the process, so about 2 MiB of the file are resident at a time, as with a read buffer.
-// Assumes the file is not truncated while it loads (reading past a file's end through a mapping is
-// a SIGBUS); model files are written beside and renamed into place.
-class MappedFile final : public google::protobuf::io::ZeroCopyInputStream {
- public:
-  // Null when the file cannot be mapped (the caller then reads it).
-  static std::unique_ptr<MappedFile> open(int fd, uint64_t size) {
-    void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (at == MAP_FAILED) return nullptr;
-    return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const char*>(at), size));
-  }
-  ~MappedFile() override { ::munmap(const_cast<char*>(base_), size_); }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-
-  bool Next(const void** data, int* size) override {
-    drop_read_pages();
-    if (pos_ >= size_) return false;
-    const size_t n = std::min(kBlock, size_ - pos_);
-#ifdef MADV_POPULATE_READ
-    const size_t page_start = pos_ & ~(kPage - 1);
-    (void)::madvise(const_cast<char*>(base_ + page_start), pos_ + n - page_start, MADV_POPULATE_READ);
-#endif
-    *data = base_ + pos_;
-    *size = static_cast<int>(n);
-    pos_ += n;
-    return true;
-  }
-  void BackUp(int count) override { pos_ -= static_cast<size_t>(count); }
-  bool Skip(int count) override {
-    if (static_cast<size_t>(count) > size_ - pos_) {
-      pos_ = size_;
-      return false;
-    }
-    pos_ += static_cast<size_t>(count);
-    return true;
-  }
-  int64_t ByteCount() const override { return static_cast<int64_t>(pos_); }
-
- private:
-  static constexpr size_t kBlock = size_t{1} << 20, kPage = 4096;
-  MappedFile(const char* base, uint64_t size) : base_(base), size_(size) {}
-
-  // Once the stream asks for more, it holds no pointer into what it read before.
-  void drop_read_pages() {
-    const size_t upto = pos_ & ~(kPage - 1);
-    if (upto <= dropped_) return;
-    (void)::madvise(const_cast<char*>(base_ + dropped_), upto - dropped_, MADV_DONTNEED);
-    dropped_ = upto;
-  }
-
-  const char* base_;
-  size_t size_;
-  size_t pos_ = 0, dropped_ = 0;
-};
-
 }  // namespace
 
 Model load_model_from_bytes(std::string_view bytes, const std::filesystem::path& base_dir, const LoadOptions& options) {
@@ -209,14 +146,9 @@ Model load_model(const std::filesystem::path& path, const LoadOptions& options) 
     }
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) bad(path.string() + ": cannot open the file: " + std::strerror(errno));
-    if (auto mapped = MappedFile::open(fd, size)) {
-      ::close(fd);
-      Model m = decode_stream(*mapped, size, base_dir, options);
-      m.path = path;
-      return m;
-    }
-    // 1 MiB blocks: few system calls, and the only part of the file in memory at a time.
-    google::protobuf::io::FileInputStream stream(fd, 1 << 20);
+    // 128 KiB blocks: the only part of the file in memory at a time, small enough to stay in the
+    // CPU's cache between read() and the wire pass.
+    google::protobuf::io::FileInputStream stream(fd, 128 << 10);
     stream.SetCloseOnDelete(true);
     Model m = decode_stream(stream, size, base_dir, options);
     if (stream.GetErrno() != 0) bad(path.string() + ": cannot read the file: " + std::strerror(stream.GetErrno()));
