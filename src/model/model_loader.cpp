@@ -146,8 +146,9 @@ Model load_model(const std::filesystem::path& path, const LoadOptions& options) 
     }
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) bad(path.string() + ": cannot open the file: " + std::strerror(errno));
-    // 1 MiB blocks: few system calls, and the only part of the file in memory at a time.
-    google::protobuf::io::FileInputStream stream(fd, 1 << 20);
+    // 128 KiB blocks: the only part of the file in memory at a time, small enough to stay in the
+    // CPU's cache between read() and the wire pass.
+    google::protobuf::io::FileInputStream stream(fd, 128 << 10);
     stream.SetCloseOnDelete(true);
     Model m = decode_stream(stream, size, base_dir, options);
     if (stream.GetErrno() != 0) bad(path.string() + ": cannot read the file: " + std::strerror(stream.GetErrno()));

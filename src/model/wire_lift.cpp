@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <bit>
 #include <climits>
+#include <cstddef>
 #include <cstring>
 #include <string_view>
 
@@ -215,13 +216,20 @@ class Lifter {
       const auto wire = WF::GetTagWireType(tag);
       if (field == kAttrFloats && wire == WF::WIRETYPE_FIXED32) {
         reserve_once(lists.floats, left / 5);
-        // One field per value: ExpectTag reads the next value's tag inline (more() and read_tag()
-        // per value were a quarter of loading a forest).
-        do {
-          uint32_t bits = 0;
-          if (!in_.ReadLittleEndian32(&bits)) fail("truncated float");
-          lists.floats.push_back(std::bit_cast<float>(bits));
-        } while (in_.ExpectTag(tag));
+        run_of(
+            tag,
+            [&](const uint8_t* p, const uint8_t* end) __attribute__((always_inline))->const uint8_t* {
+              if (end - p < 5) return nullptr;
+              uint32_t bits;
+              std::memcpy(&bits, p, 4);
+              lists.floats.push_back(std::bit_cast<float>(bits));
+              return p + 4;
+            },
+            [&] {
+              uint32_t bits = 0;
+              if (!in_.ReadLittleEndian32(&bits)) fail("truncated float");
+              lists.floats.push_back(std::bit_cast<float>(bits));
+            });
       } else if (field == kAttrFloats && wire == WF::WIRETYPE_LENGTH_DELIMITED) {
         const uint32_t len = read_length();
         if (len % 4 != 0) fail("packed floats of " + std::to_string(len) + " bytes, not a multiple of 4");
@@ -230,43 +238,98 @@ class Lifter {
         read_raw(lists.floats.data() + at, len);
       } else if (field == kAttrInts && wire == WF::WIRETYPE_VARINT) {
         if (lists.ints.empty()) reserve_once(lists.ints32, left / 2);
-        do {
-          uint64_t v = 0;
-          if (!in_.ReadVarint64(&v)) fail("truncated varint");
-          // The common case inline: an int32 list that has room (add_int was a call per value).
+        // The common case inline: an int32 list that has room (add_int was a call per value).
+        auto put = [&](uint64_t v) __attribute__((always_inline)) {
           const auto x = static_cast<int64_t>(v);
           if (lists.ints.empty() && x >= INT32_MIN && x <= INT32_MAX && lists.ints32.size() < lists.ints32.capacity())
             lists.ints32.push_back(static_cast<int32_t>(x));
           else
             add_int(lists, x);
-        } while (in_.ExpectTag(tag));
+        };
+        run_of(
+            tag,
+            [&](const uint8_t* p, const uint8_t* end) __attribute__((always_inline))->const uint8_t* {
+              if (end - p < 11) return nullptr;  // the longest varint and the next tag
+              // protobuf's varint: at most ten bytes, bits past the 64th dropped; a longer one is
+              // left to ReadVarint64, which refuses it.
+              uint64_t v = *p++;
+              if (v >= 0x80) {
+                v &= 0x7F;
+                for (int shift = 7;; shift += 7) {
+                  if (shift == 70) return nullptr;
+                  const uint8_t b = *p++;
+                  v |= uint64_t{b & 0x7Fu} << shift;
+                  if (b < 0x80) break;
+                }
+              }
+              put(v);
+              return p;
+            },
+            [&] {
+              uint64_t v = 0;
+              if (!in_.ReadVarint64(&v)) fail("truncated varint");
+              put(v);
+            });
       } else if (field == kAttrInts && wire == WF::WIRETYPE_LENGTH_DELIMITED) {
         packed_ints(lists, read_length());
       } else if (field == kAttrStrings && wire == WF::WIRETYPE_LENGTH_DELIMITED) {
         reserve_once(lists.string_codes, left / 2);
-        do {
-          const uint32_t len = read_length();
-          // A string already in the dictionary (nodes_modes: nearly every one) is matched where
-          // it lies in the stream's buffer, without a copy.
-          const void* data = nullptr;
-          int available = 0;
-          if (lists.strings.empty() && in_.GetDirectBufferPointer(&data, &available) &&
-              static_cast<int64_t>(available) >= len) {
-            const std::string_view value(static_cast<const char*>(data), len);
-            const auto known = std::find(lists.string_dict.begin(), lists.string_dict.end(), value);
-            if (known != lists.string_dict.end()) {
+        run_of(
+            tag,
+            [&](const uint8_t* p, const uint8_t* end) __attribute__((always_inline))->const uint8_t* {
+              // A string of under 128 bytes already in the dictionary (nodes_modes: nearly every
+              // one), matched where it lies in the stream's buffer; any other goes the slow way.
+              const uint32_t len = *p;
+              if (len >= 0x80 || end - p < static_cast<ptrdiff_t>(len) + 2 || !lists.strings.empty()) return nullptr;
+              const std::string_view value(reinterpret_cast<const char*>(p + 1), len);
+              const auto known = std::find(lists.string_dict.begin(), lists.string_dict.end(), value);
+              if (known == lists.string_dict.end()) return nullptr;
               lists.string_codes.push_back(static_cast<uint8_t>(known - lists.string_dict.begin()));
-              if (!in_.Skip(static_cast<int>(len))) fail("truncated field of " + std::to_string(len) + " bytes");
-              continue;
-            }
-          }
-          scratch_.resize(len);
-          read_raw(scratch_.data(), len);
-          add_string(lists, scratch_);
-        } while (in_.ExpectTag(tag));
+              return p + 1 + len;
+            },
+            [&] {
+              const uint32_t len = read_length();
+              scratch_.resize(len);
+              read_raw(scratch_.data(), len);
+              add_string(lists, scratch_);
+            });
       } else {
         copy_field(tag);
       }
+    }
+  }
+
+  // A run of one field per value (onnx.proto's lists are not packed), its first tag read already.
+  // Values that lie whole in the stream's buffer are decoded there by `fast(p, end)`, which returns
+  // the end of the value (before `end`, so the next tag byte is there too) or null to leave that
+  // value to `slow()`, which reads it through the stream (at a block's end, or anything unusual).
+  // CodedInputStream's per-value calls (ReadVarint64, ExpectTag, bounds checks) were half of the
+  // wire pass of a forest.
+  template <class Fast, class Slow>
+  void run_of(uint32_t tag, Fast fast, Slow slow) {
+    for (;;) {
+      const void* data = nullptr;
+      int available = 0;
+      if (tag < 0x80 && in_.GetDirectBufferPointer(&data, &available)) {
+        const auto* start = static_cast<const uint8_t*>(data);
+        const uint8_t* p = start;
+        const uint8_t* const end = start + available;
+        bool ended = false;
+        while (p < end) {
+          const uint8_t* next = fast(p, end);
+          if (!next) break;
+          p = next;
+          if (*p != tag) {
+            ended = true;
+            break;
+          }
+          ++p;
+        }
+        in_.Skip(static_cast<int>(p - start));
+        if (ended) return;
+      }
+      slow();
+      if (!in_.ExpectTag(tag)) return;
     }
   }
 
@@ -277,7 +340,8 @@ class Lifter {
     size_t count = 0;
     for (unsigned char b : packed_) count += b < 0x80;
     if (len > 0 && static_cast<unsigned char>(packed_.back()) >= 0x80) fail("truncated packed varint");
-    (lists.ints.empty() ? lists.ints32.reserve(lists.ints32.size() + count) : lists.ints.reserve(lists.ints.size() + count));
+    (lists.ints.empty() ? lists.ints32.reserve(lists.ints32.size() + count)
+                        : lists.ints.reserve(lists.ints.size() + count));
     uint64_t v = 0;
     int shift = 0;
     for (unsigned char b : packed_) {

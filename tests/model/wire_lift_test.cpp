@@ -3,6 +3,7 @@
 // (truncated, wrong wire types, impossible lengths) fails with BadModel, never a crash.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -219,6 +220,59 @@ TEST(WireLift, a_model_file_streamed_from_disk_matches_the_bytes) {
   std::filesystem::remove(file);
   expect_same_attributes(streamed, load_model_from_bytes(bytes, {}, kWhole), "streamed");
   EXPECT_EQ(streamed.graph.nodes[0].attribute("big")->ints32.size(), values.size());
+}
+
+// Runs of one field per value (onnx.proto's lists are not packed) are decoded in the stream's
+// buffer until a value crosses the end of a block; streamed from a file in 128 KiB blocks and from
+// one buffer, they must come out as protobuf reads them: multi-byte and ten-byte (negative)
+// varints, a list that turns int64 midway, a new string in the middle of a dictionary run, strings
+// longer than 16 bytes.
+TEST(WireLift, unpacked_runs_across_stream_blocks_keep_their_values) {
+  std::string ints = field_bytes(1, "ints") + field_varint(20, 7), floats = field_bytes(1, "floats") + field_varint(20, 6),
+              wide = field_bytes(1, "wide") + field_varint(20, 7), strings = field_bytes(1, "strings") + field_varint(20, 8);
+  std::vector<int64_t> int_values;
+  for (int k = 0; k < 60000; ++k) {
+    const int64_t v = k % 5 == 0 ? -k : int64_t{k} * 37;  // negatives take ten bytes
+    int_values.push_back(v);
+    ints += field_varint(8, static_cast<uint64_t>(v));
+    wide += field_varint(8, static_cast<uint64_t>(k == 40000 ? int64_t{1} << 40 : v));
+    const float f = static_cast<float>(k) * 0.25f - 7.0f;
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    floats += tag(7, 5) + std::string(reinterpret_cast<const char*>(&bits), 4);
+    const char* mode = k == 30000 ? "BRANCH_GTE" : k % 3 == 0 ? "LEAF" : k % 7 == 0 ? "A_MODE_NAME_LONGER_THAN_16" : "BRANCH_LEQ";
+    strings += field_bytes(9, mode);
+  }
+  onnx::ModelProto m = minimal_model_proto();
+  m.mutable_graph()->clear_node();
+  const std::string node = field_bytes(1, "X") + field_bytes(2, "Y") + field_bytes(3, "id") + field_bytes(4, "Identity") +
+                           field_bytes(5, ints) + field_bytes(5, floats) + field_bytes(5, wide) + field_bytes(5, strings);
+  const std::string bytes = m.SerializeAsString() + field_bytes(7, field_bytes(1, node));
+  ASSERT_GT(bytes.size(), size_t{1} << 20);  // several of the loader's 128 KiB blocks
+  const std::filesystem::path file = std::filesystem::temp_directory_path() / "onnxfn_wire_lift_runs_test.onnx";
+  std::ofstream(file, std::ios::binary) << bytes;
+  const Model streamed = load_model(file);
+  std::filesystem::remove(file);
+  const Model whole = load_model_from_bytes(bytes, {}, kWhole);
+  expect_same_attributes(streamed, whole, "streamed runs");
+  expect_same_attributes(load_model_from_bytes(bytes, {}), whole, "runs in one buffer");
+  const Node& n = streamed.graph.nodes[0];
+  EXPECT_EQ(n.attribute("ints")->ints32.size(), int_values.size());
+  EXPECT_EQ(n.find_ints("ints"), int_values);
+  EXPECT_TRUE(n.attribute("wide")->ints32.empty());
+  EXPECT_EQ(n.attribute("strings")->string_dict.size(), 4u);
+
+  // An eleven-byte varint inside a run is refused, not decoded.
+  std::string bad = field_bytes(1, "ints") + field_varint(20, 7);
+  for (int k = 0; k < 3000; ++k) bad += field_varint(8, 300);
+  bad += tag(8, 0) + std::string(10, '\xff') + std::string(1, '\x01');
+  for (int k = 0; k < 20; ++k) bad += field_varint(8, 5);
+  try {
+    load_model_from_bytes(model_with_attribute(bad), {});
+    ADD_FAILURE() << "an eleven-byte varint was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::BadModel) << e.what();
+  }
 }
 
 }  // namespace

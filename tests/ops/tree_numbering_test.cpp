@@ -13,6 +13,9 @@ namespace {
 struct TwoTrees {
   int64_t a = 0, b = 1;
   std::vector<int64_t> ids_a{0, 1, 2, 3, 4}, ids_b{0, 1, 2};
+  // Tree A listed breadth first (root, its two children, then the second branch's leaves) instead
+  // of depth first with the true child next, as scikit-learn numbers nodes; ids stay 0, 1, ...
+  bool a_breadth_first = false;
 
   Model model() const {
     std::vector<int64_t> tree_ids, node_ids, features, true_ids, false_ids, w_trees, w_nodes;
@@ -33,11 +36,19 @@ struct TwoTrees {
       w_nodes.push_back(id);
       weights.push_back(w);
     };
-    node(a, ids_a[0], "BRANCH_LEQ", 0, 1.0f, ids_a[1], ids_a[4]);
-    node(a, ids_a[1], "BRANCH_LEQ", 1, 0.5f, ids_a[2], ids_a[3]);
-    leaf(a, ids_a[2], 1);
-    leaf(a, ids_a[3], 2);
-    leaf(a, ids_a[4], 3);
+    if (a_breadth_first) {
+      node(a, 0, "BRANCH_LEQ", 0, 1.0f, 1, 2);
+      node(a, 1, "BRANCH_LEQ", 1, 0.5f, 3, 4);
+      leaf(a, 2, 3);
+      leaf(a, 3, 1);
+      leaf(a, 4, 2);
+    } else {
+      node(a, ids_a[0], "BRANCH_LEQ", 0, 1.0f, ids_a[1], ids_a[4]);
+      node(a, ids_a[1], "BRANCH_LEQ", 1, 0.5f, ids_a[2], ids_a[3]);
+      leaf(a, ids_a[2], 1);
+      leaf(a, ids_a[3], 2);
+      leaf(a, ids_a[4], 3);
+    }
     node(b, ids_b[0], "BRANCH_LEQ", 1, 2.0f, ids_b[1], ids_b[2]);
     leaf(b, ids_b[1], 10);
     leaf(b, ids_b[2], 20);
@@ -71,6 +82,35 @@ TEST(TreeNumbering, any_numbering_computes_the_same) {
   shuffled.ids_a = {4, 0, 7, 2, 1};
   shuffled.ids_b = {1, 2, 0};
   expect_floats(run_model(shuffled.model(), x)[0].second.tensor(), want);
+}
+
+// The layout of trees listed depth first is built in list order (lay_out_listed_trees); any other
+// order takes the depth-first walk, and both give the same nodes and results.
+TEST(TreeNumbering, listing_order_changes_neither_layout_nor_results) {
+  auto compiled = [](const TwoTrees& t) {
+    Session s(t.model(), ops::all_kernels(), {.threads = 1});
+    const auto kernels = s.compiled_graph().step_kernels();
+    EXPECT_EQ(kernels.size(), 1u);
+    return kernels.empty() ? Kernel::Footprint{} : kernels[0].second->footprint();
+  };
+  TwoTrees breadth;
+  breadth.a_breadth_first = true;
+  const Kernel::Footprint listed = compiled(TwoTrees{}), walked = compiled(breadth);
+  EXPECT_EQ(listed.tree_nodes, 8u);
+  EXPECT_EQ(walked.tree_nodes, listed.tree_nodes);
+  EXPECT_EQ(walked.compiled_bytes, listed.compiled_bytes);
+  const Tensor x = matrix<float>(4, 2, {0.5f, 0.2f, 0.5f, 0.9f, 2.0f, 3.0f, kNaN, 1.0f});
+  expect_floats(run_model(breadth.model(), x)[0].second.tensor(), {11, 12, 23, 13});
+  // A cycle hidden in depth-first-looking lists (the last leaf's slot turned into a branch back to
+  // the root) falls back to the walk, which names it.
+  Model m = TwoTrees{}.model();
+  for (Attribute& a : m.graph.nodes[0].attributes) {
+    if (a.name == "nodes_modes") a.strings[4] = "BRANCH_LEQ";
+    if (a.name == "nodes_truenodeids") a.ints[4] = 0;
+    if (a.name == "nodes_falsenodeids") a.ints[4] = 2;
+  }
+  const std::string message = bad_model_message(m);
+  EXPECT_NE(message.find("tree 0 node 0 is reached again from its own subtree"), std::string::npos) << message;
 }
 
 TEST(TreeNumbering, errors_name_the_tree_and_node_ids_in_every_numbering) {

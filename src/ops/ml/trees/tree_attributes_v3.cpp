@@ -203,7 +203,8 @@ struct ListView {
   // and only the value 1 as "true".
   bool tracks_true(uint32_t b) const { return b < tracks.size() && tracks[b] == 1; }
   uint32_t set(uint32_t) const { return 0; }
-  NodeRef ref(uint32_t position) const { return {modes[position] == NodeMode::Leaf, position}; }
+  bool is_leaf(uint32_t position) const { return modes[position] == NodeMode::Leaf; }
+  NodeRef ref(uint32_t position) const { return {is_leaf(position), position}; }
   NodeRef on_true(uint32_t b) const { return ref(first[b]); }
   NodeRef on_false(uint32_t b) const { return ref(second[b]); }
   // A leaf without weights adds its own nodes_values entry (ORT 1.32 keeps the node value there).
@@ -325,20 +326,24 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   std::unordered_map<int64_t, uint32_t> tree_at;
   if (sequential && !ids_are_indices)
     for (size_t t = 0; t < trees.size(); ++t) tree_at.emplace(trees[t].id, static_cast<uint32_t>(t));
-  auto find_in = [&](size_t t, int64_t tree_id, int64_t node_id) -> std::optional<uint32_t> {
-    if (index) return index->find({tree_id, node_id});
+  // Positions as plain numbers, kNowhere when absent: an optional<uint32_t> returned per node went
+  // through the stack in pieces and was read back whole (a store-forwarding stall per weight: a
+  // quarter of the decoder's time on a 100-tree forest).
+  constexpr uint32_t kNowhere = std::numeric_limits<uint32_t>::max();
+  auto find_in = [&](size_t t, int64_t tree_id, int64_t node_id) -> uint32_t {
+    if (index) return index->find({tree_id, node_id}).value_or(kNowhere);
     const size_t end = t + 1 < trees.size() ? trees[t + 1].first : n;
-    if (node_id < 0 || node_id >= static_cast<int64_t>(end - trees[t].first)) return std::nullopt;
+    if (node_id < 0 || node_id >= static_cast<int64_t>(end - trees[t].first)) return kNowhere;
     return trees[t].first + static_cast<uint32_t>(node_id);
   };
-  auto find = [&](int64_t tree_id, int64_t node_id) -> std::optional<uint32_t> {
-    if (index) return index->find({tree_id, node_id});
+  auto find = [&](int64_t tree_id, int64_t node_id) -> uint32_t {
+    if (index) return index->find({tree_id, node_id}).value_or(kNowhere);
     if (ids_are_indices) {
-      if (tree_id < 0 || tree_id >= static_cast<int64_t>(trees.size())) return std::nullopt;
+      if (tree_id < 0 || tree_id >= static_cast<int64_t>(trees.size())) return kNowhere;
       return find_in(static_cast<size_t>(tree_id), tree_id, node_id);
     }
     const auto it = tree_at.find(tree_id);
-    return it == tree_at.end() ? std::nullopt : find_in(it->second, tree_id, node_id);
+    return it == tree_at.end() ? kNowhere : find_in(it->second, tree_id, node_id);
   };
 
   // Children by position (ORT ignores the feature, value and children of leaves; their slots hold
@@ -368,12 +373,12 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
       // ORT 1.32 requires child ids below the number of nodes of the whole ensemble.
       if (id < 0 || static_cast<uint64_t>(id) >= n)
         info.fail(here() + ": " + attr + " is " + std::to_string(id) + ", outside [0, " + std::to_string(n) + ")");
-      const std::optional<uint32_t> at = find_in(tree, tree_ids[i], id);
-      if (!at)
+      const uint32_t at = find_in(tree, tree_ids[i], id);
+      if (at == kNowhere)
         info.fail(here() + ": " + attr + " refers to node " + std::to_string(id) + ", which tree " +
                   std::to_string(tree_ids[i]) + " does not have");
-      if (*at == i) info.fail(here() + ": " + attr + " points to the node itself");
-      return *at;
+      if (at == i) info.fail(here() + ": " + attr + " points to the node itself");
+      return at;
     };
     const uint32_t on_true = child(true_ids[i], "nodes_truenodeids");
     const uint32_t on_false = child(false_ids[i], "nodes_falsenodeids");
@@ -389,13 +394,13 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   constexpr uint32_t kNotLeaf = std::numeric_limits<uint32_t>::max();
   std::vector<uint32_t> weight_at(nw);
   for (size_t w = 0; w < nw; ++w) {
-    const std::optional<uint32_t> at = find(w_trees[w], w_nodes[w]);
-    if (!at)
+    const uint32_t at = find(w_trees[w], w_nodes[w]);
+    if (at == kNowhere)
       info.fail("weight " + std::to_string(w) + " is for tree " + std::to_string(w_trees[w]) + " node " +
                 std::to_string(w_nodes[w]) + ", which does not exist (" + names.tree_ids + "/" + names.node_ids + ")");
     // ORT ignores weights on branch nodes (older converters wrote some).
-    weight_at[w] = modes[*at] == NodeMode::Leaf ? *at : kNotLeaf;
-    if (weight_at[w] != kNotLeaf) ++second[*at];
+    weight_at[w] = modes[at] == NodeMode::Leaf ? at : kNotLeaf;
+    if (weight_at[w] != kNotLeaf) ++second[at];
   }
   info.release_lists(names.node_ids);
   info.release_lists(names.tree_ids);
@@ -446,7 +451,8 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   const std::optional<int64_t> width = declared_width(info, rule.allowed_inputs, rule.input_rule);
   const ListView<T> view{features, tracks,      sequential ? IntsView{} : node_ids, values, values_tensor, modes,
                          first,    second,      trees,                              out.weight_values};
-  lay_out_trees(view, roots, branch_count, true, width, info, out);
+  if (!lay_out_listed_trees(view, roots, n, width, info, out))
+    lay_out_trees(view, roots, branch_count, true, width, info, out);
   for (const char* name : {"nodes_featureids", "nodes_values", "nodes_missing_value_tracks_true", "nodes_nodeids"})
     info.release_lists(name);
   return out;

@@ -19,6 +19,51 @@
 
 namespace onnxfn::ops::trees {
 
+// Appends leaf `l` of `src` to out.nodes/flags (and node_sets when there are sets).
+template <class T, class S>
+void append_leaf(const S& src, uint32_t l, CompiledEnsemble<T>& out) {
+  FlatNode<T> node;
+  node.value = src.leaf_value(l);
+  node.on_true = src.first_weight(l);
+  node.on_false = FlatNode<T>::kLeaf;
+  node.feature = src.weight_count(l);
+  out.nodes.push_back(node);
+  out.flags.push_back({NodeMode::Leaf, false});
+  if (!out.sets.empty()) out.node_sets.push_back(0);
+}
+
+// Checks branch `b` of tree `tree` and appends it, children not linked yet; keeps max_feature and
+// the traversal hints up to date (`first_branch`: no branch appended before).
+template <class T, class S>
+void append_branch(const S& src, uint32_t b, size_t tree, std::optional<int64_t> input_width,
+                   const KernelBuildInfo& info, bool& first_branch, CompiledEnsemble<T>& out) {
+  const int64_t feature = src.feature(b);
+  const NodeMode mode = src.mode(b);
+  const bool tracks_true = src.tracks_true(b);
+  if (feature < 0 || feature > std::numeric_limits<int32_t>::max())
+    info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(feature) +
+              ", which is not a valid column index");
+  if (input_width && feature >= *input_width)
+    info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(feature) + " but the input X has " +
+              std::to_string(*input_width) + " columns");
+  if (mode == NodeMode::Member && src.set(b) >= out.sets.size())
+    info.fail(src.branch_name(b, tree) + " is BRANCH_MEMBER but membership_values has no set for it");
+  out.max_feature = std::max(out.max_feature, feature);
+  out.any_missing_tracks_true = out.any_missing_tracks_true || tracks_true;
+  if (first_branch) {
+    out.uniform_mode = mode;
+    first_branch = false;
+  } else if (out.uniform_mode && *out.uniform_mode != mode) {
+    out.uniform_mode.reset();
+  }
+  FlatNode<T> node;
+  node.value = src.threshold(b);
+  node.feature = static_cast<uint32_t>(feature);
+  out.nodes.push_back(node);
+  out.flags.push_back({mode, tracks_true});
+  if (!out.sets.empty()) out.node_sets.push_back(src.set(b));
+}
+
 // Lays out every tree of `roots` into out.nodes/flags/node_sets/roots; out.sets (for the Member
 // check) and out.weight_* must be filled already. node_sets stays empty when there are no sets
 // (only Member branches read it). `branch_count`: branches reachable at most, to reserve exactly.
@@ -71,15 +116,8 @@ void lay_out_trees(const S& src, const std::vector<NodeRef>& roots, size_t branc
         (p.true_edge ? parent.on_true : parent.on_false) = index;
       };
       const auto index = static_cast<uint32_t>(out.nodes.size());
-      FlatNode<T> node;
       if (p.ref.leaf) {
-        node.value = src.leaf_value(p.ref.index);
-        node.on_true = src.first_weight(p.ref.index);
-        node.on_false = FlatNode<T>::kLeaf;
-        node.feature = src.weight_count(p.ref.index);
-        out.nodes.push_back(node);
-        out.flags.push_back({NodeMode::Leaf, false});
-        if (with_sets) out.node_sets.push_back(0);
+        append_leaf(src, p.ref.index, out);
         link(index);
         continue;
       }
@@ -95,30 +133,7 @@ void lay_out_trees(const S& src, const std::vector<NodeRef>& roots, size_t branc
         continue;
       }
       laid_at[b] = index | kOpen;
-      const int64_t feature = src.feature(b);
-      const NodeMode mode = src.mode(b);
-      const bool tracks_true = src.tracks_true(b);
-      if (feature < 0 || feature > std::numeric_limits<int32_t>::max())
-        info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(feature) +
-                  ", which is not a valid column index");
-      if (input_width && feature >= *input_width)
-        info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(feature) + " but the input X has " +
-                  std::to_string(*input_width) + " columns");
-      if (mode == NodeMode::Member && src.set(b) >= out.sets.size())
-        info.fail(src.branch_name(b, tree) + " is BRANCH_MEMBER but membership_values has no set for it");
-      out.max_feature = std::max(out.max_feature, feature);
-      out.any_missing_tracks_true = out.any_missing_tracks_true || tracks_true;
-      if (first_branch) {
-        out.uniform_mode = mode;
-        first_branch = false;
-      } else if (out.uniform_mode && *out.uniform_mode != mode) {
-        out.uniform_mode.reset();
-      }
-      node.value = src.threshold(b);
-      node.feature = static_cast<uint32_t>(feature);
-      out.nodes.push_back(node);
-      out.flags.push_back({mode, tracks_true});
-      if (with_sets) out.node_sets.push_back(src.set(b));
+      append_branch(src, b, tree, input_width, info, first_branch, out);
       link(index);
       push({p.ref, -1, false, true});
       push({src.on_false(b), static_cast<int64_t>(index), false, false});
@@ -126,6 +141,57 @@ void lay_out_trees(const S& src, const std::vector<NodeRef>& roots, size_t branc
     }
   }
   if (out.uniform_mode == NodeMode::Member) out.uniform_mode.reset();
+}
+
+// The fast path of lay_out_trees() for sources whose branch and leaf ids are one numbering, the
+// positions 0 .. n-1 with is_leaf(p) (the v3 lists): when every tree is listed in the order
+// lay_out_trees would lay it out (scikit-learn's depth-first node ids: the true child right after
+// its branch, the false child right after the true child's subtree, tree after tree from position
+// 0), the layout is the lists in order, built in one forward pass without the stack and the
+// per-branch table. Checking that order (a stack of false children still due) proves what
+// lay_out_trees' walk checks: each tree's nodes are reached once each, so no cycle and no sharing.
+// Returns false, having changed nothing, when the lists are in another order.
+template <class T, class S>
+bool lay_out_listed_trees(const S& src, const std::vector<NodeRef>& roots, size_t n, std::optional<int64_t> input_width,
+                          const KernelBuildInfo& info, CompiledEnsemble<T>& out) {
+  if (roots.empty() || roots[0].index != 0 || n >= std::numeric_limits<uint32_t>::max()) return false;
+  std::vector<uint32_t> due;  // false children whose subtrees come next, innermost last
+  for (size_t tree = 0; tree < roots.size(); ++tree) {
+    const uint32_t end = tree + 1 < roots.size() ? roots[tree + 1].index : static_cast<uint32_t>(n);
+    if (roots[tree].index >= end) return false;
+    for (uint32_t p = roots[tree].index; p < end; ++p) {
+      if (!src.is_leaf(p)) {
+        if (src.on_true(p).index != p + 1) return false;
+        due.push_back(src.on_false(p).index);
+      } else if (due.empty()) {
+        if (p + 1 != end) return false;  // the tree ended before its last listed node
+      } else {
+        if (due.back() != p + 1) return false;
+        due.pop_back();
+      }
+    }
+    if (!due.empty()) return false;
+  }
+  out.nodes.reserve(n);
+  out.flags.reserve(n);
+  if (!out.sets.empty()) out.node_sets.reserve(n);
+  out.roots.reserve(roots.size());
+  bool first_branch = true;
+  for (size_t tree = 0; tree < roots.size(); ++tree) {
+    const uint32_t end = tree + 1 < roots.size() ? roots[tree + 1].index : static_cast<uint32_t>(n);
+    out.roots.push_back(roots[tree].index);
+    for (uint32_t p = roots[tree].index; p < end; ++p) {
+      if (src.is_leaf(p)) {
+        append_leaf(src, p, out);
+        continue;
+      }
+      append_branch(src, p, tree, input_width, info, first_branch, out);
+      out.nodes.back().on_true = p + 1;
+      out.nodes.back().on_false = src.on_false(p).index;
+    }
+  }
+  if (out.uniform_mode == NodeMode::Member) out.uniform_mode.reset();
+  return true;
 }
 
 }  // namespace onnxfn::ops::trees
