@@ -184,21 +184,6 @@ inline void add_leaf(const BatchPlan<T>& p, const PlannedTree& t, uint32_t leaf,
   for (uint32_t k = 0; k < t.values; ++k) s[targets[k]] += w[k];
 }
 
-// Adds the leaves that rows r .. r + kInterleave - 1 reached in perfect tree t (idx[k]: row r + k's
-// node number after the last step, `inner` the tree's inner node count).
-template <class T>
-inline void add_interleaved_leaves(const BatchPlan<T>& p, const PlannedTree& t, const uint32_t* idx, uint32_t inner,
-                                   int64_t r, T* scores, size_t n) {
-  if (t.values == 1) {
-    // The common case, spelled out: the same addition as add_leaf, without its loop and lookups.
-    const T* values = p.leaf_values.data() + t.first_leaf;
-    T* s = scores + static_cast<size_t>(r) * n + p.targets[t.first_target];
-    for (int k = 0; k < kInterleave; ++k) s[static_cast<size_t>(k) * n] += values[idx[k] - inner];
-    return;
-  }
-  for (int k = 0; k < kInterleave; ++k) add_leaf(p, t, idx[k] - inner, scores + static_cast<size_t>(r + k) * n);
-}
-
 // Walks rows [0, rows) of x (already widened if the plan needs it) through perfect tree t and adds
 // each row's leaf to its scores (scores + r * n). After `depth` steps of i = 2i + 2 - (goes left)
 // from the root, i is slot i - (2^depth - 1) of the last level.
@@ -218,7 +203,14 @@ void walk_perfect(const BatchPlan<T>& p, const PlannedTree& t, const T* x, int64
     uint32_t idx[kInterleave] = {};
     for (int d = 0; d < depth; ++d)
       for (int k = 0; k < kInterleave; ++k) idx[k] = step(idx[k], row + k * stride);
-    add_interleaved_leaves(p, t, idx, inner, r, scores, n);
+    if (t.values == 1) {
+      // The common case, spelled out: the same addition as add_leaf, without its loop and lookups.
+      const T* values = p.leaf_values.data() + t.first_leaf;
+      T* s = scores + static_cast<size_t>(r) * n + p.targets[t.first_target];
+      for (int k = 0; k < kInterleave; ++k) s[static_cast<size_t>(k) * n] += values[idx[k] - inner];
+    } else {
+      for (int k = 0; k < kInterleave; ++k) add_leaf(p, t, idx[k] - inner, scores + static_cast<size_t>(r + k) * n);
+    }
   }
   for (; r < rows; ++r) {
     const T* row = x + r * stride;
@@ -253,7 +245,13 @@ void walk_columns(const BatchPlan<T>& p, const PlannedTree& t, const PerfectNode
     uint32_t idx[kInterleave] = {};
     for (int d = 0; d < depth; ++d)
       for (int k = 0; k < kInterleave; ++k) idx[k] = step(idx[k], base + k);
-    add_interleaved_leaves(p, t, idx, inner, r, scores, n);
+    if (t.values == 1) {
+      const T* values = p.leaf_values.data() + t.first_leaf;
+      T* s = scores + static_cast<size_t>(r) * n + p.targets[t.first_target];
+      for (int k = 0; k < kInterleave; ++k) s[static_cast<size_t>(k) * n] += values[idx[k] - inner];
+    } else {
+      for (int k = 0; k < kInterleave; ++k) add_leaf(p, t, idx[k] - inner, scores + static_cast<size_t>(r + k) * n);
+    }
   }
   for (; r < rows; ++r) {
     uint32_t i = 0;
