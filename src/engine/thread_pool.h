@@ -3,6 +3,7 @@
 // never blocks a caller.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -37,6 +38,7 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job*> queue_;
+  std::atomic<int> queued_{0};  // queue_.size(), read by spinning workers without the mutex
   bool stopping_ = false;
 };
 
