@@ -268,6 +268,28 @@ TEST(TreeDeepLayout, small_batches_walk_many_trees_at_once_and_add_them_in_tree_
   }
 }
 
+// A large run is split into one chunk per 512-row block whatever the thread count, and threads
+// take the chunks in turn: sparse 12-level trees (padded to 4096 leaf slots) between deep ones,
+// 2,600 rows (five full blocks and a tail of 40), give the attributes' answers on 1, 2 and 3
+// threads, in one run and in runs that start mid-block.
+TEST(TreeDeepLayout, large_runs_split_by_blocks_give_the_same_answers_on_any_thread_count) {
+  const Forest deep = random_forest(61, 6, 1, 9, 40);
+  const Forest sparse = random_forest(62, 10, 1, 9, 12);
+  int deepest_sparse = 0;
+  for (const RefTree& t : sparse.trees) deepest_sparse = std::max(deepest_sparse, max_depth_of(t));
+  EXPECT_EQ(deepest_sparse, 12);
+  Forest f = sparse;
+  f.trees.insert(f.trees.begin() + 4, deep.trees.begin(), deep.trees.end());
+  const int64_t rows = 2600;
+  const std::vector<float> x = random_rows<float>(63, rows, f.features);
+  const std::vector<float> want = reference<float>(f, x, rows, false);
+  const Model m = tree_model("TreeEnsembleRegressor", 3, DType::Float, f.features, attributes(f, false, false, false));
+  for (const int threads : {1, 2, 3}) {
+    EXPECT_EQ(scores_in_batches(m, x, rows, f.features, rows, threads), want) << threads << " thread(s)";
+    EXPECT_EQ(scores_in_batches(m, x, rows, f.features, 1300, threads), want) << threads << " thread(s), batches of 1300";
+  }
+}
+
 TEST(TreeDeepLayout, double_thresholds_match_the_attributes) {
   const Forest f = random_forest(21, 10, 1, 6, 35);
   const int64_t rows = 150;

@@ -35,10 +35,12 @@ class Planner {
       t.root = root;
       int branches = 0;
       const int depth = perfect_depth(root, kMaxPerfectDepth, branches);
-      // Padding may grow a sparse deep tree at most 128-fold (any tree may have 2048 leaves): the
-      // breast_cancer forest's two 11-level trees fit, and walking them padded beats walking them
-      // row by row (about 3% of that model's time).
-      const bool small_enough = depth >= 0 && (size_t{1} << depth) <= std::max<size_t>(2048, 128 * size_t(branches + 1));
+      // Padding may grow a sparse deep tree at most 128-fold (any tree may have 4096 leaf slots,
+      // 48 KB): the breast_cancer forest's two 11-level trees fit, and walking them padded beats
+      // walking them row by row (about 3% of that model's time); HistGradientBoosting's 12-level
+      // trees of 31 leaves fit (4096 slots), and walking them padded beat the deep layout's walk
+      // (hgb_default, 10,000 rows: 10.8 -> 10.2 ms, docs/benchmarks.md "Threads, round 2").
+      const bool small_enough = depth >= 0 && (size_t{1} << depth) <= std::max<size_t>(4096, 128 * size_t(branches + 1));
       // Deeper or sparser: breadth first in DeepNodes, unless shared subtrees (v3 DAGs) would
       // make it more than 4 times the compiled nodes.
       size_t count = 0;

@@ -147,9 +147,9 @@ template <class T>
 struct CompiledEnsemble;
 
 // Plans the batch path of a compiled ensemble (tree_batch_plan.cpp). Trees deeper than
-// kMaxPerfectDepth or that would grow more than 128-fold when padded take the deep layout
-// (DeepNode); trees that compare with BRANCH_EQ, NEQ or MEMBER, or whose leaves add to different
-// targets, stay row-by-row walks.
+// kMaxPerfectDepth or that would grow more than 128-fold (and beyond 4096 leaf slots) when padded
+// take the deep layout (DeepNode); trees that compare with BRANCH_EQ, NEQ or MEMBER, or whose
+// leaves add to different targets, stay row-by-row walks.
 template <class T>
 BatchPlan<T> plan_batch(const CompiledEnsemble<T>& e);
 
