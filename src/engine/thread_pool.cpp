@@ -1,8 +1,9 @@
 // ThreadPool: a shared queue of parallel_for jobs whose chunks are claimed with an atomic counter.
-// Workers and callers spin a little before they sleep: waking a thread through the condition
-// variable took 50-150 us on the benchmark VM, a third of a 10,000-row GradientBoosting run
-// (0.4 ms on two threads), so a call that follows the previous one within the spin finds its
-// helper awake, and a caller whose helper finishes last sees it without a futex round trip.
+// Workers and callers poll a little before they sleep: a run that follows the previous one within
+// the spin finds its helper awake (it joins ~1 us after the job is queued), and a caller whose
+// helper finishes last sees it without a futex round trip. Measured on a 10,000-row
+// GradientBoosting run (0.55 ms on one thread): two threads 0.37 -> 0.30 ms (docs/benchmarks.md,
+// "Threads, round 2").
 #include "engine/thread_pool.h"
 
 #include <chrono>
