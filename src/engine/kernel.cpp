@@ -20,6 +20,8 @@ bool KernelBuildInfo::release_lists(std::string_view name) const {
     std::vector<float>().swap(a.floats);
     std::vector<int64_t>().swap(a.ints);
     std::vector<int32_t>().swap(a.ints32);
+    std::vector<uint16_t>().swap(a.ints16);
+    std::vector<uint8_t>().swap(a.ints8);
     std::vector<std::string>().swap(a.strings);
     std::vector<std::string>().swap(a.string_dict);
     std::vector<uint8_t>().swap(a.string_codes);

@@ -90,6 +90,8 @@ Attribute decode_attribute(const onnx::AttributeProto& p, const std::string& nod
       if (lifted) {
         a.ints = std::move(lifted->ints);
         a.ints32 = std::move(lifted->ints32);
+        a.ints16 = std::move(lifted->ints16);
+        a.ints8 = std::move(lifted->ints8);
       } else {
         a.ints.assign(p.ints().data(), p.ints().data() + p.ints_size());
       }

@@ -63,7 +63,7 @@ std::string Node::label() const {
 
 uint64_t Attribute::list_bytes() const {
   uint64_t b = floats.size() * sizeof(float) + ints.size() * sizeof(int64_t) + ints32.size() * sizeof(int32_t) +
-               string_codes.size();
+               ints16.size() * sizeof(uint16_t) + ints8.size() + string_codes.size();
   for (const std::string& v : strings) b += sizeof(std::string) + (v.size() > 15 ? v.size() : 0);
   for (const std::string& v : string_dict) b += sizeof(std::string) + v.size();
   return b;
@@ -99,8 +99,10 @@ std::optional<std::string> Node::find_string(std::string_view n) const {
 }
 std::optional<std::vector<int64_t>> Node::find_ints(std::string_view n) const {
   if (const Attribute* a = typed(n, AttrType::Ints)) {
-    if (a->ints32.empty()) return a->ints;
-    return std::vector<int64_t>(a->ints32.begin(), a->ints32.end());
+    if (!a->ints8.empty()) return std::vector<int64_t>(a->ints8.begin(), a->ints8.end());
+    if (!a->ints16.empty()) return std::vector<int64_t>(a->ints16.begin(), a->ints16.end());
+    if (!a->ints32.empty()) return std::vector<int64_t>(a->ints32.begin(), a->ints32.end());
+    return a->ints;
   }
   return std::nullopt;
 }

@@ -57,14 +57,22 @@ enum class AttrType {
 };
 std::string_view attr_type_name(AttrType t);
 
-// An Ints list read in place in either storage of Attribute (int64 or the compact int32).
+// An Ints list read in place in whichever storage of Attribute holds it (int64, or one of the
+// compact int32, uint16 and uint8 forms the loader picks).
 struct IntsView {
-  const int64_t* wide = nullptr;
-  const int32_t* narrow = nullptr;
+  const void* data = nullptr;
   size_t count = 0;
+  uint8_t width = 8;  // bytes per value: 8 (int64), 4 (int32), 2 (uint16) or 1 (uint8)
   size_t size() const { return count; }
   bool empty() const { return count == 0; }
-  int64_t operator[](size_t i) const { return narrow ? int64_t{narrow[i]} : wide[i]; }
+  int64_t operator[](size_t i) const {
+    switch (width) {
+      case 1: return static_cast<const uint8_t*>(data)[i];
+      case 2: return static_cast<const uint16_t*>(data)[i];
+      case 4: return static_cast<const int32_t*>(data)[i];
+      default: return static_cast<const int64_t*>(data)[i];
+    }
+  }
 };
 
 struct Attribute {
@@ -81,16 +89,22 @@ struct Attribute {
   std::vector<Tensor> tensors;
   std::vector<std::shared_ptr<const Graph>> graphs;
   // Compact storage the loader picks for large lists (a forest's node attributes are millions of
-  // entries): Ints whose values all fit in int32 are held in `ints32` (then `ints` is empty), and
-  // Strings with at most 256 distinct values (nodes_modes) as `string_dict` indexed by
-  // `string_codes` (then `strings` is empty). Node::find_ints/find_strings expand them;
-  // ints_view() and string_count()/string_at() read them in place.
+  // entries): Ints are held in the narrowest of `ints8` (all values in [0, 255]), `ints16` ([0,
+  // 65535]), `ints32` (int32) and `ints` (the others empty), and Strings with at most 256 distinct
+  // values (nodes_modes) as `string_dict` indexed by `string_codes` (then `strings` is empty).
+  // Node::find_ints/find_strings expand them; ints_view() and string_count()/string_at() read them
+  // in place.
   std::vector<int32_t> ints32;
+  std::vector<uint16_t> ints16;
+  std::vector<uint8_t> ints8;
   std::vector<std::string> string_dict;
   std::vector<uint8_t> string_codes;
 
   IntsView ints_view() const {
-    return ints32.empty() ? IntsView{ints.data(), nullptr, ints.size()} : IntsView{nullptr, ints32.data(), ints32.size()};
+    if (!ints8.empty()) return {ints8.data(), ints8.size(), 1};
+    if (!ints16.empty()) return {ints16.data(), ints16.size(), 2};
+    if (!ints32.empty()) return {ints32.data(), ints32.size(), 4};
+    return {ints.data(), ints.size(), 8};
   }
   size_t string_count() const { return string_codes.empty() ? strings.size() : string_codes.size(); }
   const std::string& string_at(size_t k) const { return string_codes.empty() ? strings[k] : string_dict[string_codes[k]]; }

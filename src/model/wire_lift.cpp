@@ -4,7 +4,8 @@
 // Why a pass of our own over the wire format: protobuf-lite materializes a repeated int64 as 8 bytes
 // per value and every string as a heap object, and then graph_decoder.cpp copies them again, so a
 // forest's tens of megabytes of varint-coded node lists became several times that in memory at
-// once. Reading them straight from the stream into int32 arrays and a dictionary of mode strings
+// once. Reading them straight from the stream into arrays of 1, 2 or 4 bytes a value (the narrowest
+// that holds the list: node and tree ids, features) and a dictionary of mode strings
 // keeps them near their size on disk. protobuf's own CodedInputStream/WireFormatLite do the low-level
 // reading (bounds, varints, limits), so the stripped message is exactly what protobuf would see.
 #include "model/wire_lift.h"
@@ -237,14 +238,26 @@ class Lifter {
         lists.floats.resize(at + len / 4);
         read_raw(lists.floats.data() + at, len);
       } else if (field == kAttrInts && wire == WF::WIRETYPE_VARINT) {
-        if (lists.ints.empty()) reserve_once(lists.ints32, left / 2);
-        // The common case inline: an int32 list that has room (add_int was a call per value).
+        reserve_ints(lists, left / 2, true);
+        // The common case inline: a value that fits the list's width, with room (add_int was a
+        // call per value). Negative values arrive as 64-bit two's complement, so never fit 8 or 16.
         auto put = [&](uint64_t v) __attribute__((always_inline)) {
-          const auto x = static_cast<int64_t>(v);
-          if (lists.ints.empty() && x >= INT32_MIN && x <= INT32_MAX && lists.ints32.size() < lists.ints32.capacity())
-            lists.ints32.push_back(static_cast<int32_t>(x));
-          else
-            add_int(lists, x);
+          switch (lists.int_width) {
+            case 1:
+              if (v <= 0xFF && lists.ints8.size() < lists.ints8.capacity()) return lists.ints8.push_back(static_cast<uint8_t>(v));
+              break;
+            case 2:
+              if (v <= 0xFFFF && lists.ints16.size() < lists.ints16.capacity())
+                return lists.ints16.push_back(static_cast<uint16_t>(v));
+              break;
+            case 4:
+              if (const auto x = static_cast<int64_t>(v);
+                  x >= INT32_MIN && x <= INT32_MAX && lists.ints32.size() < lists.ints32.capacity())
+                return lists.ints32.push_back(static_cast<int32_t>(x));
+              break;
+            default: break;
+          }
+          add_int(lists, static_cast<int64_t>(v));
         };
         run_of(
             tag,
@@ -340,8 +353,7 @@ class Lifter {
     size_t count = 0;
     for (unsigned char b : packed_) count += b < 0x80;
     if (len > 0 && static_cast<unsigned char>(packed_.back()) >= 0x80) fail("truncated packed varint");
-    (lists.ints.empty() ? lists.ints32.reserve(lists.ints32.size() + count)
-                        : lists.ints.reserve(lists.ints.size() + count));
+    reserve_ints(lists, count, false);
     uint64_t v = 0;
     int shift = 0;
     for (unsigned char b : packed_) {
@@ -357,17 +369,56 @@ class Lifter {
     }
   }
 
+  static size_t int_count(const LiftedLists& lists) {
+    return lists.ints8.size() + lists.ints16.size() + lists.ints32.size() + lists.ints.size();
+  }
+
+  // Room for `more` values in the list's current form: once for a run of fields (`once`: unless
+  // that form has a capacity already), or on top of what it holds (a packed field).
+  static void reserve_ints(LiftedLists& lists, size_t more, bool once) {
+    auto grow = [&](auto& list) {
+      if (!once) list.reserve(list.size() + more);
+      else if (list.capacity() == 0) list.reserve(more);
+    };
+    switch (lists.int_width) {
+      case 1: return grow(lists.ints8);
+      case 2: return grow(lists.ints16);
+      case 4: return grow(lists.ints32);
+      default: return grow(lists.ints);
+    }
+  }
+
+  // The list's values so far moved into a wider form, with at least the capacity it had.
+  template <class From, class To>
+  static void widen(std::vector<From>& from, std::vector<To>& to, size_t capacity) {
+    to.reserve(capacity);
+    to.assign(from.begin(), from.end());
+    std::vector<From>().swap(from);
+  }
+
   static void add_int(LiftedLists& lists, int64_t v) {
-    if (lists.ints.empty() && v >= INT32_MIN && v <= INT32_MAX) {
-      lists.ints32.push_back(static_cast<int32_t>(v));
-      return;
+    const uint8_t need = v >= 0 && v <= 0xFF ? 1 : v >= 0 && v <= 0xFFFF ? 2 : v >= INT32_MIN && v <= INT32_MAX ? 4 : 8;
+    if (need > lists.int_width) {  // the first value that does not fit: the list goes wider
+      const size_t capacity = std::max(int_count(lists) + 1, std::max({lists.ints8.capacity(), lists.ints16.capacity(),
+                                                                        lists.ints32.capacity(), lists.ints.capacity()}));
+      auto into = [&](auto& to) {  // need > int_width: never from a form into itself
+        switch (lists.int_width) {
+          case 1: return widen(lists.ints8, to, capacity);
+          case 2: return widen(lists.ints16, to, capacity);
+          default: return widen(lists.ints32, to, capacity);
+        }
+      };
+      if (need == 2) into(lists.ints16);
+      else if (need == 4) into(lists.ints32);
+      else into(lists.ints);
+      lists.int_width = need;
     }
-    if (lists.ints.empty()) {  // the first value that needs 64 bits: the list goes wide
-      lists.ints.reserve(std::max(lists.ints32.capacity(), lists.ints32.size() + 1));
-      lists.ints.assign(lists.ints32.begin(), lists.ints32.end());
-      std::vector<int32_t>().swap(lists.ints32);
+    switch (lists.int_width) {
+      case 1: return lists.ints8.push_back(static_cast<uint8_t>(v));
+      case 2: return lists.ints16.push_back(static_cast<uint16_t>(v));
+      case 4: return lists.ints32.push_back(static_cast<int32_t>(v));
+      default: return lists.ints.push_back(v);
     }
-    lists.ints.push_back(v);
   }
 
   static void add_string(LiftedLists& lists, const std::string& s) {

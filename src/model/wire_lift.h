@@ -25,14 +25,19 @@ struct LiftedLists {
   uint32_t node = 0;       // position among GraphProto.node of the main graph
   uint32_t attribute = 0;  // position among that node's NodeProto.attribute
   std::vector<float> floats;
-  std::vector<int64_t> ints;      // used when some value does not fit in int32
-  std::vector<int32_t> ints32;    // otherwise
+  // Ints in the narrowest form that holds every value so far (Attribute::ints8 ... ints): the
+  // others are empty. `int_width` names the one in use (bytes per value: 1, 2, 4 or 8).
+  std::vector<int64_t> ints;
+  std::vector<int32_t> ints32;
+  std::vector<uint16_t> ints16;
+  std::vector<uint8_t> ints8;
+  uint8_t int_width = 1;
   std::vector<std::string> strings;       // used when there are more than 256 distinct values
   std::vector<std::string> string_dict;   // otherwise, with string_codes
   std::vector<uint8_t> string_codes;
 
   bool has_floats() const { return !floats.empty(); }
-  bool has_ints() const { return !ints.empty() || !ints32.empty(); }
+  bool has_ints() const { return !ints.empty() || !ints32.empty() || !ints16.empty() || !ints8.empty(); }
   bool has_strings() const { return !strings.empty() || !string_codes.empty(); }
 };
 

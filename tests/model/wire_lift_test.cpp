@@ -91,7 +91,8 @@ TEST(WireLift, zoo_tree_models_decode_the_same_as_protobuf_and_their_lists_are_c
     expect_same_attributes(lean, whole, name);
     expect_same_attributes(from_bytes, whole, name);
     for (const Node& n : lean.graph.nodes)
-      for (const Attribute& a : n.attributes) compact += !a.ints32.empty() || !a.string_codes.empty();
+      for (const Attribute& a : n.attributes)
+        compact += !a.ints8.empty() || !a.ints16.empty() || !a.ints32.empty() || !a.string_codes.empty();
     ++models;
   }
   EXPECT_GE(models, 10u);
@@ -137,6 +138,65 @@ TEST(WireLift, small_ints_are_held_as_int32_and_modes_as_a_dictionary) {
   EXPECT_EQ(n.attribute("modes")->string_dict.size(), 2u);
   EXPECT_EQ(n.attribute("modes")->string_at(1), "BRANCH_LEQ");
   EXPECT_EQ(n.find_strings("modes")->size(), 600u);
+}
+
+// Node and tree ids, features and class ids are small and non-negative: held in one or two bytes a
+// value. A list widens (8 -> 16 -> 32 -> 64 bits) at the first value that does not fit, keeping
+// every value, whether it comes packed or one field per value, and across the stream's blocks.
+TEST(WireLift, non_negative_ints_take_the_narrowest_width_and_widen_as_values_need) {
+  struct Case {
+    std::string name;
+    std::vector<int64_t> values;
+    size_t width;
+  };
+  std::vector<Case> cases;
+  auto ramp = [](int64_t count, int64_t step, int64_t last) {
+    std::vector<int64_t> v;
+    for (int64_t k = 0; k < count; ++k) v.push_back(k * step % 251);
+    v.push_back(last);
+    return v;
+  };
+  cases.push_back({"u8", ramp(5000, 7, 255), 1});
+  cases.push_back({"u16", ramp(5000, 7, 256), 2});
+  cases.push_back({"u16_max", ramp(5000, 7, 65535), 2});
+  cases.push_back({"i32_from_u8", ramp(5000, 7, 65536), 4});
+  cases.push_back({"i32_negative", ramp(5000, 7, -1), 4});
+  cases.push_back({"i64_from_u8", ramp(5000, 7, int64_t{1} << 33), 8});
+  std::vector<int64_t> steps = ramp(1000, 3, 300);  // u8 -> u16 -> i32 -> i64 along the list
+  for (int64_t v : ramp(1000, 5, 70000)) steps.push_back(v);
+  for (int64_t v : ramp(1000, 11, -(int64_t{1} << 40))) steps.push_back(v);
+  cases.push_back({"u8_u16_i32_i64", steps, 8});
+  for (bool packed : {true, false}) {
+    std::string node = field_bytes(1, "X") + field_bytes(2, "Y") + field_bytes(4, "Identity");
+    for (const Case& c : cases) {
+      std::string attr = field_bytes(1, c.name) + field_varint(20, 7);
+      if (packed) {
+        attr += packed_ints(c.values);
+      } else {
+        for (int64_t v : c.values) attr += field_varint(8, static_cast<uint64_t>(v));
+      }
+      node += field_bytes(5, attr);
+    }
+    onnx::ModelProto m = minimal_model_proto();
+    m.mutable_graph()->clear_node();
+    const std::string bytes = m.SerializeAsString() + field_bytes(7, field_bytes(1, node));
+    const std::filesystem::path file = std::filesystem::temp_directory_path() / "onnxfn_wire_lift_widths_test.onnx";
+    std::ofstream(file, std::ios::binary) << bytes;
+    const Model streamed = load_model(file);
+    std::filesystem::remove(file);
+    expect_same_attributes(streamed, load_model_from_bytes(bytes, {}, kWhole), "widths");
+    for (const Case& c : cases) {
+      const Attribute* a = streamed.graph.nodes[0].attribute(c.name);
+      ASSERT_NE(a, nullptr) << c.name;
+      const IntsView view = a->ints_view();
+      EXPECT_EQ(view.width, c.width) << c.name << (packed ? " packed" : " unpacked");
+      ASSERT_EQ(view.size(), c.values.size()) << c.name;
+      for (size_t k = 0; k < c.values.size(); ++k) ASSERT_EQ(view[k], c.values[k]) << c.name << " value " << k;
+      EXPECT_EQ(streamed.graph.nodes[0].find_ints(c.name), c.values) << c.name;
+      // Exactly one storage holds the values.
+      EXPECT_EQ(a->ints8.size() + a->ints16.size() + a->ints32.size() + a->ints.size(), c.values.size()) << c.name;
+    }
+  }
 }
 
 TEST(WireLift, more_than_256_distinct_strings_are_kept_as_strings) {
@@ -219,7 +279,7 @@ TEST(WireLift, a_model_file_streamed_from_disk_matches_the_bytes) {
   const Model streamed = load_model(file);
   std::filesystem::remove(file);
   expect_same_attributes(streamed, load_model_from_bytes(bytes, {}, kWhole), "streamed");
-  EXPECT_EQ(streamed.graph.nodes[0].attribute("big")->ints32.size(), values.size());
+  EXPECT_EQ(streamed.graph.nodes[0].attribute("big")->ints16.size(), values.size());  // all in [0, 65535]
 }
 
 // Runs of one field per value (onnx.proto's lists are not packed) are decoded in the stream's

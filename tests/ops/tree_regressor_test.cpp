@@ -2,6 +2,7 @@
 // values, post transforms, precision. Expected values come from onnxruntime 1.32 (1 thread) on the
 // same attributes, built with onnx.helper.make_node("TreeEnsembleRegressor", ["X"], ["Y"],
 // domain="ai.onnx.ml", **attributes) and run with InferenceSession(...).run(None, {"X": X}).
+#include <algorithm>
 #include <random>
 
 #include "ops/all_kernels.h"
@@ -390,6 +391,42 @@ TEST(TreeRegressor, int32_lists_taken_by_the_session_give_the_same_results) {
     EXPECT_EQ(s.model().graph.nodes[0].attribute(name)->ints_view().size(), 0u) << name;
   // The caller's copy keeps its lists.
   EXPECT_GT(narrow.graph.nodes[0].attribute("nodes_truenodeids")->ints32.size(), 0u);
+  const Tensor got = s.run({{"X", x}})[0].second.tensor();
+  ASSERT_EQ(got.numel(), want.numel());
+  for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], want.data<float>()[i]) << i;
+}
+
+TEST(TreeRegressor, lists_held_in_one_or_two_bytes_give_the_same_results) {
+  // The loader stores non-negative lists below 256 or 65536 as Attribute::ints8 / ints16; the
+  // session then reads them in place and keeps the child positions in arrays of its own.
+  const Model wide = random_forest(3);
+  Model narrow = wide;
+  size_t bytes8 = 0, bytes16 = 0;
+  for (Attribute& a : narrow.graph.nodes[0].attributes) {
+    if (a.type != AttrType::Ints || a.ints.empty()) continue;
+    const auto [lo, hi] = std::minmax_element(a.ints.begin(), a.ints.end());
+    if (*lo < 0 || *hi > 0xFFFF) continue;
+    // Node ids in two bytes, the others in one where they fit: both forms in one ensemble.
+    if (*hi <= 0xFF && a.name.find("nodeids") == std::string::npos) {
+      a.ints8.assign(a.ints.begin(), a.ints.end());
+      ++bytes8;
+    } else {
+      a.ints16.assign(a.ints.begin(), a.ints.end());
+      ++bytes16;
+    }
+    std::vector<int64_t>().swap(a.ints);
+  }
+  ASSERT_GT(bytes8, 0u);
+  ASSERT_GT(bytes16, 0u);
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<float> u(-1.2f, 1.2f);
+  std::vector<float> xs(257 * 8);
+  for (float& v : xs) v = rng() % 40 == 0 ? kNaN : u(rng);
+  const Tensor x = matrix<float>(257, 8, xs);
+  const Tensor want = run_model(wide, x)[0].second.tensor();
+  Session s(narrow, ops::all_kernels());
+  for (const char* name : {"nodes_truenodeids", "nodes_falsenodeids", "nodes_featureids", "nodes_treeids"})
+    EXPECT_EQ(s.model().graph.nodes[0].attribute(name)->ints_view().size(), 0u) << name;
   const Tensor got = s.run({{"X", x}})[0].second.tensor();
   ASSERT_EQ(got.numel(), want.numel());
   for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], want.data<float>()[i]) << i;

@@ -220,8 +220,8 @@ struct ListView {
 // Decodes and compiles in one go, straight from the attribute lists: no per-branch records in
 // between, and each list is freed right after its last read (when the session owns the node).
 template <class T>
-CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets, bool classifier,
-                           const DecodedEnsemble& rule) {
+CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets,
+                           ClassifierRules* classifier, const DecodedEnsemble& rule) {
   const Node& node = info.node();
   auto ints = [&](std::string_view name) { return ints_in_place(node, name); };
   auto floats = [&](std::string_view name) -> const std::vector<float>& {
@@ -229,8 +229,8 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
                          [&](std::string_view a) { return node.find_floats(a); });
   };
   const IntsView tree_ids = ints("nodes_treeids"), node_ids = ints("nodes_nodeids"), features = ints("nodes_featureids"),
-                 true_ids = ints("nodes_truenodeids"), false_ids = ints("nodes_falsenodeids"),
-                 tracks = ints("nodes_missing_value_tracks_true");
+                 true_ids = ints("nodes_truenodeids"), false_ids = ints("nodes_falsenodeids");
+  IntsView tracks = ints("nodes_missing_value_tracks_true");
   const Attribute* mode_attribute = node.attribute("nodes_modes");
   if (mode_attribute && mode_attribute->type != AttrType::Strings) (void)node.find_strings("nodes_modes");  // throws
   const std::vector<NodeMode> modes = parse_modes(info, mode_attribute);
@@ -428,9 +428,26 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
     if (modes[i] == NodeMode::Leaf) first[i] -= second[i];
   std::vector<uint32_t>().swap(weight_at);
   if (trim) info.return_freed_memory();
-  // The classifier still reads class_ids and class_weights (decode_v3_classifier).
-  if (!classifier)
-    for (const std::string& name : {names.ids, names.weights}) info.release_lists(name);
+  if (classifier) {
+    // ORT's binary_case_ and weights_are_all_positive_, over every class weight of the attributes,
+    // read here so that the lists go before the layout is allocated. One distinct class id among
+    // the weights (a set of them took a tenth of a forest's load).
+    bool one_class = nw > 0;
+    for (size_t w = 1; w < nw && one_class; ++w) one_class = w_ids[w] == w_ids[0];
+    classifier->binary_case = n_targets == 2 && one_class;
+    // A double class_weights_as_tensor makes T double (decode_any), so no sign is lost here.
+    classifier->weights_all_positive = std::none_of(w_floats.begin(), w_floats.end(), [](float v) { return v < 0; }) &&
+                                       std::none_of(w_tensor.begin(), w_tensor.end(), [](T v) { return v < 0; });
+  }
+  for (const std::string& name : {names.ids, names.weights}) info.release_lists(name);
+  // ORT reads only the value 1 as "tracks missing values"; without one the list is never read.
+  bool any_tracks = false;
+  for (size_t i = 0; i < tracks.size() && !any_tracks; ++i) any_tracks = tracks[i] == 1;
+  if (!any_tracks) {
+    tracks = IntsView{};
+    info.release_lists("nodes_missing_value_tracks_true");
+  }
+  if (trim) info.return_freed_memory();
 
   const std::vector<float> base = node.find_floats("base_values").value_or(std::vector<float>{});
   const std::vector<T> base_tensor = tensor_values<T>(float_tensor_attribute(info, "base_values_as_tensor"));
@@ -460,7 +477,7 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
 
 // Which precision the thresholds are stored in, and which X types ORT can run with them.
 DecodedEnsemble decode_any(const KernelBuildInfo& info, const WeightNames& names, int64_t n_targets,
-                           bool classifier) {
+                           ClassifierRules* classifier) {
   const std::string tensor_names[] = {"nodes_values_as_tensor", "nodes_hitrates_as_tensor", names.weights_tensor,
                                       "base_values_as_tensor"};
   if (info.version() < 3)
@@ -514,25 +531,14 @@ const Tensor* float_tensor_attribute(const KernelBuildInfo& info, std::string_vi
 DecodedEnsemble decode_v3_regressor(const KernelBuildInfo& info) {
   const int64_t n_targets = info.node().get_int("n_targets", 0);
   if (n_targets <= 0) info.fail("attribute 'n_targets' must be positive, got " + std::to_string(n_targets));
-  return decode_any(info, kRegressorNames, n_targets, false);
+  return decode_any(info, kRegressorNames, n_targets, nullptr);
 }
 
 DecodedEnsemble decode_v3_classifier(const KernelBuildInfo& info, ClassifierRules& rules) {
   rules.labels = ml::ClassLabels::parse(info, "classlabels_int64s", "classlabels_strings");
   if (rules.labels.empty()) info.fail("one of 'classlabels_int64s' and 'classlabels_strings' must be given");
   const auto n = static_cast<int64_t>(rules.labels.size());
-  DecodedEnsemble out = decode_any(info, kClassifierNames, n, true);
-  // ORT's binary_case_ and weights_are_all_positive_, over every class weight of the attributes.
-  const IntsView ids = ints_in_place(info.node(), "class_ids");
-  // One distinct class id among the weights (a set of them took a tenth of a forest's load).
-  bool one_class = !ids.empty();
-  for (size_t k = 1; k < ids.size() && one_class; ++k) one_class = ids[k] == ids[0];
-  rules.binary_case = n == 2 && one_class;
-  std::vector<double> weights = tensor_values<double>(float_tensor_attribute(info, "class_weights_as_tensor"));
-  for (float w : info.node().find_floats("class_weights").value_or(std::vector<float>{})) weights.push_back(w);
-  rules.weights_all_positive = std::none_of(weights.begin(), weights.end(), [](double w) { return w < 0; });
-  info.release_lists("class_ids");
-  info.release_lists("class_weights");
+  DecodedEnsemble out = decode_any(info, kClassifierNames, n, &rules);  // sets binary_case, weights_all_positive
   return out;
 }
 
