@@ -371,8 +371,9 @@ TEST(TreeRegressor, session_frees_the_node_lists_it_compiled_and_still_predicts)
 }
 
 TEST(TreeRegressor, int32_lists_taken_by_the_session_give_the_same_results) {
-  // The loader stores lists that fit in int32 as Attribute::ints32; a session then takes the child
-  // id lists and writes child positions over them (KernelBuildInfo::take_ints32).
+  // The loader stores each list in the narrowest of 1, 2, 4 or 8 bytes a value; here every list is
+  // forced into Attribute::ints32, which a session takes for the child ids and writes child
+  // positions over (KernelBuildInfo::take_ints32).
   const Model wide = random_forest(3);
   Model narrow = wide;
   for (Attribute& a : narrow.graph.nodes[0].attributes) {
