@@ -14,17 +14,14 @@
 
 namespace onnxfn::lambda {
 
-HeapPrefault::HeapPrefault(size_t bytes, std::function<void()> then) {
+HeapPrefault::HeapPrefault(size_t bytes) {
   constexpr uintptr_t kPage = 4096;
   const auto end = reinterpret_cast<uintptr_t>(sbrk(0));
   const uintptr_t top = end - mallinfo2().keepcost;  // the free top chunk: [top, end)
   const uintptr_t first = (top + kPage - 1) & ~(kPage - 1);
-  const uintptr_t last = bytes == 0 ? first : std::min(end, first + bytes) & ~(kPage - 1);
-  if (last <= first && !then) return;
-  worker_ = std::thread([first, last, then = std::move(then)] {
-    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
-    if (then) then();
-  });
+  const uintptr_t last = std::min(end, first + bytes) & ~(kPage - 1);
+  if (bytes == 0 || last <= first) return;
+  worker_ = std::thread([first, last] { madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE); });
 }
 
 HeapPrefault::~HeapPrefault() {

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <thread>
 
 namespace onnxfn::lambda {
@@ -16,9 +15,7 @@ class HeapPrefault {
   // from) with MADV_POPULATE_WRITE, which never changes a page's contents, so it is safe while
   // the caller allocates and writes there. Does nothing where that is not available (Linux before
   // 5.14, a heap not grown by src/cli/main.cxx) or when `bytes` is 0.
-  // `then` (may be empty) runs on the same thread afterwards: other init work that does not need
-  // the model, without a second thread's start-up on the init thread. It must not throw.
-  explicit HeapPrefault(size_t bytes, std::function<void()> then = {});
+  explicit HeapPrefault(size_t bytes);
   ~HeapPrefault();
   HeapPrefault(const HeapPrefault&) = delete;
   HeapPrefault& operator=(const HeapPrefault&) = delete;
