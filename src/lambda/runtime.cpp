@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 #include <vector>
 
 #include "common/error_table.h"
@@ -139,20 +138,11 @@ int run_runtime(const RuntimeSettings& settings) {
   try {
     model_path = locate_model(settings);
     // With a second vCPU, the kernel zeroes the heap pages the load will touch on that CPU while
-    // this one decodes: about 3x the file's size (the 100-tree forest's 3.2 MB file takes ~10 MB).
+    // this one decodes: about 3x the file's size for a tree forest (1 + 2 x the file size 100-tree
+    // forest's 3.2 MB file takes 9-10 MB of heap).
     std::error_code size_error;
     const uintmax_t file_bytes = fs::is_regular_file(model_path, size_error) ? fs::file_size(model_path, size_error) : 0;
     const HeapPrefault warm(threads > 1 && !size_error ? 3 * file_bytes : 0);
-    // The Runtime API connections are opened meanwhile too: the first GET /next and the first
-    // response would otherwise each wait for a connect.
-    std::thread connecting;
-    if (threads > 1) connecting = std::thread([&client] { client.connect(); });
-    struct Join {
-      std::thread& t;
-      ~Join() {
-        if (t.joinable()) t.join();
-      }
-    } join{connecting};
     auto loaded = pipeline::Predictor::load(model_path, {.threads = threads});
     predictor = loaded.get();
     std::string name = loaded->name();  // before the move: argument order is unspecified

@@ -69,16 +69,6 @@ Invocation RuntimeClient::next() {
   return inv;
 }
 
-bool RuntimeClient::connect() noexcept {
-  try {
-    wait_client_.connect(base_);
-    post_client_.connect(base_);
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 void RuntimeClient::post(const std::string& path, std::string_view body, const net::HttpHeaders& headers) {
   net::HttpResponse r = post_client_.request("POST", base_ + path, headers, body);
   // 202 Accepted; 413 (payload too large) and 400 are answers about the payload, reported by the

@@ -30,10 +30,6 @@ class RuntimeClient {
   // Blocks until Lambda hands over an invocation (no read timeout: the runtime is frozen between
   // invocations). NetworkError when the API is gone; Internal for a malformed answer.
   Invocation next();
-  // Opens both connections (the long poll's and the responses') ahead of the first next() and
-  // post_*(), e.g. on another thread during init; false when that failed (the calls then connect,
-  // and report, themselves). Not concurrently with the other calls.
-  bool connect() noexcept;
   void post_response(const std::string& request_id, std::string_view body);
   void post_error(const std::string& request_id, std::string_view error_type, std::string_view message);
   void post_init_error(std::string_view error_type, std::string_view message);

@@ -213,12 +213,6 @@ HttpResponse HttpClient::request_streaming(std::string_view method, std::string_
   return impl_->exchange(method, url, headers, body, &on_data);
 }
 
-void HttpClient::connect(std::string_view url_text) {
-  const Url url = parse_url(url_text);
-  if (impl_->connected_to != url.scheme + "://" + url.host + ":" + url.port)
-    impl_->connect(url, "connect " + std::string(url_text));
-}
-
 void HttpClient::close() { impl_->disconnect(); }
 
 }  // namespace onnxfn::net

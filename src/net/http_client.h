@@ -74,10 +74,6 @@ class HttpClient {
                                  std::string_view body,
                                  const std::function<void(std::string_view)>& on_data);
 
-  // Opens the kept-alive connection to URL's server now, unless it is open already, so that the
-  // next request to it does not wait for the connect (a closed one is reopened by that request).
-  void connect(std::string_view url);
-
   // Drops the kept-alive connection (the next request opens a new one).
   void close();
 
