@@ -111,7 +111,7 @@ int CompiledGraph::slot(const std::string& name) {
 }
 
 CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const KernelRegistry& kernels, const CompiledGraph* outer,
-                             Graph* owned_graph)
+                             Graph* owned_graph, ThreadPool* build_threads)
     : graph_(graph), kernels_(kernels), outer_(outer) {
 
   // Every unsupported operator is reported at once, before anything is built.
@@ -182,7 +182,7 @@ CompiledGraph::CompiledGraph(const Graph& graph, const Model& model, const Kerne
       if (slots_.count(name) || (outer_ && outer_->defines(name))) step.captures.push_back(slot_of_use(name));
 
     KernelBuildInfo info(n, resolved[k].version, constants, model, this,
-                         owned_graph == &graph ? &owned_graph->nodes[k] : nullptr);
+                         owned_graph == &graph ? &owned_graph->nodes[k] : nullptr, build_threads);
     step.kernel = resolved[k].factory(info);
     for (size_t i = 0; i < n.outputs.size(); ++i)
       for (const ValueInfo& declared : graph.outputs)

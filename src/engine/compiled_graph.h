@@ -28,8 +28,9 @@ class CompiledGraph {
   // each node's kernel and must outlive the graph. Throws Unsupported listing every node without
   // a kernel. `owned_graph` is `graph` itself when the caller owns it mutably and lets kernels free
   // attribute lists they have compiled (KernelBuildInfo::release_lists); null otherwise.
+  // `build_threads`: a pool kernels may split their build over (KernelBuildInfo::build_threads).
   CompiledGraph(const Graph& graph, const Model& model, const KernelRegistry& kernels, const CompiledGraph* outer,
-                Graph* owned_graph = nullptr);
+                Graph* owned_graph = nullptr, ThreadPool* build_threads = nullptr);
   ~CompiledGraph();
 
   // Runs with one value per graph input (in graph order); returns one value per graph output.

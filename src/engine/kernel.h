@@ -49,18 +49,22 @@ class Kernel {
 class KernelBuildInfo {
  public:
   KernelBuildInfo(const Node& node, int64_t version, std::vector<const Tensor*> constants, const Model& model,
-                  const CompiledGraph* owner, Node* owned_node = nullptr)
+                  const CompiledGraph* owner, Node* owned_node = nullptr, ThreadPool* build_threads = nullptr)
       : node_(node),
         version_(version),
         constants_(std::move(constants)),
         model_(model),
         owner_(owner),
-        owned_node_(owned_node) {}
+        owned_node_(owned_node),
+        build_threads_(build_threads) {}
 
   const Node& node() const { return node_; }
   // The operator version whose semantics apply (resolved from the model's opset import).
   int64_t version() const { return version_; }
   const Model& model() const { return model_; }
+  // The session's pool, for a kernel whose build is worth splitting (a large forest's layout);
+  // null when the kernel is built outside a session's main graph: build on the caller alone.
+  ThreadPool* build_threads() const { return build_threads_; }
   size_t input_count() const { return node_.inputs.size(); }
   bool has_input(size_t i) const { return i < node_.inputs.size() && !node_.inputs[i].empty(); }
   // Non-null when input i is an initializer or a value folded at load time.
@@ -94,6 +98,7 @@ class KernelBuildInfo {
   const Model& model_;
   const CompiledGraph* owner_;
   Node* owned_node_;  // the same node as node_ when its lists may be released; null otherwise
+  ThreadPool* build_threads_;
 };
 
 // Per-call buffers: storage released by dead values is handed to later allocations of one run.

@@ -7,9 +7,10 @@ namespace onnxfn {
 Session::Session(Model model, const KernelRegistry& kernels, const SessionOptions& options) : model_(std::move(model)) {
   // The session owns its Model: kernels may free the attribute lists they compiled (a forest's
   // node lists are as large as its compiled layout, and nothing reads them after the build).
-  graph_ = std::make_unique<CompiledGraph>(model_.graph, model_, kernels, nullptr, &model_.graph);
+  // The pool first: kernels may split their build over it (a large forest's layout).
   int threads = options.threads > 0 ? options.threads : available_cpus();
   pool_ = std::make_unique<ThreadPool>(threads);
+  graph_ = std::make_unique<CompiledGraph>(model_.graph, model_, kernels, nullptr, &model_.graph, pool_.get());
 }
 
 Session::~Session() = default;

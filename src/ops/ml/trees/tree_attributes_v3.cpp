@@ -360,31 +360,37 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   };
   uint32_t* const first = slots(taken_true, own_first);
   uint32_t* const second = slots(taken_false, own_second);
-  size_t tree = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (tree + 1 < trees.size() && trees[tree + 1].first == i) ++tree;
-    if (modes[i] == NodeMode::Leaf) {
-      first[i] = second[i] = 0;
-      continue;
-    }
-    // Built only for an error message: a string per branch costs a third of loading a large forest.
-    auto here = [&] { return "tree " + std::to_string(tree_ids[i]) + " node " + std::to_string(node_ids[i]); };
-    auto child = [&](int64_t id, const char* attr) {
-      // ORT 1.32 requires child ids below the number of nodes of the whole ensemble.
-      if (id < 0 || static_cast<uint64_t>(id) >= n)
-        info.fail(here() + ": " + attr + " is " + std::to_string(id) + ", outside [0, " + std::to_string(n) + ")");
-      const uint32_t at = find_in(tree, tree_ids[i], id);
-      if (at == kNowhere)
-        info.fail(here() + ": " + attr + " refers to node " + std::to_string(id) + ", which tree " +
-                  std::to_string(tree_ids[i]) + " does not have");
-      if (at == i) info.fail(here() + ": " + attr + " points to the node itself");
-      return at;
-    };
-    const uint32_t on_true = child(true_ids[i], "nodes_truenodeids");
-    const uint32_t on_false = child(false_ids[i], "nodes_falsenodeids");
-    first[i] = on_true;
-    second[i] = on_false;
-  }
+  // Trees are independent here: ranges of them go to the session's threads (a large forest's
+  // errors are still those of the first failing node in list order, see for_each_range).
+  ThreadPool* const threads = info.build_threads();
+  auto tree_first = [&](size_t t) { return t < trees.size() ? static_cast<size_t>(trees[t].first) : n; };
+  const std::vector<size_t> bounds = split_trees(trees.size(), n, layout_ranges(threads, n, trees.size()), tree_first);
+  for_each_range(threads, bounds, [&](size_t, size_t tree_lo, size_t tree_hi) {
+    for (size_t tree = tree_lo; tree < tree_hi; ++tree)
+      for (size_t i = tree_first(tree); i < tree_first(tree + 1); ++i) {
+        if (modes[i] == NodeMode::Leaf) {
+          first[i] = second[i] = 0;
+          continue;
+        }
+        // Built only for an error message: a string per branch costs a third of loading a large forest.
+        auto here = [&] { return "tree " + std::to_string(tree_ids[i]) + " node " + std::to_string(node_ids[i]); };
+        auto child = [&](int64_t id, const char* attr) {
+          // ORT 1.32 requires child ids below the number of nodes of the whole ensemble.
+          if (id < 0 || static_cast<uint64_t>(id) >= n)
+            info.fail(here() + ": " + attr + " is " + std::to_string(id) + ", outside [0, " + std::to_string(n) + ")");
+          const uint32_t at = find_in(tree, tree_ids[i], id);
+          if (at == kNowhere)
+            info.fail(here() + ": " + attr + " refers to node " + std::to_string(id) + ", which tree " +
+                      std::to_string(tree_ids[i]) + " does not have");
+          if (at == i) info.fail(here() + ": " + attr + " points to the node itself");
+          return at;
+        };
+        const uint32_t on_true = child(true_ids[i], "nodes_truenodeids");
+        const uint32_t on_false = child(false_ids[i], "nodes_falsenodeids");
+        first[i] = on_true;
+        second[i] = on_false;
+      }
+  });
   for (const char* name : {"nodes_truenodeids", "nodes_falsenodeids", "nodes_treeids"}) info.release_lists(name);
   if (sequential) info.release_lists("nodes_nodeids");  // errors name nodes by position then
   if (trim) info.return_freed_memory();
@@ -468,7 +474,7 @@ CompiledEnsemble<T> decode(const KernelBuildInfo& info, const WeightNames& names
   const std::optional<int64_t> width = declared_width(info, rule.allowed_inputs, rule.input_rule);
   const ListView<T> view{features, tracks,      sequential ? IntsView{} : node_ids, values, values_tensor, modes,
                          first,    second,      trees,                              out.weight_values};
-  if (!lay_out_listed_trees(view, roots, n, width, info, out))
+  if (!lay_out_listed_trees(view, roots, n, width, info, out, threads))
     lay_out_trees(view, roots, branch_count, true, width, info, out);
   for (const char* name : {"nodes_featureids", "nodes_values", "nodes_missing_value_tracks_true", "nodes_nodeids"})
     info.release_lists(name);

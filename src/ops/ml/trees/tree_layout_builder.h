@@ -10,58 +10,147 @@
 #pragma once
 
 #include <algorithm>
+#include <exception>
 #include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/thread_pool.h"
 #include "ops/ml/trees/tree_ensemble_layout.h"
 
 namespace onnxfn::ops::trees {
 
-// Appends leaf `l` of `src` to out.nodes/flags (and node_sets when there are sets).
+// What the layout learns about the branches as it lays them out (CompiledEnsemble::max_feature and
+// the traversal hints), kept apart so that parts of a forest laid out on different threads merge
+// in list order into what one pass would have found.
+struct BranchHints {
+  int64_t max_feature = -1;
+  bool any_missing_tracks_true = false;
+  bool any_branch = false;
+  std::optional<NodeMode> uniform_mode;  // while every branch so far compares the same way
+
+  void add(NodeMode mode, int64_t feature, bool tracks_true) {
+    max_feature = std::max(max_feature, feature);
+    any_missing_tracks_true = any_missing_tracks_true || tracks_true;
+    if (!any_branch) uniform_mode = mode;
+    else if (uniform_mode && *uniform_mode != mode) uniform_mode.reset();
+    any_branch = true;
+  }
+  // `later`'s branches come after this one's.
+  void merge(const BranchHints& later) {
+    if (!later.any_branch) return;
+    if (!any_branch) {
+      *this = later;
+      return;
+    }
+    max_feature = std::max(max_feature, later.max_feature);
+    any_missing_tracks_true = any_missing_tracks_true || later.any_missing_tracks_true;
+    if (!later.uniform_mode || uniform_mode != later.uniform_mode) uniform_mode.reset();
+  }
+  template <class T>
+  void store(CompiledEnsemble<T>& out) const {
+    out.max_feature = max_feature;
+    out.any_missing_tracks_true = any_missing_tracks_true;
+    // Member branches always take the general walk.
+    out.uniform_mode = uniform_mode == NodeMode::Member ? std::nullopt : uniform_mode;
+  }
+};
+
+// Leaf `l` of `src` as a node.
 template <class T, class S>
-void append_leaf(const S& src, uint32_t l, CompiledEnsemble<T>& out) {
+FlatNode<T> leaf_node(const S& src, uint32_t l) {
   FlatNode<T> node;
   node.value = src.leaf_value(l);
   node.on_true = src.first_weight(l);
   node.on_false = FlatNode<T>::kLeaf;
   node.feature = src.weight_count(l);
-  out.nodes.push_back(node);
+  return node;
+}
+
+// Appends leaf `l` of `src` to out.nodes/flags (and node_sets when there are sets).
+template <class T, class S>
+void append_leaf(const S& src, uint32_t l, CompiledEnsemble<T>& out) {
+  out.nodes.push_back(leaf_node<T>(src, l));
   out.flags.push_back({NodeMode::Leaf, false});
   if (!out.sets.empty()) out.node_sets.push_back(0);
 }
 
-// Checks branch `b` of tree `tree` and appends it, children not linked yet; keeps max_feature and
-// the traversal hints up to date (`first_branch`: no branch appended before).
+// Checks branch `b` of tree `tree` (`set_count`: the sets a Member branch may name) and returns it
+// as a node, children not linked yet; adds it to `hints`.
 template <class T, class S>
-void append_branch(const S& src, uint32_t b, size_t tree, std::optional<int64_t> input_width,
-                   const KernelBuildInfo& info, bool& first_branch, CompiledEnsemble<T>& out) {
+FlatNode<T> checked_branch(const S& src, uint32_t b, size_t tree, std::optional<int64_t> input_width,
+                           const KernelBuildInfo& info, size_t set_count, BranchHints& hints) {
   const int64_t feature = src.feature(b);
   const NodeMode mode = src.mode(b);
-  const bool tracks_true = src.tracks_true(b);
   if (feature < 0 || feature > std::numeric_limits<int32_t>::max())
     info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(feature) +
               ", which is not a valid column index");
   if (input_width && feature >= *input_width)
     info.fail(src.branch_name(b, tree) + " reads feature " + std::to_string(feature) + " but the input X has " +
               std::to_string(*input_width) + " columns");
-  if (mode == NodeMode::Member && src.set(b) >= out.sets.size())
+  if (mode == NodeMode::Member && src.set(b) >= set_count)
     info.fail(src.branch_name(b, tree) + " is BRANCH_MEMBER but membership_values has no set for it");
-  out.max_feature = std::max(out.max_feature, feature);
-  out.any_missing_tracks_true = out.any_missing_tracks_true || tracks_true;
-  if (first_branch) {
-    out.uniform_mode = mode;
-    first_branch = false;
-  } else if (out.uniform_mode && *out.uniform_mode != mode) {
-    out.uniform_mode.reset();
-  }
+  hints.add(mode, feature, src.tracks_true(b));
   FlatNode<T> node;
   node.value = src.threshold(b);
   node.feature = static_cast<uint32_t>(feature);
-  out.nodes.push_back(node);
-  out.flags.push_back({mode, tracks_true});
+  return node;
+}
+
+// Checks branch `b` of tree `tree` and appends it, children not linked yet.
+template <class T, class S>
+void append_branch(const S& src, uint32_t b, size_t tree, std::optional<int64_t> input_width,
+                   const KernelBuildInfo& info, BranchHints& hints, CompiledEnsemble<T>& out) {
+  out.nodes.push_back(checked_branch<T>(src, b, tree, input_width, info, out.sets.size(), hints));
+  out.flags.push_back({src.mode(b), src.tracks_true(b)});
   if (!out.sets.empty()) out.node_sets.push_back(src.set(b));
+}
+
+// Splits trees [0, trees) into at most `parts` consecutive ranges of about the same number of
+// nodes (`first(t)`: tree t's first position, `n`: all positions); returns the ranges' bounds.
+template <class First>
+std::vector<size_t> split_trees(size_t trees, size_t n, size_t parts, First first) {
+  std::vector<size_t> bounds{0};
+  for (size_t k = 1; k < parts; ++k) {
+    size_t t = bounds.back();
+    while (t < trees && first(t) < n / parts * k) ++t;
+    if (t > bounds.back() && t < trees) bounds.push_back(t);
+  }
+  bounds.push_back(trees);
+  return bounds;
+}
+
+// Runs fn(k, lo, hi) on each range k, [bounds[k], bounds[k + 1]), over `threads` (null: in order on the
+// caller), then rethrows the error of the earliest range that failed: the error a single pass in
+// order would have met first, so the message does not depend on the thread count or timing.
+template <class Fn>
+void for_each_range(ThreadPool* threads, const std::vector<size_t>& bounds, const Fn& fn) {
+  const size_t ranges = bounds.size() - 1;
+  std::vector<std::exception_ptr> errors(ranges);
+  auto run = [&](int64_t begin, int64_t end) {
+    for (auto k = static_cast<size_t>(begin); k < static_cast<size_t>(end); ++k) {
+      try {
+        fn(k, bounds[k], bounds[k + 1]);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    }
+  };
+  if (threads && ranges > 1)
+    threads->parallel_for(static_cast<int64_t>(ranges), 1, run, static_cast<int64_t>(ranges));
+  else
+    run(0, static_cast<int64_t>(ranges));
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+// How many ranges a forest of n nodes is laid out in over `threads`: one below kParallelNodes
+// (a thread's hand-off costs more than it saves), else one per thread.
+inline size_t layout_ranges(const ThreadPool* threads, size_t n, size_t trees) {
+  constexpr size_t kParallelNodes = 16384;
+  if (!threads || n < kParallelNodes) return 1;
+  return std::min(static_cast<size_t>(threads->size()), trees);
 }
 
 // Lays out every tree of `roots` into out.nodes/flags/node_sets/roots; out.sets (for the Member
@@ -97,7 +186,7 @@ void lay_out_trees(const S& src, const std::vector<NodeRef>& roots, size_t branc
   out.flags.reserve(out.nodes.capacity());
   if (with_sets) out.node_sets.reserve(out.nodes.capacity());
   out.roots.reserve(roots.size());
-  bool first_branch = true;
+  BranchHints hints;
   for (size_t tree = 0; tree < roots.size(); ++tree) {
     const auto tree_start = static_cast<uint32_t>(out.nodes.size());
     push({roots[tree], -1, false, false});
@@ -133,14 +222,14 @@ void lay_out_trees(const S& src, const std::vector<NodeRef>& roots, size_t branc
         continue;
       }
       laid_at[b] = index | kOpen;
-      append_branch(src, b, tree, input_width, info, first_branch, out);
+      append_branch(src, b, tree, input_width, info, hints, out);
       link(index);
       push({p.ref, -1, false, true});
       push({src.on_false(b), static_cast<int64_t>(index), false, false});
       push({src.on_true(b), static_cast<int64_t>(index), true, false});
     }
   }
-  if (out.uniform_mode == NodeMode::Member) out.uniform_mode.reset();
+  hints.store(out);
 }
 
 // The fast path of lay_out_trees() for sources whose branch and leaf ids are one numbering, the
@@ -153,7 +242,7 @@ void lay_out_trees(const S& src, const std::vector<NodeRef>& roots, size_t branc
 // Returns false, having changed nothing, when the lists are in another order.
 template <class T, class S>
 bool lay_out_listed_trees(const S& src, const std::vector<NodeRef>& roots, size_t n, std::optional<int64_t> input_width,
-                          const KernelBuildInfo& info, CompiledEnsemble<T>& out) {
+                          const KernelBuildInfo& info, CompiledEnsemble<T>& out, ThreadPool* threads = nullptr) {
   if (roots.empty() || roots[0].index != 0 || n >= std::numeric_limits<uint32_t>::max()) return false;
   std::vector<uint32_t> due;  // false children whose subtrees come next, innermost last
   for (size_t tree = 0; tree < roots.size(); ++tree) {
@@ -172,25 +261,38 @@ bool lay_out_listed_trees(const S& src, const std::vector<NodeRef>& roots, size_
     }
     if (!due.empty()) return false;
   }
-  out.nodes.reserve(n);
-  out.flags.reserve(n);
-  if (!out.sets.empty()) out.node_sets.reserve(n);
+  // Node p goes to position p: ranges of trees are laid out on the session's threads at once.
+  const bool with_sets = !out.sets.empty();
+  out.nodes.resize(n);
+  out.flags.resize(n);
+  if (with_sets) out.node_sets.resize(n);
   out.roots.reserve(roots.size());
-  bool first_branch = true;
-  for (size_t tree = 0; tree < roots.size(); ++tree) {
-    const uint32_t end = tree + 1 < roots.size() ? roots[tree + 1].index : static_cast<uint32_t>(n);
-    out.roots.push_back(roots[tree].index);
-    for (uint32_t p = roots[tree].index; p < end; ++p) {
-      if (src.is_leaf(p)) {
-        append_leaf(src, p, out);
-        continue;
+  for (const NodeRef& root : roots) out.roots.push_back(root.index);
+  auto first = [&](size_t tree) { return tree < roots.size() ? roots[tree].index : static_cast<uint32_t>(n); };
+  const std::vector<size_t> bounds =
+      split_trees(roots.size(), n, layout_ranges(threads, n, roots.size()), first);
+  std::vector<BranchHints> hints(bounds.size() - 1);
+  for_each_range(threads, bounds, [&](size_t k, size_t tree_lo, size_t tree_hi) {
+    BranchHints range_hints;  // local: ranges' hints side by side in `hints` would share a cache line
+    for (size_t tree = tree_lo; tree < tree_hi; ++tree) {
+      for (uint32_t p = first(tree); p < first(tree + 1); ++p) {
+        if (src.is_leaf(p)) {
+          out.nodes[p] = leaf_node<T>(src, p);
+          out.flags[p] = {NodeMode::Leaf, false};  // node_sets[p] stays 0
+          continue;
+        }
+        FlatNode<T> node = checked_branch<T>(src, p, tree, input_width, info, out.sets.size(), range_hints);
+        node.on_true = p + 1;
+        node.on_false = src.on_false(p).index;
+        out.nodes[p] = node;
+        out.flags[p] = {src.mode(p), src.tracks_true(p)};
+        if (with_sets) out.node_sets[p] = src.set(p);
       }
-      append_branch(src, p, tree, input_width, info, first_branch, out);
-      out.nodes.back().on_true = p + 1;
-      out.nodes.back().on_false = src.on_false(p).index;
     }
-  }
-  if (out.uniform_mode == NodeMode::Member) out.uniform_mode.reset();
+    hints[k] = range_hints;
+  });
+  for (size_t k = 1; k < hints.size(); ++k) hints[0].merge(hints[k]);
+  hints[0].store(out);
   return true;
 }
 
