@@ -268,7 +268,8 @@ TEST(TreeShallowWalk, deeper_forests_walk_the_same_with_and_without_avx2) {
         const auto seed = static_cast<unsigned>(500 + depth * 2 + missing);
         const Ensemble e = random_ensemble(seed, 40, 2, 9, depth, missing);
         const std::vector<float> x = random_rows<float>(seed, rows, e.features);
-        const Model m = tree_model("TreeEnsembleRegressor", 3, DType::Float, e.features, regressor_attributes(e, false));
+        const Model m =
+            tree_model("TreeEnsembleRegressor", 3, DType::Float, e.features, regressor_attributes(e, false));
         const std::vector<float> want = reference<float>(e, x, rows);
         for (const int64_t batch : {int64_t{300}, int64_t{513}, rows})
           EXPECT_EQ(run_in_batches<float>(m, x, rows, e.features, batch, 1), want) << "batch " << batch;

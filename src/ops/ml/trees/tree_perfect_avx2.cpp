@@ -13,7 +13,9 @@ namespace {
 
 // x <= threshold as a lane mask (all ones: goes left). Ordered: false for a NaN x and for the NaN
 // threshold of padding, as the scalar `<=`.
-inline __m256i goes_left(__m256 x, __m256 threshold) { return _mm256_castps_si256(_mm256_cmp_ps(x, threshold, _CMP_LE_OQ)); }
+inline __m256i goes_left(__m256 x, __m256 threshold) {
+  return _mm256_castps_si256(_mm256_cmp_ps(x, threshold, _CMP_LE_OQ));
+}
 
 // The top D levels: every branch compared for 8 rows (contiguous loads of its column), the
 // position reached on level D picked by blends, as the shallow walk picks leaf values.
