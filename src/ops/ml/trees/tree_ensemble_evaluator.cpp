@@ -347,7 +347,8 @@ void walk_perfect_columns(const BatchPlan<T>& p, const PlannedTree& t, const T* 
   if constexpr (std::is_same_v<T, float>) {
     // The lower levels' byte offsets are 32-bit: every column of the block must lie within 4 GiB.
     const uint64_t block_bytes = uint64_t{2} * p.width * ld * sizeof(float);
-    if (t.depth >= 2 && rows >= kInterleave && block_bytes <= std::numeric_limits<uint32_t>::max() && shallow_avx2_available()) {
+    const bool fits = block_bytes <= std::numeric_limits<uint32_t>::max();
+    if (t.depth >= 2 && rows >= kInterleave && fits && shallow_avx2_available()) {
       walk_columns_avx2(p, t, planned, cols, ld, rows, scores, n, avx2_nodes);
       return;
     }
