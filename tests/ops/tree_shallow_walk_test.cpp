@@ -253,5 +253,32 @@ TEST(TreeShallowWalk, a_wide_input_read_by_few_trees_gives_the_same_sums) {
   EXPECT_EQ(run_in_batches<float>(m, x, rows, e.features, rows, 1), want);
 }
 
+// Forests of deeper trees (4-8 levels, padded where a branch stops early) take the column walk,
+// whose top levels are compared 8 rows at a time in AVX2 when the CPU has it
+// (tree_perfect_avx2.h): the same sums as the reference, with AVX2 and without, at batch sizes
+// that leave rows beyond a multiple of 16, and with NaN sent either way.
+TEST(TreeShallowWalk, deeper_forests_walk_the_same_with_and_without_avx2) {
+  const int64_t rows = 1043;  // two 512-row blocks and 19 rows
+  for (const bool avx2_off : {false, true}) {
+    SCOPED_TRACE(avx2_off ? "scalar" : "AVX2 if the CPU has it");
+    ops::trees::set_shallow_avx2_off(avx2_off);
+    for (const int depth : {4, 6, 8}) {
+      for (const bool missing : {false, true}) {
+        SCOPED_TRACE("depth " + std::to_string(depth) + ", missing " + std::to_string(missing));
+        const auto seed = static_cast<unsigned>(500 + depth * 2 + missing);
+        const Ensemble e = random_ensemble(seed, 40, 2, 9, depth, missing);
+        const std::vector<float> x = random_rows<float>(seed, rows, e.features);
+        const Model m =
+            tree_model("TreeEnsembleRegressor", 3, DType::Float, e.features, regressor_attributes(e, false));
+        const std::vector<float> want = reference<float>(e, x, rows);
+        for (const int64_t batch : {int64_t{300}, int64_t{513}, rows})
+          EXPECT_EQ(run_in_batches<float>(m, x, rows, e.features, batch, 1), want) << "batch " << batch;
+        EXPECT_EQ(run_in_batches<float>(m, x, rows, e.features, rows, 2), want) << "two threads";
+      }
+    }
+  }
+  ops::trees::set_shallow_avx2_off(false);
+}
+
 }  // namespace
 }  // namespace onnxfn::tree_tests
