@@ -153,6 +153,44 @@ TEST(Expression, shared_cache_gives_the_same_values_and_forgets_replaced_columns
   EXPECT_LT(*second.float64_at(0), 0.5);
 }
 
+// A link of a per-distinct-value chain read only by the next link builds no column of every row
+// (EvalContext::distinct_only); the chain's results stay those of each link in turn, also when
+// the group reads a link elsewhere (then it is built), and for a scalar at the bottom.
+TEST(Expression, chains_of_per_distinct_value_links_give_each_links_values) {
+  Frame f({{"s", Column::string({"Foo Bar", "foo  bar", std::nullopt, "Foo Bar", "OXO 10", "", "o"})},
+           {"t", Column::string({"a  b", "banana", "a  b", std::nullopt, " x ", "aaa", "b"})}});
+  const std::vector<std::string> texts = {
+      "upper(regex_replace(regex_replace(lower(s), 'o', '0'), '[0-9]', '#'))",
+      "token_count(regex_replace(lower(t), 'a', 'b'))",  // a link the next line reads too
+      "concat(regex_replace(lower(t), 'a', 'b'), '|')",
+      "length(trim(regex_replace(collapse_ws(t), 'b', 'cc')))",
+      "split_part(trim(upper('a b')), ' ', 2)",
+  };
+  std::vector<Expression> group;
+  EvalCache cache;
+  for (const std::string& text : texts) {
+    group.push_back(Expression::parse(text));
+    group.back().bind(f.schema());
+    group.back().note_text_parts(cache);
+  }
+  std::vector<Column> together;
+  for (size_t k = 0; k < group.size(); ++k) {
+    together.push_back(group[k].evaluate(f, cache));
+    EXPECT_TRUE(together[k].equals(group[k].evaluate(f))) << texts[k];
+    EXPECT_EQ(together[k].size(), f.num_rows()) << texts[k];
+  }
+  EXPECT_EQ(together[0].string_at(0), "F## BAR");
+  EXPECT_EQ(together[0].string_at(1), "F##  BAR");
+  EXPECT_EQ(together[0].string_at(2), std::nullopt);
+  EXPECT_EQ(together[0].string_at(4), "#X# ##");
+  EXPECT_EQ(together[0].string_at(6), "#");
+  EXPECT_EQ(together[1].int64_at(1), 1);
+  EXPECT_EQ(together[2].string_at(1), "bbnbnb|");
+  EXPECT_EQ(together[3].int64_at(0), 4);  // "a cc"
+  EXPECT_EQ(together[3].int64_at(4), 1);  // "x"
+  EXPECT_EQ(together[4].string_at(0), "B");
+}
+
 // Shared subexpressions (EvalCache::uses) and per-distinct-value string functions: a group
 // evaluated through one noted cache gives exactly what each expression gives alone, and the cache
 // lets go of a shared column after its last use.

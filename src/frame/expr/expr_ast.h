@@ -97,6 +97,10 @@ struct EvalContext {
   const Frame& frame;
   size_t rows;
   EvalCache& cache;
+  // Set for the call being evaluated when its only reader is the next function of a
+  // per-distinct-value chain (evaluate_uncached): a string result then stays in cache.distinct
+  // and no column of every row is built (map_distinct).
+  bool distinct_only = false;
 };
 
 Operand evaluate_node(const ExprNode& node, EvalContext& ctx);

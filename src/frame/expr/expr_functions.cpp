@@ -104,6 +104,13 @@ Operand map_distinct(const ExprNode& node, std::vector<Operand>& args, EvalConte
   out->row_value = in->row_value;
   const Operand values = Operand::borrow(in->values);
   out->values = build_column<T>(type, in->values.size(), [&](size_t k) { return produce(values, k); });
+  if constexpr (type == ColumnType::String) {
+    if (ctx.distinct_only) {
+      // The next link reads the cache entry only (EvalContext::distinct_only): no rows here.
+      ctx.cache.distinct.insert_or_assign(node.canonical, std::move(out));
+      return Operand::own(Column(type), false);
+    }
+  }
   Column result = out->values.take(*in->row_value);
   if constexpr (type == ColumnType::String) ctx.cache.distinct.insert_or_assign(node.canonical, std::move(out));
   return Operand::own(std::move(result), false);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "frame/text/regex_fast_replace.h"
 #include "frame/text/unicode.h"
 
 namespace onnxfn::text {
@@ -55,6 +56,7 @@ Regex::Regex(std::string_view pattern) : pattern_(pattern) {
   if (!re_->ok())
     throw_error(ErrorKind::BadInput,
                 "invalid regular expression " + quoted_pattern(pattern_) + ": " + re_->error());
+  if (auto fast = detail::FastReplace::recognize(pattern_)) fast_ = std::make_unique<detail::FastReplace>(*fast);
 }
 
 Regex::Regex(Regex&&) noexcept = default;
@@ -101,6 +103,10 @@ std::string regex_replace(const Regex& regex, std::string_view text, std::string
     throw_error(ErrorKind::BadInput, "regex_replace: invalid rewrite '" + sanitize_utf8(rewrite) +
                                          "' for " + quoted_pattern(regex.pattern()) + ": " + error);
   std::string storage;
+  if (all && regex.fast_replace() != nullptr && is_valid_utf8(rewrite)) {
+    std::string result;
+    if (regex.fast_replace()->replace_all(valid_text(text, storage), rewrite, result)) return result;
+  }
   std::string result(valid_text(text, storage));
   // The rewrite is inserted verbatim: make it valid too.
   const std::string valid_rewrite = sanitize_utf8(rewrite);

@@ -19,6 +19,10 @@ class RE2;
 
 namespace onnxfn::text {
 
+namespace detail {
+class FastReplace;
+}
+
 class Regex {
  public:
   // Throws BadInput: "invalid regular expression '<pattern>': <reason>".
@@ -30,10 +34,13 @@ class Regex {
   const std::string& pattern() const { return pattern_; }
   int capture_groups() const;
   const re2::RE2& re2() const { return *re_; }
+  // A byte-scan stand-in for replacing every match (regex_fast_replace.h), or null.
+  const detail::FastReplace* fast_replace() const { return fast_.get(); }
 
  private:
   std::string pattern_;
   std::unique_ptr<re2::RE2> re_;
+  std::unique_ptr<detail::FastReplace> fast_;
 };
 
 // Whether the pattern matches anywhere in `text` (unanchored, like Python's re.search).
