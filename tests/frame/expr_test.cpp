@@ -19,6 +19,17 @@ Frame sample() {
                 {"b", Column::boolean({true, false, std::nullopt, true})}});
 }
 
+// Each text parsed and bound against f, its text parts noted in one cache (as a step's group is).
+std::vector<Expression> noted_group(const std::vector<std::string>& texts, const Frame& f, EvalCache& cache) {
+  std::vector<Expression> group;
+  for (const std::string& text : texts) {
+    group.push_back(Expression::parse(text));
+    group.back().bind(f.schema());
+    group.back().note_text_parts(cache);
+  }
+  return group;
+}
+
 Column eval(const std::string& text, ColumnType expected) {
   Frame f = sample();
   Expression e = Expression::parse(text);
@@ -166,13 +177,8 @@ TEST(Expression, chains_of_per_distinct_value_links_give_each_links_values) {
       "length(trim(regex_replace(collapse_ws(t), 'b', 'cc')))",
       "split_part(trim(upper('a b')), ' ', 2)",
   };
-  std::vector<Expression> group;
   EvalCache cache;
-  for (const std::string& text : texts) {
-    group.push_back(Expression::parse(text));
-    group.back().bind(f.schema());
-    group.back().note_text_parts(cache);
-  }
+  std::vector<Expression> group = noted_group(texts, f, cache);
   std::vector<Column> together;
   for (size_t k = 0; k < group.size(); ++k) {
     together.push_back(group[k].evaluate(f, cache));
@@ -210,13 +216,8 @@ TEST(Expression, shared_subexpressions_and_distinct_values_give_the_same_columns
       "x * 0.1234567",
       "x * 0.1234568",  // canonical texts keep every digit: not served the line above's column
   };
-  std::vector<Expression> group;
   EvalCache cache;
-  for (const std::string& text : texts) {
-    group.push_back(Expression::parse(text));
-    group.back().bind(f.schema());
-    group.back().note_text_parts(cache);
-  }
+  std::vector<Expression> group = noted_group(texts, f, cache);
   EXPECT_EQ(cache.uses.at("token_jaccard(`s`, `t`)"), 4u);
   for (size_t k = 0; k < group.size(); ++k) {
     const Column together = group[k].evaluate(f, cache);

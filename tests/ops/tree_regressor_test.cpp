@@ -332,13 +332,30 @@ Model random_forest(uint32_t seed) {
                      attr_string("post_transform", "SOFTMAX")});
 }
 
+// Rows for random_forest: 8 features in [-1.2, 1.2], one value in `nan_every` a NaN.
+Tensor forest_rows(uint32_t seed, int64_t rows, unsigned nan_every) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-1.2f, 1.2f);
+  std::vector<float> xs(rows * 8);
+  for (float& v : xs) v = rng() % nan_every == 0 ? kNaN : u(rng);
+  return matrix<float>(rows, 8, xs);
+}
+
+// Runs `narrow` (the same forest as `wide` with its lists stored otherwise) on 257 rows and checks
+// that it gives exactly wide's results and that the session took `taken` from its own copy.
+void expect_same_results(const Model& wide, const Model& narrow, uint32_t seed, std::initializer_list<const char*> taken) {
+  const Tensor x = forest_rows(seed, 257, 40);
+  const Tensor want = run_model(wide, x)[0].second.tensor();
+  Session s(narrow, ops::all_kernels());
+  for (const char* name : taken) EXPECT_EQ(s.model().graph.nodes[0].attribute(name)->ints_view().size(), 0u) << name;
+  const Tensor got = s.run({{"X", x}})[0].second.tensor();
+  ASSERT_EQ(got.numel(), want.numel());
+  for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], want.data<float>()[i]) << i;
+}
+
 TEST(TreeRegressor, results_do_not_depend_on_the_thread_count) {
   const Model m = random_forest(7);
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<float> u(-1.2f, 1.2f);
-  std::vector<float> xs(3001 * 8);
-  for (float& v : xs) v = rng() % 50 == 0 ? kNaN : u(rng);
-  const Tensor x = matrix<float>(3001, 8, xs);
+  const Tensor x = forest_rows(11, 3001, 50);
   const Tensor one = run_model(m, x, 1)[0].second.tensor();
   for (int threads : {2, 3, 4}) {
     const Tensor many = run_model(m, x, threads)[0].second.tensor();
@@ -381,20 +398,9 @@ TEST(TreeRegressor, int32_lists_taken_by_the_session_give_the_same_results) {
     a.ints32.assign(a.ints.begin(), a.ints.end());
     std::vector<int64_t>().swap(a.ints);
   }
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<float> u(-1.2f, 1.2f);
-  std::vector<float> xs(257 * 8);
-  for (float& v : xs) v = rng() % 40 == 0 ? kNaN : u(rng);
-  const Tensor x = matrix<float>(257, 8, xs);
-  const Tensor want = run_model(wide, x)[0].second.tensor();
-  Session s(narrow, ops::all_kernels());
-  for (const char* name : {"nodes_truenodeids", "nodes_falsenodeids"})
-    EXPECT_EQ(s.model().graph.nodes[0].attribute(name)->ints_view().size(), 0u) << name;
+  expect_same_results(wide, narrow, 5, {"nodes_truenodeids", "nodes_falsenodeids"});
   // The caller's copy keeps its lists.
   EXPECT_GT(narrow.graph.nodes[0].attribute("nodes_truenodeids")->ints32.size(), 0u);
-  const Tensor got = s.run({{"X", x}})[0].second.tensor();
-  ASSERT_EQ(got.numel(), want.numel());
-  for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], want.data<float>()[i]) << i;
 }
 
 TEST(TreeRegressor, lists_held_in_one_or_two_bytes_give_the_same_results) {
@@ -419,18 +425,7 @@ TEST(TreeRegressor, lists_held_in_one_or_two_bytes_give_the_same_results) {
   }
   ASSERT_GT(bytes8, 0u);
   ASSERT_GT(bytes16, 0u);
-  std::mt19937 rng(6);
-  std::uniform_real_distribution<float> u(-1.2f, 1.2f);
-  std::vector<float> xs(257 * 8);
-  for (float& v : xs) v = rng() % 40 == 0 ? kNaN : u(rng);
-  const Tensor x = matrix<float>(257, 8, xs);
-  const Tensor want = run_model(wide, x)[0].second.tensor();
-  Session s(narrow, ops::all_kernels());
-  for (const char* name : {"nodes_truenodeids", "nodes_falsenodeids", "nodes_featureids", "nodes_treeids"})
-    EXPECT_EQ(s.model().graph.nodes[0].attribute(name)->ints_view().size(), 0u) << name;
-  const Tensor got = s.run({{"X", x}})[0].second.tensor();
-  ASSERT_EQ(got.numel(), want.numel());
-  for (int64_t i = 0; i < got.numel(); ++i) EXPECT_EQ(got.data<float>()[i], want.data<float>()[i]) << i;
+  expect_same_results(wide, narrow, 6, {"nodes_truenodeids", "nodes_falsenodeids", "nodes_featureids", "nodes_treeids"});
 }
 
 }  // namespace
