@@ -138,8 +138,8 @@ int run_runtime(const RuntimeSettings& settings) {
   try {
     model_path = locate_model(settings);
     // With a second vCPU, the kernel zeroes the heap pages the load will touch on that CPU while
-    // this one decodes: about 3x the file's size for a tree forest (1 + 2 x the file size 100-tree
-    // forest's 3.2 MB file takes 9-10 MB of heap).
+    // this one decodes: about 3x the file's size for a tree forest (the 100-tree forest's 3.2 MB
+    // file takes 9-10 MB of heap).
     std::error_code size_error;
     const uintmax_t file_bytes = fs::is_regular_file(model_path, size_error) ? fs::file_size(model_path, size_error) : 0;
     const HeapPrefault warm(threads > 1 && !size_error ? 3 * file_bytes : 0);
